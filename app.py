@@ -1,0 +1,42 @@
+"""Entry point: page set-up, navigation, and the link to urgent help on every page."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="After a miscarriage: a workbook for two",
+    # A local file: a ":material/..." icon here makes the browser fetch it from an outside host.
+    page_icon="assets/favicon.png",
+    layout="centered",
+)
+
+# No custom url_path: on a fresh server the first deep link is matched against the
+# files in pages/ before st.navigation runs, and a different URL shows "Page not found".
+PAGES = {
+    "Start": [
+        st.Page("pages/welcome.py", title="Welcome", icon=":material/home:", default=True),
+        st.Page("pages/account.py", title="Your space", icon=":material/key:"),
+    ],
+    "Workbook": [
+        st.Page("pages/chapter_1.py", title="1. Your body is healing"),
+        st.Page("pages/chapter_2.py", title="2. Your heart is healing too"),
+        st.Page("pages/chapter_3.py", title="3. Talking with each other"),
+        st.Page("pages/chapter_4.py", title="4. Your support circle"),
+        st.Page("pages/chapter_5.py", title="5. When to see a therapist"),
+    ],
+    "Help": [
+        st.Page(
+            "pages/get_help.py",
+            title="Get help now",
+            icon=":material/emergency:",
+        ),
+    ],
+}
+
+page = st.navigation(PAGES)
+
+from workbook import ui  # noqa: E402  (after st.navigation, so page links resolve)
+
+ui.enforce_idle_lock()
+ui.account_sidebar()
+ui.help_now_link()
+page.run()

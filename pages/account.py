@@ -1,0 +1,223 @@
+"""Your space: sign in, make a space, join with an invite, recover, and manage the space."""
+
+import streamlit as st
+
+from workbook import passphrase, spaces, ui
+
+RECOVERY_NOTE = (
+    "Keep this recovery key somewhere safe, away from this device: written on paper, or in "
+    "a password manager. It is shown only once. If you forget your passphrase, it lets you "
+    "set a new one. Without it, nobody can open your private entries again, not even the "
+    "people who run this app. Your shared entries would come back if your partner invites "
+    "you again."
+)
+
+
+def strength_hint(value: str, *others: str) -> None:
+    if value:
+        result = passphrase.check(value, others)
+        (st.caption if result.ok else st.warning)(result.message)
+
+
+def show_recovery() -> None:
+    code = st.session_state.get("show_recovery")
+    if not code:
+        return
+    with st.container(border=True):
+        st.subheader("Your recovery key")
+        st.code(code, language=None)
+        st.write(RECOVERY_NOTE)
+        if st.button("I have saved my recovery key", type="primary"):
+            del st.session_state["show_recovery"]
+            st.rerun()
+
+
+def run(action, *args, **kwargs):
+    """Call a workbook action; show its kind message instead of a traceback."""
+    try:
+        return action(ui.db(), *args, **kwargs)
+    except spaces.SpaceError as exc:
+        st.error(str(exc))
+    except Exception:  # a dropped database or full disk must not show a stack trace
+        st.error(
+            "Something went wrong on our side, and nothing was changed. "
+            "Please try again in a moment."
+        )
+    return None
+
+
+def signed_out() -> None:
+    st.title("Your space")
+    st.write(
+        "A private space for the two of you. Everything you write in it is encrypted "
+        "with your passphrase before it is stored."
+    )
+    tab_in, tab_new, tab_join, tab_recover = st.tabs(
+        ["Sign in", "Make a space", "Join your partner", "Forgot passphrase"]
+    )
+    with tab_in, st.form("sign_in", enter_to_submit=True):
+        login = st.text_input("Sign-in name", autocomplete="username")
+        secret = st.text_input("Passphrase", type="password", autocomplete="current-password")
+        if st.form_submit_button("Sign in", type="primary"):
+            found = run(spaces.sign_in, login, secret)
+            if found:
+                ui.sign_in_as(found)
+                st.rerun()
+    with tab_new:
+        st.write(
+            "Start on your own and invite your partner whenever you are ready. "
+            "Nothing you write before then is lost."
+        )
+        space_name = st.text_input(
+            "A name for your space", key="new_space_name", placeholder="For example: Sam and Alex"
+        )
+        name = st.text_input("Your name, as your partner will see it", key="new_name")
+        login = st.text_input(
+            "Sign-in name (only for signing in; nobody else sees it)",
+            key="new_login",
+            autocomplete="username",
+        )
+        secret = st.text_input(
+            "Passphrase",
+            type="password",
+            key="new_pass",
+            live=True,
+            autocomplete="new-password",
+            help="At least 8 characters. A few unrelated words are "
+            "easy to remember and hard to guess.",
+        )
+        strength_hint(secret, login, name, space_name)
+        confirm = st.text_input(
+            "Type the passphrase again",
+            type="password",
+            key="new_confirm",
+            autocomplete="new-password",
+        )
+        if st.button("Make our space", type="primary"):
+            made = run(
+                spaces.create_space,
+                space_name=space_name,
+                display_name=name,
+                login=login,
+                passphrase=secret,
+                confirm=confirm,
+            )
+            if made:
+                ui.sign_in_as(made.member)
+                st.session_state["show_recovery"] = made.recovery_code
+                st.rerun()
+    with tab_join:
+        st.write(
+            "Your partner can make an invite code in their space. It works once and for 7 days."
+        )
+        code = st.text_input("Invite code", key="join_code")
+        name = st.text_input("Your name, as your partner will see it", key="join_name")
+        login = st.text_input("Sign-in name", key="join_login", autocomplete="username")
+        secret = st.text_input(
+            "Passphrase", type="password", key="join_pass", live=True, autocomplete="new-password"
+        )
+        strength_hint(secret, login, name)
+        confirm = st.text_input(
+            "Type the passphrase again",
+            type="password",
+            key="join_confirm",
+            autocomplete="new-password",
+        )
+        if st.button("Join the space", type="primary"):
+            joined = run(
+                spaces.join_space,
+                code=code,
+                display_name=name,
+                login=login,
+                passphrase=secret,
+                confirm=confirm,
+            )
+            if joined:
+                ui.sign_in_as(joined.member)
+                st.session_state["show_recovery"] = joined.recovery_code
+                st.rerun()
+    with tab_recover:
+        st.write(
+            "If you saved your recovery key, you can set a new passphrase. Without it, "
+            "your private entries cannot be opened again by anyone. Your partner can "
+            "invite you again so you can read what you shared."
+        )
+        with st.form("recover"):
+            login = st.text_input("Sign-in name", key="rec_login")
+            code = st.text_input("Recovery key", key="rec_code")
+            secret = st.text_input("New passphrase", type="password", key="rec_pass")
+            confirm = st.text_input(
+                "Type the new passphrase again", type="password", key="rec_confirm"
+            )
+            if st.form_submit_button("Set new passphrase", type="primary"):
+                back = run(
+                    spaces.recover,
+                    login=login,
+                    recovery_code=code,
+                    passphrase=secret,
+                    confirm=confirm,
+                )
+                if back:
+                    ui.sign_in_as(back)
+                    st.rerun()
+
+
+def locked() -> None:
+    partner_id, name = st.session_state["locked"]
+    st.title("Your space")
+    st.info(
+        f"Locked to keep your words private. {name}, enter your passphrase to carry on.",
+        icon=":material/lock:",
+    )
+    with st.form("unlock"):
+        secret = st.text_input("Passphrase", type="password", autocomplete="current-password")
+        if st.form_submit_button("Unlock", type="primary"):
+            back = run(spaces.unlock, partner_id, secret)
+            if back:
+                ui.sign_in_as(back)
+                st.rerun()
+    st.button("Someone else is signing in", on_click=ui.sign_out)
+
+
+def signed_in(member: spaces.Member) -> None:
+    st.title(member.space_name)
+    show_recovery()
+    people = run(spaces.partners_of, member) or []
+    others = [p.name for p in people if p.id != member.partner_id]
+    if others:
+        st.write(f"This is the private space of {' and '.join(p.name for p in people)}.")
+    else:
+        st.write(
+            "Your partner has not joined yet. When they are ready, make an invite "
+            "code and give it to them in person or by message."
+        )
+        if st.button("Make an invite code"):
+            code = run(spaces.create_invite, member)
+            if code:
+                st.session_state["invite_code"] = code
+        if st.session_state.get("invite_code"):
+            st.code(st.session_state["invite_code"], language=None)
+            st.caption("It works once and for 7 days. Making a new code stops the old one.")
+    st.page_link("pages/chapter_1.py", label="Go to the workbook", icon=":material/menu_book:")
+
+    with st.expander("Change your passphrase"):
+        with st.form("change_pass", clear_on_submit=True):
+            current = st.text_input("Current passphrase", type="password")
+            new = st.text_input("New passphrase", type="password")
+            confirm = st.text_input("Type the new passphrase again", type="password")
+            if st.form_submit_button("Change passphrase"):
+                if run(spaces.change_passphrase, member, current, new, confirm):
+                    st.success("Your passphrase is changed. Use the new one next time.")
+    st.divider()
+    cols = st.columns(2)
+    cols[0].button("Lock", on_click=ui.lock, icon=":material/lock:")
+    cols[1].button("Sign out", on_click=ui.sign_out, icon=":material/logout:")
+
+
+current = ui.member()
+if current is not None:
+    signed_in(current)
+elif st.session_state.get("locked"):
+    locked()
+else:
+    signed_out()

@@ -1,0 +1,5 @@
+"""Chapter 3 of the workbook; the shared renderer lays it out from prompts/."""
+
+from workbook import ui
+
+ui.render_chapter("talking")

@@ -1,0 +1,155 @@
+"""The workbook content: every shipped file valid, broken files named clearly."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import textstat
+
+from workbook.content import PROMPTS_DIR, ContentError, load_workbook, workbook
+
+CHAPTER_IDS = ["body", "heart", "talking", "support", "therapist"]
+
+
+def test_the_shipped_workbook_has_five_chapters_in_order():
+    assert [c.id for c in workbook().chapters] == CHAPTER_IDS
+    assert [c.number for c in workbook().chapters] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("chapter", workbook().chapters, ids=lambda c: c.id)
+def test_each_chapter_has_everything_a_chapter_needs(chapter):
+    assert len(chapter.prompts) >= 4
+    assert len(chapter.together) >= 3
+    assert all(t.follow_up for t in chapter.together)
+    assert chapter.exercise.title and chapter.exercise.text
+    assert chapter.get_help and chapter.why_it_matters and chapter.covers
+
+
+@pytest.mark.parametrize("chapter", workbook().chapters, ids=lambda c: c.id)
+def test_both_partners_get_prompts_of_their_own(chapter):
+    audiences = {p.audience for p in chapter.prompts}
+    assert {"pregnant", "partner"} <= audiences
+
+
+@pytest.mark.parametrize("chapter", workbook().chapters, ids=lambda c: c.id)
+def test_passages_are_easy_to_read(chapter):
+    assert textstat.flesch_kincaid_grade(chapter.why_it_matters) <= 8
+
+
+@pytest.mark.parametrize("chapter", workbook().chapters, ids=lambda c: c.id)
+def test_no_cheer_and_no_blame_words(chapter):
+    words = " ".join(
+        [
+            chapter.why_it_matters,
+            chapter.more,
+            chapter.get_help,
+            chapter.exercise.text,
+            *(p.text for p in chapter.prompts),
+            *(t.text + t.follow_up for t in chapter.together),
+        ]
+    )
+    assert "!" not in words
+    for banned in (
+        "husband",
+        "wife",
+        "products of conception",
+        "at least it was early",
+        "everything happens for a reason",
+        "move on",
+        "spontaneous abortion",
+    ):
+        assert not re.search(rf"\b{banned}\b", words, re.IGNORECASE), banned
+
+
+def test_every_point_of_the_article_is_covered():
+    book = workbook()
+    covered = {point for c in book.chapters for point in c.covers}
+    assert {p.id for p in book.points} <= covered
+
+
+def test_every_fact_beyond_the_article_names_a_source():
+    for chapter in workbook().chapters:
+        for source in chapter.sources:
+            assert source.url.startswith("http"), (chapter.id, source)
+
+
+def test_nothing_copies_the_article():
+    tool = PROMPTS_DIR.parent.parent / "shared" / "tools" / "seed-overlap"
+    if not tool.exists():
+        pytest.skip("the shared tools are not beside this checkout")
+    result = subprocess.run(
+        [str(tool), str(PROMPTS_DIR.parent)], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout == "", result.stdout
+
+
+@pytest.fixture
+def copy_of_prompts(tmp_path) -> Path:
+    target = tmp_path / "prompts"
+    shutil.copytree(PROMPTS_DIR, target)
+    return target
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_missing_field_names_the_file_chapter_and_field(copy_of_prompts):
+    path = copy_of_prompts / "02-heart.toml"
+    _replace(path, "\ntitle =", "\ntitle_typo =")
+    with pytest.raises(ContentError) as err:
+        load_workbook(copy_of_prompts)
+    assert (err.value.file, err.value.chapter, err.value.field) == (
+        "02-heart.toml",
+        "heart",
+        "title",
+    )
+    assert "02-heart.toml: chapter 'heart': field 'title': is missing" in str(err.value)
+
+
+def test_a_bad_audience_names_the_prompt(copy_of_prompts):
+    path = copy_of_prompts / "01-body.toml"
+    _replace(path, 'for = "everyone"', 'for = "mum"')
+    with pytest.raises(
+        ContentError,
+        match=r"01-body.toml: chapter 'body': field 'prompts\[\d+\]"
+        r"\.for': must be one of",
+    ):
+        load_workbook(copy_of_prompts)
+
+
+def test_broken_toml_names_the_file(copy_of_prompts):
+    (copy_of_prompts / "03-talking.toml").write_text("id = 'talking\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="03-talking.toml.*not valid TOML"):
+        load_workbook(copy_of_prompts)
+
+
+def test_too_few_together_prompts_is_refused(copy_of_prompts):
+    path = copy_of_prompts / "04-support.toml"
+    text = path.read_text(encoding="utf-8")
+    head, *blocks = text.split("[[together]]")
+    kept = [b for b in blocks[:2]]
+    tail = blocks[-1].split("\n[", 1)
+    rest = "\n[" + tail[1] if len(tail) > 1 else ""
+    path.write_text(head + "".join("[[together]]" + b for b in kept) + rest, encoding="utf-8")
+    with pytest.raises(ContentError, match="field 'together': needs at least 3"):
+        load_workbook(copy_of_prompts)
+
+
+def test_an_unknown_article_point_is_refused(copy_of_prompts):
+    path = copy_of_prompts / "05-therapist.toml"
+    _replace(path, "covers = [", 'covers = ["made-up-point", ')
+    with pytest.raises(ContentError, match="unknown point 'made-up-point'"):
+        load_workbook(copy_of_prompts)
+
+
+def test_a_prompt_id_used_twice_is_refused(copy_of_prompts):
+    first = workbook().chapters[0].prompts[0].id
+    second = workbook().chapters[1].prompts[0].id
+    _replace(copy_of_prompts / "02-heart.toml", f'"{second}"', f'"{first}"')
+    with pytest.raises(ContentError, match=f"'{first}' also used"):
+        load_workbook(copy_of_prompts)

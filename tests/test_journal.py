@@ -1,0 +1,149 @@
+"""Reflections: saving, editing, sharing, deleting, and who can read what."""
+
+import pytest
+from helpers import join, make_space
+from sqlalchemy import select, update
+
+from workbook import journal, spaces
+from workbook.journal import PRIVATE, SHARED, JournalError
+from workbook.store import reflections
+from workbook.vault import VaultError
+
+
+@pytest.fixture
+def couple(db):
+    sam = make_space(db).member
+    alex = join(db, spaces.create_invite(db, sam)).member
+    return sam, alex
+
+
+def texts(db, member, **kw):
+    return sorted(r.text for r in journal.visible(db, member, **kw))
+
+
+def save(db, member, prompt, text, visibility=PRIVATE, chapter="body"):
+    return journal.save(
+        db, member, chapter_id=chapter, prompt_id=prompt, text=text, visibility=visibility
+    )
+
+
+def test_private_entries_are_only_for_their_author(db, couple):
+    sam, alex = couple
+    save(db, sam, "body-own-1", "sam private")
+    save(db, sam, "body-own-2", "sam shared", SHARED)
+    save(db, alex, "body-own-1", "alex private")
+    assert texts(db, sam) == ["sam private", "sam shared"]
+    assert texts(db, alex) == ["alex private", "sam shared"]
+
+
+def test_nobody_reads_another_spaces_entries(db, couple):
+    sam, _ = couple
+    other = make_space(db, login="kim", name="Kim", space="Kim and Jo").member
+    save(db, sam, "body-own-1", "ours, shared", SHARED)
+    save(db, other, "body-own-1", "theirs, shared", SHARED)
+    assert texts(db, other) == ["theirs, shared"]
+    sam_entry = journal.visible(db, sam)[0]
+    with pytest.raises(JournalError):
+        journal.get(db, other, sam_entry.id)
+    for action in (
+        lambda: journal.edit(db, other, sam_entry.id, "x"),
+        lambda: journal.remove(db, other, sam_entry.id),
+        lambda: journal.set_visibility(db, other, sam_entry.id, PRIVATE),
+    ):
+        with pytest.raises(JournalError):
+            action()
+    assert texts(db, sam) == ["ours, shared"]
+
+
+def test_a_partner_cannot_change_the_others_shared_entry(db, couple):
+    sam, alex = couple
+    entry = save(db, sam, "body-own-1", "mine", SHARED)
+    with pytest.raises(JournalError, match="Only the person who wrote"):
+        journal.edit(db, alex, entry.id, "changed")
+    with pytest.raises(JournalError):
+        journal.remove(db, alex, entry.id)
+    assert texts(db, sam) == ["mine"]
+
+
+def test_saving_again_updates_the_same_answer_and_keeps_its_created_time(db, couple):
+    sam, _ = couple
+    first = save(db, sam, "body-own-1", "first words")
+    second = save(db, sam, "body-own-1", "second words")
+    assert second.id == first.id
+    assert second.created_at == first.created_at and second.edited
+    assert texts(db, sam) == ["second words"]
+
+
+def test_sharing_and_unsharing_an_entry(db, couple):
+    sam, alex = couple
+    entry = save(db, sam, "body-own-1", "for later")
+    journal.set_visibility(db, sam, entry.id, SHARED)
+    assert texts(db, alex) == ["for later"]
+    journal.set_visibility(db, sam, entry.id, PRIVATE)
+    assert texts(db, alex) == []
+    assert texts(db, sam) == ["for later"]
+
+
+def test_edit_and_delete(db, couple):
+    sam, _ = couple
+    entry = save(db, sam, "body-own-1", "draft")
+    assert journal.edit(db, sam, entry.id, "final").text == "final"
+    journal.remove(db, sam, entry.id)
+    assert texts(db, sam) == []
+    with db.engine.connect() as conn:
+        assert conn.execute(select(reflections)).first() is None
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [("", "nothing to save"), ("   \n\t", "nothing to save"), ("x" * 20_001, "longer than")],
+)
+def test_empty_or_huge_answers_are_refused_kindly(db, couple, text, message):
+    sam, _ = couple
+    with pytest.raises(JournalError, match=message):
+        save(db, sam, "body-own-1", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ça va 😀 — مرحبا بك ‏עברית",
+        "'; DROP TABLE reflections; --",
+        "<script>alert(1)</script> ![x](https://tracker.example/p.gif)",
+        "\u0000 control \u0007 chars",
+    ],
+)
+def test_odd_input_round_trips_exactly(db, couple, text):
+    sam, alex = couple
+    save(db, sam, "body-own-1", text, SHARED)
+    assert texts(db, alex) == [text]
+
+
+def test_filter_by_chapter(db, couple):
+    sam, _ = couple
+    save(db, sam, "body-own-1", "body words")
+    save(db, sam, "heart-own-1", "heart words", chapter="heart")
+    assert texts(db, sam, chapter_id="heart") == ["heart words"]
+
+
+def test_a_private_entry_flipped_to_shared_in_the_database_does_not_open(db, couple):
+    sam, alex = couple
+    save(db, sam, "body-own-1", "very private")
+    with db.engine.begin() as conn:
+        conn.execute(update(reflections).values(visibility=SHARED))
+    with pytest.raises(VaultError):
+        journal.visible(db, alex)
+
+
+def test_a_ciphertext_swapped_between_rows_gives_an_error_not_wrong_text(db, couple):
+    sam, _ = couple
+    a = save(db, sam, "body-own-1", "first", SHARED)
+    b = save(db, sam, "body-own-2", "second", SHARED)
+    with db.engine.begin() as conn:
+        ct_a = conn.execute(
+            select(reflections.c.body_ct).where(reflections.c.id == a.id)
+        ).scalar_one()
+        conn.execute(update(reflections).where(reflections.c.id == b.id).values(body_ct=ct_a))
+    with pytest.raises(VaultError):
+        journal.get(db, sam, b.id)
+    assert journal.get(db, sam, a.id).text == "first"

@@ -1,0 +1,227 @@
+"""Every page through Streamlit's AppTest: what a person would see and do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from helpers import PASS_A, PASS_B
+from streamlit.testing.v1 import AppTest, app_test
+
+from workbook.content import workbook
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+CHAPTER_PAGES = [f"pages/chapter_{c.number}.py" for c in workbook().chapters]
+ALL_PAGES = ["pages/welcome.py", "pages/account.py", *CHAPTER_PAGES, "pages/get_help.py"]
+
+
+class NavigationOnly(app_test.PagesManager):
+    """Run every page through app.py, as serve.py makes the real server do.
+
+    AppTest resets Streamlit's "pages/ folder" flag before each run, and with the flag
+    set a page switch runs the page file alone, without app.py around it.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        app_test.PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def fresh_install(tmp_path, monkeypatch):
+    """Each test gets its own data folder and database, and no cached settings."""
+    monkeypatch.setattr(app_test, "PagesManager", NavigationOnly)
+    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("WORKBOOK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("WORKBOOK_INSTANCE_SECRET", raising=False)
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+    from workbook import store
+
+    store.dispose_all()
+
+
+def open_app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in (*at.error, *at.warning, *at.info, *at.success)]
+    parts += [t.value for t in at.title] + [t.value for t in at.text]
+    return "\n".join(str(p) for p in parts)
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
+    return matches[0]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_opens_without_an_error_and_links_to_help(page):
+    at = open_app(page)
+    assert at.title, "every page has a title"
+    # "Get help now" is rendered by app.py above every page.
+    assert "Get help now" in [str(x.proto.label) for x in at.get("page_link")]
+
+
+@pytest.mark.parametrize("chapter", workbook().chapters, ids=lambda c: c.id)
+def test_a_chapter_page_shows_its_prompts_and_a_field_for_each(chapter):
+    at = open_app(f"pages/chapter_{chapter.number}.py")
+    shown = texts(at)
+    assert at.title[0].value == chapter.title
+    for prompt in (*chapter.prompts, *chapter.together):
+        assert prompt.text in shown
+    assert len(at.text_area) == len(chapter.prompts) + len(chapter.together)
+    assert chapter.exercise.title in shown
+    assert "not signed in" in shown  # a guest is told plainly that nothing is saved
+
+
+def test_typing_is_kept_across_reruns_and_page_switches():
+    at = open_app("pages/chapter_2.py")
+    at.text_area[0].input("Some words that matter").run()
+    at.run()
+    assert at.text_area[0].value == "Some words that matter"
+    at.switch_page("pages/welcome.py").run()
+    at.switch_page("pages/chapter_2.py").run()
+    assert at.text_area[0].value == "Some words that matter"
+
+
+def test_welcome_page_says_what_this_is_and_where_to_start():
+    at = open_app()
+    shown = texts(at)
+    assert "private" in shown.lower()
+    assert "Where to start" in shown
+    links = [str(x.proto.label) for x in at.get("page_link")]
+    assert any(label.startswith("1. ") for label in links)
+
+
+def test_get_help_shows_warning_signs_and_the_chosen_countrys_numbers():
+    at = open_app("pages/get_help.py")
+    assert "Warning signs" in texts(at) or any("Warning signs" in h.value for h in at.header)
+    at.selectbox[0].select("United Kingdom").run()
+    shown = texts(at)
+    assert "999" in shown and "Samaritans" in shown and "116 123" in shown
+
+
+# --- Spaces, sign-in and saving -------------------------------------------------------
+
+
+def create_space(at: AppTest, login="sam", name="Sam", secret=PASS_A) -> AppTest:
+    at.switch_page("pages/account.py").run()
+    at.text_input(key="new_space_name").input("Sam and Alex")
+    at.text_input(key="new_name").input(name)
+    at.text_input(key="new_login").input(login)
+    at.text_input(key="new_pass").input(secret)
+    at.text_input(key="new_confirm").input(secret)
+    button(at, "Make our space").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_making_a_space_signs_in_and_shows_the_recovery_key_once():
+    at = create_space(open_app())
+    assert at.title[0].value == "Sam and Alex"
+    assert "recovery key" in texts(at).lower()
+    button(at, "I have saved my recovery key").click().run()
+    assert "shown only once" not in texts(at)
+
+
+def test_a_weak_passphrase_gets_a_hint_and_nothing_is_made():
+    at = open_app("pages/account.py")
+    at.text_input(key="new_space_name").input("Us")
+    at.text_input(key="new_name").input("Sam")
+    at.text_input(key="new_login").input("sam")
+    at.text_input(key="new_pass").input("password1").run()
+    assert any("easy to guess" in w.value for w in at.warning)
+    at.text_input(key="new_confirm").input("password1")
+    button(at, "Make our space").click().run()
+    assert any("easy to guess" in e.value for e in at.error)
+    assert at.text_input(key="new_name").value == "Sam"  # nothing typed is lost
+
+
+def sign_in(at: AppTest, login: str, secret: str) -> AppTest:
+    at.switch_page("pages/account.py").run()
+    form_inputs = [t for t in at.text_input if t.label in ("Sign-in name", "Passphrase")]
+    form_inputs[0].input(login)
+    form_inputs[1].input(secret)
+    button(at, "Sign in").click().run()
+    return at
+
+
+def test_wrong_passphrase_shows_one_kind_message():
+    create_space(open_app())
+    at = sign_in(open_app(), "sam", "not the right words")
+    assert any("do not match" in e.value for e in at.error)
+    other = sign_in(open_app(), "nobody", "not the right words")
+    assert [e.value for e in other.error] == [e.value for e in at.error]
+
+
+def test_two_partners_save_private_and_shared_answers_and_see_the_right_ones():
+    sam = create_space(open_app())
+    button(sam, "I have saved my recovery key").click().run()
+    button(sam, "Make an invite code").click().run()
+    code = sam.code[0].value
+    alex = open_app("pages/account.py")
+    alex.text_input(key="join_code").input(code)
+    alex.text_input(key="join_name").input("Alex")
+    alex.text_input(key="join_login").input("alex")
+    alex.text_input(key="join_pass").input(PASS_B)
+    alex.text_input(key="join_confirm").input(PASS_B)
+    button(alex, "Join the space").click().run()
+    assert not alex.exception
+    assert "Sam and Alex" in alex.title[0].value
+
+    sam.switch_page("pages/chapter_2.py").run()
+    sam.text_area[0].input("Only for me: a private thought")
+    sam.button(key=f"save-private:{workbook().chapter('heart').prompts[0].id}").click().run()
+    assert "Only you can see this" in texts(sam)
+    sam.text_area[1].input("For us both: a shared thought")
+    sam.button(key=f"save-shared:{workbook().chapter('heart').prompts[1].id}").click().run()
+    assert any("shared with Alex" in s.value for s in sam.success)
+
+    alex.switch_page("pages/chapter_2.py").run()
+    shown = texts(alex)
+    assert "For us both: a shared thought" in shown
+    assert "Only for me" not in shown
+
+
+def test_saving_an_empty_answer_is_refused_kindly():
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    prompt_id = workbook().chapter("body").prompts[0].id
+    at.button(key=f"save-private:{prompt_id}").click().run()
+    assert any("nothing to save" in e.value for e in at.error)
+
+
+def test_sign_out_forgets_keys_and_drafts():
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    at.text_area[0].input("an unsaved draft").run()
+    partner_id = at.session_state["member_id"]
+    button(at, "Sign out").click().run()
+    assert "member" not in at.session_state
+    chapter = workbook().chapter("body")
+    for prompt in (*chapter.prompts, *chapter.together):
+        assert f"draft:{partner_id}:{prompt.id}" not in at.session_state
+    assert at.text_area[0].value == ""
+
+
+def test_an_idle_session_locks_and_the_passphrase_unlocks_it():
+    at = create_space(open_app())
+    at.session_state["last_active"] = -10_000.0
+    at.switch_page("pages/account.py").run()
+    assert "member" not in at.session_state
+    assert any("Locked" in i.value for i in at.info)
+    [field] = [t for t in at.text_input if t.label == "Passphrase"]
+    field.input(PASS_A)
+    button(at, "Unlock").click().run()
+    assert at.session_state["member"].name == "Sam"

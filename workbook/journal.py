@@ -1,0 +1,259 @@
+"""Reflections: a partner's saved answers to the workbook's prompts.
+
+Private reflections are sealed with the author's own private key, shared ones with the
+space key; the associated data includes the visibility, so a ciphertext flipped from
+private to shared in the database no longer opens. Every read is filtered by space
+and by "mine or shared" in SQL, and only then decrypted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, insert, or_, select, update
+
+from workbook import text as messages
+from workbook import vault
+from workbook.spaces import Member
+from workbook.store import Db, new_id, now, reflections
+from workbook.vault import VaultError
+
+PRIVATE, SHARED = "private", "shared"
+MAX_CHARS = 20_000
+
+
+class JournalError(Exception):
+    """A reflection could not be saved or changed; ``str()`` is a kind message."""
+
+
+@dataclass(frozen=True)
+class Reflection:
+    id: str
+    author_id: str
+    chapter_id: str
+    prompt_id: str
+    visibility: str
+    text: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def edited(self) -> bool:
+        return self.updated_at > self.created_at
+
+
+def _ad(row_id: str, space_id: str, visibility: str, author_id: str) -> bytes:
+    owner = author_id if visibility == PRIVATE else SHARED
+    return vault.ad("reflections", "body_ct", row_id, space_id, owner)
+
+
+def _key(member: Member, visibility: str) -> vault.Key:
+    return member.private_key if visibility == PRIVATE else member.space_key
+
+
+def _clean(text: str) -> str:
+    if not text.strip():
+        raise JournalError(messages.EMPTY_ANSWER)
+    if len(text) > MAX_CHARS:
+        raise JournalError(messages.TOO_LONG.format(limit=MAX_CHARS))
+    return text
+
+
+def _check_visibility(visibility: str) -> None:
+    if visibility not in (PRIVATE, SHARED):
+        raise ValueError(f"visibility must be '{PRIVATE}' or '{SHARED}'")
+
+
+def _visible_to(member: Member):
+    """SQL condition: rows of the member's space that are shared or their own."""
+    return and_(
+        reflections.c.space_id == member.space_id,
+        or_(reflections.c.visibility == SHARED, reflections.c.author_id == member.partner_id),
+    )
+
+
+def _decrypt(member: Member, row) -> Reflection:
+    key = _key(member, row.visibility)
+    body = vault.open_text(
+        key, row.body_ct, _ad(row.id, row.space_id, row.visibility, row.author_id)
+    )
+    return Reflection(
+        row.id,
+        row.author_id,
+        row.chapter_id,
+        row.prompt_id,
+        row.visibility,
+        body,
+        row.created_at,
+        row.updated_at,
+    )
+
+
+def save(
+    db: Db, member: Member, *, chapter_id: str, prompt_id: str, text: str, visibility: str
+) -> Reflection:
+    """Save the member's answer to a prompt: one answer per partner per prompt.
+
+    Saving again replaces the text (and may change who can see it), keeping the
+    created time.
+    """
+    _check_visibility(visibility)
+    text = _clean(text)
+    with db.engine.begin() as conn:
+        existing = conn.execute(
+            select(reflections.c.id, reflections.c.created_at).where(
+                reflections.c.space_id == member.space_id,
+                reflections.c.author_id == member.partner_id,
+                reflections.c.prompt_id == prompt_id,
+            )
+        ).first()
+        stamp = now()
+        row_id = existing.id if existing else new_id()
+        body = vault.seal(
+            _key(member, visibility),
+            text,
+            _ad(row_id, member.space_id, visibility, member.partner_id),
+        )
+        if existing:
+            conn.execute(
+                update(reflections)
+                .where(reflections.c.id == row_id)
+                .values(body_ct=body, visibility=visibility, updated_at=stamp)
+            )
+            created = existing.created_at
+        else:
+            conn.execute(
+                insert(reflections).values(
+                    id=row_id,
+                    space_id=member.space_id,
+                    author_id=member.partner_id,
+                    chapter_id=chapter_id,
+                    prompt_id=prompt_id,
+                    visibility=visibility,
+                    body_ct=body,
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+            created = stamp
+    return Reflection(
+        row_id, member.partner_id, chapter_id, prompt_id, visibility, text, created, stamp
+    )
+
+
+def visible(db: Db, member: Member, *, chapter_id: str | None = None) -> list[Reflection]:
+    """Everything the member may read: their own entries and the shared ones, newest first."""
+    query = select(reflections).where(_visible_to(member))
+    if chapter_id is not None:
+        query = query.where(reflections.c.chapter_id == chapter_id)
+    with db.engine.connect() as conn:
+        rows = conn.execute(query.order_by(reflections.c.updated_at.desc(), reflections.c.id)).all()
+    return [_decrypt(member, row) for row in rows]
+
+
+def get(db: Db, member: Member, reflection_id: str) -> Reflection:
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(reflections).where(reflections.c.id == reflection_id, _visible_to(member))
+        ).first()
+    if row is None:
+        raise JournalError(messages.GONE)
+    return _decrypt(member, row)
+
+
+def _own_row(conn, member: Member, reflection_id: str):
+    row = conn.execute(
+        select(reflections).where(
+            reflections.c.id == reflection_id,
+            reflections.c.space_id == member.space_id,
+            reflections.c.author_id == member.partner_id,
+        )
+    ).first()
+    if row is None:
+        raise JournalError(messages.NOT_YOURS)
+    return row
+
+
+def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
+    """Change the text of one of the member's own entries."""
+    text = _clean(text)
+    with db.engine.begin() as conn:
+        row = _own_row(conn, member, reflection_id)
+        stamp = now()
+        conn.execute(
+            update(reflections)
+            .where(reflections.c.id == row.id)
+            .values(
+                body_ct=vault.seal(
+                    _key(member, row.visibility),
+                    text,
+                    _ad(row.id, row.space_id, row.visibility, row.author_id),
+                ),
+                updated_at=stamp,
+            )
+        )
+    return Reflection(
+        row.id,
+        row.author_id,
+        row.chapter_id,
+        row.prompt_id,
+        row.visibility,
+        text,
+        row.created_at,
+        stamp,
+    )
+
+
+def set_visibility(db: Db, member: Member, reflection_id: str, visibility: str) -> Reflection:
+    """Share or unshare one's own entry: re-sealed under the other key in one transaction."""
+    _check_visibility(visibility)
+    with db.engine.begin() as conn:
+        row = _own_row(conn, member, reflection_id)
+        current = _decrypt(member, row)
+        if row.visibility == visibility:
+            return current
+        conn.execute(
+            update(reflections)
+            .where(reflections.c.id == row.id)
+            .values(
+                visibility=visibility,
+                body_ct=vault.seal(
+                    _key(member, visibility),
+                    current.text,
+                    _ad(row.id, row.space_id, visibility, row.author_id),
+                ),
+            )
+        )
+    return Reflection(
+        row.id,
+        row.author_id,
+        row.chapter_id,
+        row.prompt_id,
+        visibility,
+        current.text,
+        row.created_at,
+        row.updated_at,
+    )
+
+
+def remove(db: Db, member: Member, reflection_id: str) -> None:
+    """Delete one of the member's own entries for good (secure_delete overwrites it)."""
+    with db.engine.begin() as conn:
+        _own_row(conn, member, reflection_id)
+        conn.execute(delete(reflections).where(reflections.c.id == reflection_id))
+
+
+__all__ = [
+    "PRIVATE",
+    "SHARED",
+    "JournalError",
+    "Reflection",
+    "VaultError",
+    "edit",
+    "get",
+    "remove",
+    "save",
+    "set_visibility",
+    "visible",
+]

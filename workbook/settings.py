@@ -1,0 +1,78 @@
+"""Configuration from environment variables, each with a safe default.
+
+Read once per process. Environment variables rather than ``st.secrets``: the latter
+raises when no secrets file exists (ARCHITECTURE.md), and this module must not import
+Streamlit. Every setting is listed in SETTINGS so the README can be checked against it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbook.vault import KdfParams
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+SETTINGS = {
+    "WORKBOOK_DATABASE_URL": "Database URL (default: SQLite file data/workbook.db). "
+    "For PostgreSQL: postgresql+psycopg://user:pass@host/db",
+    "WORKBOOK_DATA_DIR": "Folder for the SQLite file and the instance secret (default: data/)",
+    "WORKBOOK_INSTANCE_SECRET": "The per-install secret as 64 hex characters, instead of the "
+    "file data/instance.key",
+    "WORKBOOK_LOCK_MINUTES": "Lock a session after this many idle minutes (default 15)",
+}
+
+
+class SettingsError(RuntimeError):
+    """A setting has a value the app cannot use; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    instance_secret: bytes = field(repr=False)
+    lock_minutes: float = 15.0
+    kdf: KdfParams = KdfParams()
+
+
+def _instance_secret(data_dir: Path) -> bytes:
+    """The per-install secret: from the environment, else a file made on first start (0600)."""
+    env = os.environ.get("WORKBOOK_INSTANCE_SECRET", "").strip()
+    if env:
+        try:
+            value = bytes.fromhex(env)
+        except ValueError:
+            value = b""
+        if len(value) != 32:
+            raise SettingsError("WORKBOOK_INSTANCE_SECRET must be 64 hex characters (32 bytes).")
+        return value
+    path = data_dir / "instance.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+    if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        path.chmod(0o600)
+    value = bytes.fromhex(path.read_text().strip())
+    if len(value) != 32:
+        raise SettingsError(f"{path} is damaged: it must hold 64 hex characters.")
+    return value
+
+
+def from_environment() -> Settings:
+    data_dir = Path(os.environ.get("WORKBOOK_DATA_DIR", PROJECT_DIR / "data"))
+    url = os.environ.get("WORKBOOK_DATABASE_URL", "").strip()
+    if not url:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{data_dir / 'workbook.db'}"
+    try:
+        lock = float(os.environ.get("WORKBOOK_LOCK_MINUTES", "15"))
+    except ValueError as exc:
+        raise SettingsError("WORKBOOK_LOCK_MINUTES must be a number of minutes.") from exc
+    return Settings(url, data_dir, _instance_secret(data_dir), lock)

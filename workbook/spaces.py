@@ -1,0 +1,479 @@
+"""Couple spaces, partners, invites and sign-in.
+
+A partner is identified by a keyed hash of their sign-in name (never the name itself).
+Signing in is a successful unwrap of their key bundle: there is no password hash to
+attack, and for an unknown name a dummy key derivation runs so both cases take the
+same time and give the same message. Failed attempts are counted in the database per
+sign-in hash, so a restart or a reload does not reset them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, func, insert, select, update
+
+from workbook import passphrase as passphrases
+from workbook import text, vault
+from workbook.store import Db, invites, new_id, now, partners, signin_failures, spaces
+from workbook.vault import KdfParams, Key, VaultError
+
+INVITE_DAYS = 7
+MAX_PARTNERS = 2
+FREE_FAILURES = 5
+MAX_WAIT_SECONDS = 15 * 60
+NAME_MAX = 80
+LOGIN_MIN, LOGIN_MAX = 3, 64
+
+
+class SpaceError(Exception):
+    """A request about a space could not be done; ``str()`` is a kind message for the user."""
+
+
+class SignInFailed(SpaceError):
+    """Wrong name or passphrase (never says which), or asked to wait (``wait_seconds``)."""
+
+    def __init__(self, message: str, wait_seconds: int = 0) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+@dataclass(frozen=True)
+class Member:
+    """A signed-in partner: who they are and the keys that live only in their session."""
+
+    partner_id: str
+    space_id: str
+    name: str
+    space_name: str
+    private_key: Key = field(repr=False)
+    space_key: Key = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class NewPartner:
+    member: Member
+    recovery_code: str
+
+
+def normalise_login(login: str) -> str:
+    return unicodedata.normalize("NFKC", login).strip().casefold()
+
+
+def _login_hash(db: Db, login: str) -> bytes:
+    return vault.lookup_hash(db.pepper, "login", normalise_login(login))
+
+
+def _check_login(login: str) -> str:
+    name = normalise_login(login)
+    if not LOGIN_MIN <= len(name) <= LOGIN_MAX:
+        raise SpaceError(f"Please choose a sign-in name of {LOGIN_MIN} to {LOGIN_MAX} characters.")
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise SpaceError("Please use letters, numbers or simple symbols in your sign-in name.")
+    return name
+
+
+def _check_name(value: str, what: str) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise SpaceError(f"Please write {what}. It can be a first name or a nickname.")
+    if len(cleaned) > NAME_MAX:
+        raise SpaceError(f"Please keep {what} under {NAME_MAX} characters.")
+    return cleaned
+
+
+def _check_new_passphrase(passphrase: str, confirm: str, *others: str) -> None:
+    if passphrase and not confirm:
+        raise SpaceError(text.CONFIRM_MISSING)
+    if passphrase != confirm:
+        raise SpaceError(text.PASSPHRASES_DIFFER)
+    strength = passphrases.check(passphrase, tuple(others))
+    if not strength.ok:
+        raise SpaceError(strength.message)
+
+
+def _bundle_ad(partner_id: str, space_id: str, column: str) -> bytes:
+    return vault.ad("partners", column, partner_id, space_id, partner_id)
+
+
+def _name_ad(table: str, row_id: str, space_id: str) -> bytes:
+    return vault.ad(table, "name_ct", row_id, space_id, "shared")
+
+
+def _insert_partner(
+    conn, db: Db, *, space_id: str, space_key: Key, display_name: str, login: str, passphrase: str
+) -> tuple[str, Key, str]:
+    """Write a partner row with fresh keys; returns (id, private key, recovery code)."""
+    partner_id = new_id()
+    private_key = Key.new()
+    salt = vault.new_salt()
+    kek = vault.derive_kek(passphrase, salt, db.kdf, db.pepper)
+    recovery = vault.new_token()
+    recovery_kek = vault.derive_from_token(recovery, db.pepper, "recovery")
+    conn.execute(
+        insert(partners).values(
+            id=partner_id,
+            space_id=space_id,
+            login_hash=_login_hash(db, login),
+            name_ct=vault.seal(space_key, display_name, _name_ad("partners", partner_id, space_id)),
+            kdf_salt=salt,
+            kdf_params=db.kdf.encode(),
+            key_wrap=vault.wrap_keys(
+                kek, [private_key, space_key], _bundle_ad(partner_id, space_id, "key_wrap")
+            ),
+            recovery_wrap=vault.wrap_keys(
+                recovery_kek,
+                [private_key, space_key],
+                _bundle_ad(partner_id, space_id, "recovery_wrap"),
+            ),
+            created_at=now(),
+        )
+    )
+    return partner_id, private_key, vault.format_token(recovery)
+
+
+def _login_taken(conn, db: Db, login: str) -> bool:
+    return (
+        conn.execute(
+            select(partners.c.id).where(partners.c.login_hash == _login_hash(db, login))
+        ).first()
+        is not None
+    )
+
+
+def create_space(
+    db: Db, *, space_name: str, display_name: str, login: str, passphrase: str, confirm: str
+) -> NewPartner:
+    """Make a couple's space with its first partner. The recovery code is shown once."""
+    space_name = _check_name(space_name, "a name for your space")
+    display_name = _check_name(display_name, "your name")
+    _check_login(login)
+    _check_new_passphrase(passphrase, confirm, login, display_name, space_name)
+    space_id = new_id()
+    space_key = Key.new()
+    with db.engine.begin() as conn:
+        if _login_taken(conn, db, login):
+            raise SpaceError(text.NAME_TAKEN)
+        conn.execute(
+            insert(spaces).values(
+                id=space_id,
+                name_ct=vault.seal(space_key, space_name, _name_ad("spaces", space_id, space_id)),
+                created_at=now(),
+            )
+        )
+        partner_id, private_key, code = _insert_partner(
+            conn,
+            db,
+            space_id=space_id,
+            space_key=space_key,
+            display_name=display_name,
+            login=login,
+            passphrase=passphrase,
+        )
+    member = Member(partner_id, space_id, display_name, space_name, private_key, space_key)
+    return NewPartner(member, code)
+
+
+def create_invite(db: Db, member: Member) -> str:
+    """A single-use code for the other partner, valid for 7 days; older codes stop working."""
+    with db.engine.begin() as conn:
+        count = conn.execute(
+            select(func.count()).select_from(partners).where(partners.c.space_id == member.space_id)
+        ).scalar_one()
+        if count >= MAX_PARTNERS:
+            raise SpaceError(text.SPACE_FULL)
+        token = vault.new_token()
+        invite_id = new_id()
+        conn.execute(delete(invites).where(invites.c.space_id == member.space_id))
+        conn.execute(
+            insert(invites).values(
+                id=invite_id,
+                space_id=member.space_id,
+                code_hash=vault.lookup_hash(db.pepper, "invite", token.hex()),
+                key_wrap=vault.wrap_keys(
+                    vault.derive_from_token(token, db.pepper, "invite"),
+                    [member.space_key],
+                    vault.ad("invites", "key_wrap", invite_id, member.space_id, "shared"),
+                ),
+                created_at=now(),
+                expires_at=now() + timedelta(days=INVITE_DAYS),
+            )
+        )
+    return vault.format_token(token)
+
+
+def join_space(
+    db: Db, *, code: str, display_name: str, login: str, passphrase: str, confirm: str
+) -> NewPartner:
+    """Join a space with an invite code; the code is deleted as it is used."""
+    display_name = _check_name(display_name, "your name")
+    _check_login(login)
+    _check_new_passphrase(passphrase, confirm, login, display_name)
+    token = vault.parse_token(code)
+    invalid = SpaceError(text.INVITE_INVALID)
+    if token is None:
+        raise invalid
+    with db.engine.begin() as conn:
+        row = conn.execute(
+            select(invites).where(
+                invites.c.code_hash == vault.lookup_hash(db.pepper, "invite", token.hex())
+            )
+        ).first()
+        if row is None or row.expires_at < now():
+            raise invalid
+        if _login_taken(conn, db, login):
+            raise SpaceError(text.NAME_TAKEN)
+        count = conn.execute(
+            select(func.count()).select_from(partners).where(partners.c.space_id == row.space_id)
+        ).scalar_one()
+        if count >= MAX_PARTNERS:
+            raise invalid
+        try:
+            [space_key] = vault.unwrap_keys(
+                vault.derive_from_token(token, db.pepper, "invite"),
+                row.key_wrap,
+                vault.ad("invites", "key_wrap", row.id, row.space_id, "shared"),
+            )
+        except (VaultError, ValueError) as exc:
+            raise invalid from exc
+        # Single use: the delete must hit exactly this row, or a second tab got there first.
+        if conn.execute(delete(invites).where(invites.c.id == row.id)).rowcount != 1:
+            raise invalid
+        partner_id, private_key, recovery = _insert_partner(
+            conn,
+            db,
+            space_id=row.space_id,
+            space_key=space_key,
+            display_name=display_name,
+            login=login,
+            passphrase=passphrase,
+        )
+        space_name = _space_name(conn, row.space_id, space_key)
+    member = Member(partner_id, row.space_id, display_name, space_name, private_key, space_key)
+    return NewPartner(member, recovery)
+
+
+def _space_name(conn, space_id: str, space_key: Key) -> str:
+    ct = conn.execute(select(spaces.c.name_ct).where(spaces.c.id == space_id)).scalar_one()
+    return vault.open_text(space_key, ct, _name_ad("spaces", space_id, space_id))
+
+
+def _wait_seconds(failures: int) -> int:
+    if failures < FREE_FAILURES:
+        return 0
+    return min(2 ** (failures - FREE_FAILURES), MAX_WAIT_SECONDS)
+
+
+def _throttle_check(conn, login_hash: bytes) -> None:
+    row = conn.execute(
+        select(signin_failures).where(signin_failures.c.login_hash == login_hash)
+    ).first()
+    if row is None:
+        return
+    ready_at = row.last_failure_at + timedelta(seconds=_wait_seconds(row.failures))
+    remaining = int((ready_at - now()).total_seconds() + 0.999)
+    if remaining > 0:
+        raise SignInFailed(
+            text.SLOW_DOWN.format(duration=_duration(remaining)),
+            wait_seconds=remaining,
+        )
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = (seconds + 59) // 60
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _record_failure(db: Db, login_hash: bytes) -> None:
+    with db.engine.begin() as conn:
+        updated = conn.execute(
+            update(signin_failures)
+            .where(signin_failures.c.login_hash == login_hash)
+            .values(failures=signin_failures.c.failures + 1, last_failure_at=now())
+        ).rowcount
+        if not updated:
+            conn.execute(
+                insert(signin_failures).values(
+                    login_hash=login_hash, failures=1, last_failure_at=now()
+                )
+            )
+
+
+def _clear_failures(conn, login_hash: bytes) -> None:
+    conn.execute(delete(signin_failures).where(signin_failures.c.login_hash == login_hash))
+
+
+WRONG = "That sign-in name and passphrase do not match. Check capital letters and try again."
+
+
+def _member_from_keys(conn, row, private_key: Key, space_key: Key) -> Member:
+    name = vault.open_text(space_key, row.name_ct, _name_ad("partners", row.id, row.space_id))
+    return Member(
+        row.id,
+        row.space_id,
+        name,
+        _space_name(conn, row.space_id, space_key),
+        private_key,
+        space_key,
+    )
+
+
+def sign_in(db: Db, login: str, passphrase: str) -> Member:
+    """Open a partner's keys with their passphrase, or raise SignInFailed."""
+    login_hash = _login_hash(db, login)
+    with db.engine.connect() as conn:
+        _throttle_check(conn, login_hash)
+        row = conn.execute(select(partners).where(partners.c.login_hash == login_hash)).first()
+    if row is None:
+        # Same cost and message as a wrong passphrase: never reveal who has a space here.
+        vault.derive_kek(passphrase, b"\x00" * 16, db.kdf, db.pepper)
+        _record_failure(db, login_hash)
+        raise SignInFailed(WRONG)
+    params = KdfParams.decode(row.kdf_params)
+    kek = vault.derive_kek(passphrase, row.kdf_salt, params, db.pepper)
+    try:
+        private_key, space_key = vault.unwrap_keys(
+            kek, row.key_wrap, _bundle_ad(row.id, row.space_id, "key_wrap")
+        )
+    except VaultError:
+        _record_failure(db, login_hash)
+        raise SignInFailed(WRONG) from None
+    with db.engine.begin() as conn:
+        _clear_failures(conn, login_hash)
+        if params != db.kdf:  # raise (or lower, in tests) the cost at the next sign-in
+            _rewrap(conn, db, row.id, row.space_id, passphrase, private_key, space_key)
+        return _member_from_keys(conn, row, private_key, space_key)
+
+
+def _rewrap(
+    conn, db: Db, partner_id: str, space_id: str, passphrase: str, private_key: Key, space_key: Key
+) -> None:
+    salt = vault.new_salt()
+    kek = vault.derive_kek(passphrase, salt, db.kdf, db.pepper)
+    conn.execute(
+        update(partners)
+        .where(partners.c.id == partner_id)
+        .values(
+            kdf_salt=salt,
+            kdf_params=db.kdf.encode(),
+            key_wrap=vault.wrap_keys(
+                kek, [private_key, space_key], _bundle_ad(partner_id, space_id, "key_wrap")
+            ),
+        )
+    )
+
+
+def verify_passphrase(db: Db, member: Member, passphrase: str) -> bool:
+    """True if ``passphrase`` opens this partner's keys (used to unlock and to confirm)."""
+    with db.engine.connect() as conn:
+        row = conn.execute(select(partners).where(partners.c.id == member.partner_id)).first()
+    if row is None:
+        return False
+    kek = vault.derive_kek(passphrase, row.kdf_salt, KdfParams.decode(row.kdf_params), db.pepper)
+    try:
+        vault.unwrap_keys(kek, row.key_wrap, _bundle_ad(row.id, row.space_id, "key_wrap"))
+    except VaultError:
+        return False
+    return True
+
+
+def unlock(db: Db, partner_id: str, passphrase: str) -> Member:
+    """Re-open a locked session: same throttling and message as signing in."""
+    with db.engine.connect() as conn:
+        row = conn.execute(select(partners).where(partners.c.id == partner_id)).first()
+    if row is None:
+        raise SignInFailed(WRONG)
+    with db.engine.connect() as conn:
+        _throttle_check(conn, row.login_hash)
+    kek = vault.derive_kek(passphrase, row.kdf_salt, KdfParams.decode(row.kdf_params), db.pepper)
+    try:
+        private_key, space_key = vault.unwrap_keys(
+            kek, row.key_wrap, _bundle_ad(row.id, row.space_id, "key_wrap")
+        )
+    except VaultError:
+        _record_failure(db, row.login_hash)
+        raise SignInFailed(WRONG) from None
+    with db.engine.begin() as conn:
+        _clear_failures(conn, row.login_hash)
+        return _member_from_keys(conn, row, private_key, space_key)
+
+
+def change_passphrase(db: Db, member: Member, current: str, new: str, confirm: str) -> bool:
+    """New salt, new KEK, re-wrap the bundle: no entry is re-encrypted. True when done."""
+    if not verify_passphrase(db, member, current):
+        raise SpaceError(text.CURRENT_MISMATCH)
+    _check_new_passphrase(new, confirm, member.name)
+    with db.engine.begin() as conn:
+        _rewrap(
+            conn, db, member.partner_id, member.space_id, new, member.private_key, member.space_key
+        )
+    return True
+
+
+def recover(db: Db, *, login: str, recovery_code: str, passphrase: str, confirm: str) -> Member:
+    """Set a new passphrase with the one-time recovery code. Throttled like sign-in."""
+    login_hash = _login_hash(db, login)
+    failed = SignInFailed(text.RECOVERY_MISMATCH)
+    with db.engine.connect() as conn:
+        _throttle_check(conn, login_hash)
+        row = conn.execute(select(partners).where(partners.c.login_hash == login_hash)).first()
+    token = vault.parse_token(recovery_code)
+    if row is None or token is None:
+        _record_failure(db, login_hash)
+        raise failed
+    try:
+        private_key, space_key = vault.unwrap_keys(
+            vault.derive_from_token(token, db.pepper, "recovery"),
+            row.recovery_wrap,
+            _bundle_ad(row.id, row.space_id, "recovery_wrap"),
+        )
+    except VaultError:
+        _record_failure(db, login_hash)
+        raise failed from None
+    _check_new_passphrase(passphrase, confirm, login)
+    with db.engine.begin() as conn:
+        _clear_failures(conn, login_hash)
+        _rewrap(conn, db, row.id, row.space_id, passphrase, private_key, space_key)
+        return _member_from_keys(conn, row, private_key, space_key)
+
+
+def partners_of(db: Db, member: Member) -> list[Partner]:
+    """Both partners of the member's space, with names opened by the space key."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(partners.c.id, partners.c.name_ct)
+            .where(partners.c.space_id == member.space_id)
+            .order_by(partners.c.created_at, partners.c.id)
+        ).all()
+    return [
+        Partner(
+            r.id,
+            vault.open_text(
+                member.space_key, r.name_ct, _name_ad("partners", r.id, member.space_id)
+            ),
+        )
+        for r in rows
+    ]
+
+
+def pending_invite(db: Db, member: Member) -> bool:
+    """Whether an unused, unexpired invite exists for the member's space."""
+    with db.engine.connect() as conn:
+        return (
+            conn.execute(
+                select(invites.c.id).where(
+                    invites.c.space_id == member.space_id, invites.c.expires_at >= now()
+                )
+            ).first()
+            is not None
+        )

@@ -1,0 +1,215 @@
+"""Tables and the database engine (SQLAlchemy Core): SQLite by default, PostgreSQL by URL.
+
+Every free-text column holds an envelope from ``workbook.vault`` (BLOB/bytea), never
+text: ENCRYPTED_COLUMNS lists them and a test checks that every other column is on
+the short allow-list of metadata that may stay in clear (SECURITY.md).
+
+The schema is created and upgraded by Alembic migrations in ``workbook/migrations``,
+run once per process on start, so a later release upgrades an existing database
+without losing anything.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+)
+
+metadata = MetaData()
+
+spaces = Table(
+    "spaces",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name_ct", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("login_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("name_ct", LargeBinary, nullable=False),
+    Column("kdf_salt", LargeBinary(16), nullable=False),
+    Column("kdf_params", String(64), nullable=False),
+    Column("key_wrap", LargeBinary, nullable=False),
+    Column("recovery_wrap", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_partners_space", "space_id"),
+)
+
+invites = Table(
+    "invites",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("code_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("key_wrap", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)
+
+signin_failures = Table(
+    "signin_failures",
+    metadata,
+    Column("login_hash", LargeBinary(32), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime, nullable=False),
+)
+
+reflections = Table(
+    "reflections",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", String(36), ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("chapter_id", String(40), nullable=False),
+    Column("prompt_id", String(60), nullable=False),
+    Column("visibility", String(8), nullable=False),
+    Column("body_ct", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_reflections_space_author", "space_id", "author_id"),
+    Index("ix_reflections_space_visibility", "space_id", "visibility"),
+)
+
+# (table, column) pairs that hold ciphertext; the schema test checks this registry.
+ENCRYPTED_COLUMNS = {
+    ("spaces", "name_ct"),
+    ("partners", "name_ct"),
+    ("partners", "key_wrap"),
+    ("partners", "recovery_wrap"),
+    ("invites", "key_wrap"),
+    ("reflections", "body_ct"),
+}
+# Columns that may stay in clear: ids, keyed hashes, dates, counts, flags, content ids,
+# KDF parameters (the README lists them as visible metadata).
+CLEAR_COLUMNS = {
+    "id",
+    "space_id",
+    "author_id",
+    "created_at",
+    "updated_at",
+    "expires_at",
+    "login_hash",
+    "code_hash",
+    "kdf_salt",
+    "kdf_params",
+    "failures",
+    "last_failure_at",
+    "chapter_id",
+    "prompt_id",
+    "visibility",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def now() -> datetime:
+    """The current time in UTC, without tzinfo, as every table stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers and one writer work at once; FULL makes an acknowledged save
+    # survive a power cut; secure_delete overwrites deleted rows instead of leaving
+    # their bytes in the file.
+    cur = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=FULL",
+        "busy_timeout=5000",
+        "foreign_keys=ON",
+        "secure_delete=ON",
+    ):
+        cur.execute(f"PRAGMA {pragma}")
+    cur.close()
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine_for(url: str) -> Engine:
+    """One engine per database URL for the whole process, migrated on first use.
+
+    Engines hold no user data, so sharing them between sessions is safe; each call
+    then takes a short ``with engine.begin()`` transaction of its own.
+    """
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _make_engine(url)
+            migrate(engine)
+            _engines[url] = engine
+        return engine
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to the newest migration (creates it on an empty database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def dispose_all() -> None:
+    """Close every cached engine (tests use it between databases)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+class Db:
+    """What every workbook call needs: the engine, the instance secret and KDF cost.
+
+    Built once per process from Settings (``open_db``); holds no user data.
+    """
+
+    def __init__(self, engine: Engine, pepper: bytes, kdf) -> None:
+        self.engine = engine
+        self.pepper = pepper
+        self.kdf = kdf
+
+    def __repr__(self) -> str:  # keep the pepper out of logs and error pages
+        return f"Db({self.engine.url.render_as_string(hide_password=True)})"
+
+
+def open_db(settings) -> Db:
+    return Db(engine_for(settings.database_url), settings.instance_secret, settings.kdf)

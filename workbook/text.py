@@ -1,0 +1,44 @@
+"""Every message the app shows about what happened, in one place (the jrnl habit).
+
+Kept here so the voice stays consistent (VOICE.md) and a writer can review all of it
+in one read. Placeholders are filled with ``str.format``.
+"""
+
+NOT_SAVED_GUEST = (
+    "You are not signed in, so what you write here stays on this screen only and is "
+    "gone when you close the page. To keep it, make a private space or sign in."
+)
+SAVED_PRIVATE = "Saved. Only you can see this."
+SAVED_SHARED = "Saved and shared with {partner}."
+SAVE_FAILED = "We could not save this. Your words are still here. Try again in a moment."
+SIGNED_OUT_UNSAVED = (
+    "You have been signed out, so this was not saved. Your words are still here: "
+    "sign in to save them."
+)
+EMPTY_ANSWER = "There is nothing to save yet. Write a few words first, or skip this one for now."
+TOO_LONG = (
+    "This is longer than we can keep in one answer ({limit:,} characters). "
+    "Your words are still here: try splitting them into two answers."
+)
+NOT_YOURS = (
+    "Only the person who wrote an entry can change it, and this one is not yours or is "
+    "no longer here."
+)
+GONE = "That entry is no longer here. It may have been deleted."
+SIGN_IN_MISMATCH = (
+    "That sign-in name and passphrase do not match. Check capital letters and try again."
+)
+RECOVERY_MISMATCH = "That sign-in name and recovery key do not match. Check them and try again."
+CURRENT_MISMATCH = "Your current passphrase does not match. Check capital letters and try again."
+SLOW_DOWN = "To keep your space safe, please wait {duration} before trying again."
+INVITE_INVALID = (
+    "This invite code does not work. It may have been used already or have expired. "
+    "Ask your partner to make a new one."
+)
+NAME_TAKEN = "That sign-in name is not available. Please choose another."
+SPACE_FULL = "Your space already has two partners."
+CONFIRM_MISSING = (
+    "Please type your passphrase a second time, in the box below it, so we know it is "
+    "the one you meant."
+)
+PASSPHRASES_DIFFER = "The two passphrases are not the same. Please type them again."
