@@ -225,3 +225,11 @@ def test_an_idle_session_locks_and_the_passphrase_unlocks_it():
     field.input(PASS_A)
     button(at, "Unlock").click().run()
     assert at.session_state["member"].name == "Sam"
+
+
+def test_words_typed_before_making_a_space_are_kept_after():
+    at = open_app("pages/chapter_3.py")
+    at.text_area[0].input("Written before we had a space").run()
+    create_space(at)
+    at.switch_page("pages/chapter_3.py").run()
+    assert at.text_area[0].value == "Written before we had a space"

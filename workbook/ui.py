@@ -73,6 +73,12 @@ def member() -> Member | None:
 
 
 def sign_in_as(new_member: Member) -> None:
+    """Start a signed-in session. Anything typed before signing in is carried over."""
+    for key in [k for k in st.session_state if str(k).startswith("draft:guest:")]:
+        words = st.session_state.pop(key)
+        mine = key.replace("draft:guest:", f"draft:{new_member.partner_id}:", 1)
+        if words and not st.session_state.get(mine):
+            st.session_state[mine] = words
     st.session_state["member"] = new_member
     st.session_state["member_id"] = new_member.partner_id
     st.session_state["last_active"] = time.monotonic()
@@ -401,20 +407,21 @@ def render_get_help() -> None:
         )
 
     st.header("Warning signs in your body", divider="gray")
-    for s in signs.signs:
-        st.markdown(
-            f"- {s.text}  \n  <small>Source: [{s.source}]({s.url})</small>", unsafe_allow_html=True
-        )
+    for sign in signs.signs:
+        _sign(sign)
     st.markdown("**In the days after a miscarriage, also watch for signs of infection:**")
-    for s in signs.later_signs:
-        st.markdown(
-            f"- {s.text}  \n  <small>Source: [{s.source}]({s.url})</small>", unsafe_allow_html=True
-        )
+    for sign in signs.later_signs:
+        _sign(sign)
     st.info(signs.non_urgent, icon=":material/local_hospital:")
     st.caption(
         f"Numbers checked on {book.checked}. Services change: if a number does not "
         "work, call your local emergency number."
     )
+
+
+def _sign(sign) -> None:
+    st.markdown(f"- {sign.text}")
+    st.caption(f"Source: [{sign.source}]({sign.url})")
 
 
 def _resource_line(r) -> None:
