@@ -15,6 +15,7 @@ PAGES = {
     "Start": [
         st.Page("pages/welcome.py", title="Welcome", icon=":material/home:", default=True),
         st.Page("pages/account.py", title="Your space", icon=":material/key:"),
+        st.Page("pages/home.py", title="Where you are", icon=":material/timeline:"),
     ],
     "Workbook": [
         st.Page("pages/chapter_1.py", title="1. Your body is healing"),
@@ -32,11 +33,17 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+from workbook import ui  # noqa: E402
 
-from workbook import ui  # noqa: E402  (after st.navigation, so page links resolve)
-
-ui.enforce_idle_lock()
-ui.account_sidebar()
-ui.help_now_link()
-page.run()
+if ui.handover_pending():
+    # One device, two partners: nothing of the first partner's is shown while the
+    # second confirms with their passphrase. Pages stay registered (hidden).
+    st.navigation(PAGES, position="hidden")
+    ui.help_now_link()
+    ui.render_handover()
+else:
+    page = st.navigation(PAGES)
+    ui.enforce_idle_lock()
+    ui.account_sidebar()
+    ui.help_now_link()
+    page.run()

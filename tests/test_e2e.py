@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from conftest import PROJECT, free_port
 from helpers import PASS_A, PASS_B
 

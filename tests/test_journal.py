@@ -1,13 +1,14 @@
 """Reflections: saving, editing, sharing, deleting, and who can read what."""
 
 import pytest
-from helpers import join, make_space
 from sqlalchemy import select, update
 
 from workbook import journal, spaces
 from workbook.journal import PRIVATE, SHARED, JournalError
 from workbook.store import reflections
 from workbook.vault import VaultError
+
+from helpers import join, make_space
 
 
 @pytest.fixture

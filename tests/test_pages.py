@@ -2,67 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
-from helpers import PASS_A, PASS_B
-from streamlit.testing.v1 import AppTest, app_test
 
 from workbook.content import workbook
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
-CHAPTER_PAGES = [f"pages/chapter_{c.number}.py" for c in workbook().chapters]
-ALL_PAGES = ["pages/welcome.py", "pages/account.py", *CHAPTER_PAGES, "pages/get_help.py"]
+from apphelpers import (
+    ALL_PAGES,
+    button,
+    couple,
+    create_space,
+    fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
+    open_app,
+    sign_in,
+    texts,
+)
+from helpers import PASS_A
 
-
-class NavigationOnly(app_test.PagesManager):
-    """Run every page through app.py, as serve.py makes the real server do.
-
-    AppTest resets Streamlit's "pages/ folder" flag before each run, and with the flag
-    set a page switch runs the page file alone, without app.py around it.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        app_test.PagesManager.uses_pages_directory = False
-
-
-@pytest.fixture(autouse=True)
-def fresh_install(tmp_path, monkeypatch):
-    """Each test gets its own data folder and database, and no cached settings."""
-    monkeypatch.setattr(app_test, "PagesManager", NavigationOnly)
-    monkeypatch.setenv("WORKBOOK_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("WORKBOOK_DATABASE_URL", raising=False)
-    monkeypatch.delenv("WORKBOOK_INSTANCE_SECRET", raising=False)
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-    from workbook import store
-
-    store.dispose_all()
-
-
-def open_app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for e in (*at.error, *at.warning, *at.info, *at.success)]
-    parts += [t.value for t in at.title] + [t.value for t in at.text]
-    return "\n".join(str(p) for p in parts)
-
-
-def button(at: AppTest, label: str):
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
-    return matches[0]
+pytestmark = pytest.mark.usefixtures("fresh_install")
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -115,18 +71,6 @@ def test_get_help_shows_warning_signs_and_the_chosen_countrys_numbers():
 # --- Spaces, sign-in and saving -------------------------------------------------------
 
 
-def create_space(at: AppTest, login="sam", name="Sam", secret=PASS_A) -> AppTest:
-    at.switch_page("pages/account.py").run()
-    at.text_input(key="new_space_name").input("Sam and Alex")
-    at.text_input(key="new_name").input(name)
-    at.text_input(key="new_login").input(login)
-    at.text_input(key="new_pass").input(secret)
-    at.text_input(key="new_confirm").input(secret)
-    button(at, "Make our space").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_making_a_space_signs_in_and_shows_the_recovery_key_once():
     at = create_space(open_app())
     assert at.title[0].value == "Sam and Alex"
@@ -148,15 +92,6 @@ def test_a_weak_passphrase_gets_a_hint_and_nothing_is_made():
     assert at.text_input(key="new_name").value == "Sam"  # nothing typed is lost
 
 
-def sign_in(at: AppTest, login: str, secret: str) -> AppTest:
-    at.switch_page("pages/account.py").run()
-    form_inputs = [t for t in at.text_input if t.label in ("Sign-in name", "Passphrase")]
-    form_inputs[0].input(login)
-    form_inputs[1].input(secret)
-    button(at, "Sign in").click().run()
-    return at
-
-
 def test_wrong_passphrase_shows_one_kind_message():
     create_space(open_app())
     at = sign_in(open_app(), "sam", "not the right words")
@@ -166,18 +101,7 @@ def test_wrong_passphrase_shows_one_kind_message():
 
 
 def test_two_partners_save_private_and_shared_answers_and_see_the_right_ones():
-    sam = create_space(open_app())
-    button(sam, "I have saved my recovery key").click().run()
-    button(sam, "Make an invite code").click().run()
-    code = sam.code[0].value
-    alex = open_app("pages/account.py")
-    alex.text_input(key="join_code").input(code)
-    alex.text_input(key="join_name").input("Alex")
-    alex.text_input(key="join_login").input("alex")
-    alex.text_input(key="join_pass").input(PASS_B)
-    alex.text_input(key="join_confirm").input(PASS_B)
-    button(alex, "Join the space").click().run()
-    assert not alex.exception
+    sam, alex = couple()
     assert "Sam and Alex" in alex.title[0].value
 
     sam.switch_page("pages/chapter_2.py").run()

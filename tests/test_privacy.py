@@ -1,10 +1,11 @@
 """What a stolen database shows: nothing written by a couple, on SQLite and PostgreSQL."""
 
-from helpers import join
 from sqlalchemy import String, Text
 
 from workbook import journal, spaces
 from workbook.store import CLEAR_COLUMNS, ENCRYPTED_COLUMNS, metadata
+
+from helpers import join
 
 
 def test_no_plaintext_in_the_raw_database(db, target):

@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from helpers import PASS_A, PASS_B, join, make_space
 from sqlalchemy import select, update
 
 from workbook import journal, spaces
 from workbook.spaces import SignInFailed, SpaceError
 from workbook.store import invites, now, partners, signin_failures
+
+from helpers import PASS_A, PASS_B, join, make_space
 
 
 def test_two_partners_make_and_join_a_space(db):

@@ -27,6 +27,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -91,6 +92,57 @@ reflections = Table(
     Index("ix_reflections_space_visibility", "space_id", "visibility"),
 )
 
+together_answers = Table(
+    "together_answers",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", String(36), ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("prompt_id", String(60), nullable=False),
+    Column("body_ct", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("space_id", "prompt_id", "author_id", name="uq_together_answer"),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("prompt_id", String(60), nullable=False),
+    Column("author_id", String(36), ForeignKey("partners.id", ondelete="SET NULL")),
+    Column("body_ct", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("space_id", "prompt_id", name="uq_agreement"),
+)
+
+readiness_answers = Table(
+    "readiness_answers",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", String(36), ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("answers_ct", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("space_id", "round", "author_id", name="uq_readiness_answer"),
+)
+
+exercises_done = Table(
+    "exercises_done",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", String(36), ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("chapter_id", String(40), nullable=False),
+    Column("note_ct", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("space_id", "chapter_id", "author_id", name="uq_exercise_done"),
+)
+
 # (table, column) pairs that hold ciphertext; the schema test checks this registry.
 ENCRYPTED_COLUMNS = {
     ("spaces", "name_ct"),
@@ -99,6 +151,10 @@ ENCRYPTED_COLUMNS = {
     ("partners", "recovery_wrap"),
     ("invites", "key_wrap"),
     ("reflections", "body_ct"),
+    ("together_answers", "body_ct"),
+    ("agreements", "body_ct"),
+    ("readiness_answers", "answers_ct"),
+    ("exercises_done", "note_ct"),
 }
 # Columns that may stay in clear: ids, keyed hashes, dates, counts, flags, content ids,
 # KDF parameters (the README lists them as visible metadata).
@@ -118,6 +174,7 @@ CLEAR_COLUMNS = {
     "chapter_id",
     "prompt_id",
     "visibility",
+    "round",
 }
 
 

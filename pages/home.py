@@ -1,0 +1,5 @@
+"""Where you are: progress per chapter and partner, and one suggested next step."""
+
+from workbook import ui
+
+ui.render_home()

@@ -1,0 +1,142 @@
+"""AppTest for the together prompts, the readiness check-in, the hand-over and the home view."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook.content import workbook
+
+from apphelpers import (
+    button,
+    couple,
+    create_space,
+    fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
+    open_app,
+    texts,
+)
+from helpers import PASS_B
+
+pytestmark = pytest.mark.usefixtures("fresh_install")
+TALKING = workbook().chapter("talking")
+PROMPT = TALKING.together[0]
+
+
+def together_area(at, prompt_id=PROMPT.id):
+    [area] = [a for a in at.text_area if a.key and a.key.endswith(f":{prompt_id}")]
+    return area
+
+
+def answer(at, words, prompt_id=PROMPT.id):
+    together_area(at, prompt_id).input(words)
+    at.button(key=f"together:{prompt_id}").click().run()
+    assert not at.exception, at.exception
+
+
+def test_answer_apart_then_both_see_both_and_agree():
+    sam, alex = couple()
+    sam.switch_page("pages/chapter_3.py").run()
+    answer(sam, "Sam: I miss how we used to talk")
+    assert "Waiting for Alex to answer" in texts(sam)
+
+    alex.switch_page("pages/chapter_3.py").run()
+    shown = texts(alex)
+    assert "Sam has answered" in shown
+    assert "Sam: I miss how we used to talk" not in shown
+    assert together_area(alex).value == ""
+
+    answer(alex, "Alex: I have been afraid to start")
+    shown = texts(alex)
+    assert "Sam: I miss how we used to talk" in shown
+    assert "Alex: I have been afraid to start" in shown
+    assert PROMPT.follow_up in shown
+
+    agreement = [a for a in alex.text_area if a.label == "What you agreed"][0]
+    agreement.input("We will talk on Sunday evenings")
+    alex.button(key=f"agree:{PROMPT.id}").click().run()
+    sam.run()
+    assert "Alex: I have been afraid to start" in texts(sam)
+    assert [a for a in sam.text_area if a.label == "What you agreed"][0].value == (
+        "We will talk on Sunday evenings"
+    )
+
+
+def test_not_today_hides_a_prompt_without_counting_anything():
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_3.py").run()
+    at.button(key=f"skip:{PROMPT.id}").click().run()
+    assert f"Not today: \u201c{PROMPT.text}\u201d" in texts(at)
+    assert not [a for a in at.text_area if a.key and a.key.endswith(f":{PROMPT.id}")]
+
+
+def test_one_device_hand_over_never_shows_the_first_answer():
+    sam, _ = couple()
+    sam.switch_page("pages/chapter_3.py").run()
+    answer(sam, "Sam's words, hidden from Alex")
+    sam.button(key=f"handover:{PROMPT.id}").click().run()
+    shown = texts(sam)
+    assert "Pass to Alex" in shown
+    assert "Sam's words" not in shown
+    assert not sam.text_area  # nothing of Sam's is on screen
+    [field] = [t for t in sam.text_input if t.label == "Passphrase"]
+    field.input("not Alex's passphrase")
+    button(sam, "Continue").click().run()
+    assert any("do not match" in e.value for e in sam.error)
+    [field] = [t for t in sam.text_input if t.label == "Passphrase"]
+    field.input(PASS_B)
+    button(sam, "Continue").click().run()
+    assert sam.session_state["member"].name == "Alex"
+    shown = texts(sam)
+    assert "Sam has answered" in shown and "Sam's words" not in shown
+    assert together_area(sam).value == ""
+    answer(sam, "Alex's words")
+    shown = texts(sam)
+    assert "Sam's words, hidden from Alex" in shown and "Alex's words" in shown
+
+
+def test_readiness_check_in_shows_the_result_only_when_both_have_answered():
+    sam, alex = couple()
+    for at, heart in ((sam, "Ready"), (alex, "Not yet, and that is fine")):
+        at.switch_page("pages/chapter_1.py").run()
+        at.radio(key="readiness:green").set_value("Yes")
+        at.radio(key="readiness:body").set_value("Ready")
+        at.radio(key="readiness:heart").set_value(heart)
+        at.button(key="readiness:save").click().run()
+        assert not at.exception
+        if at is sam:
+            assert "Waiting for Alex" in texts(sam)
+            assert "Waiting is fine" not in texts(sam)
+    shown = texts(alex)
+    assert "Waiting is fine" in shown
+    assert "Ways to stay close without sex" in shown
+    sam.run()
+    assert "Waiting is fine" in texts(sam)
+
+
+def test_readiness_asks_for_every_answer():
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_2.py").run()
+    at.radio(key="readiness:green").set_value("Not yet")
+    at.button(key="readiness:save").click().run()
+    assert any("one answer for each question" in e.value for e in at.error)
+
+
+def test_home_view_shows_progress_and_one_next_step():
+    sam, alex = couple()
+    sam.switch_page("pages/chapter_3.py").run()
+    answer(sam, "Sam first")
+    alex.switch_page("pages/home.py").run()
+    shown = texts(alex)
+    assert "Sam has answered a together question in chapter 3" in shown
+    assert "Together answers: 1 of" in shown  # Sam's column
+    assert "1 waiting for you." in shown
+    sam.switch_page("pages/home.py").run()
+    assert "1 waiting for Alex." in texts(sam)
+
+
+def test_exercise_can_be_marked_done_with_a_note_both_can_read():
+    sam, alex = couple()
+    sam.switch_page("pages/chapter_4.py").run()
+    sam.text_input(key="exercise-note:support").input("Called my sister")
+    sam.button(key="exercise:support").click().run()
+    alex.switch_page("pages/chapter_4.py").run()
+    assert "Sam marked this done. Note: Called my sister" in texts(alex)

@@ -1,0 +1,190 @@
+"""Where a couple is in the workbook: counts per chapter and partner, and one next step.
+
+Counts come from metadata (which prompts have an answer, by whom), never from opening
+anything private: the number of private answers a partner has written is visible in
+the database anyway (README, "visible without any key"). No streaks, no scores: just
+"2 of 6 answered" and one gentle suggestion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, insert, select
+
+from workbook import vault
+from workbook.content import Chapter, Workbook
+from workbook.spaces import Member, Partner
+from workbook.store import Db, exercises_done, new_id, now, reflections, together_answers
+from workbook.together import TogetherState
+
+MAX_NOTE = 2_000
+
+
+@dataclass(frozen=True)
+class ExerciseNote:
+    author_id: str
+    note: str
+
+
+@dataclass
+class ChapterProgress:
+    chapter: Chapter
+    own_answered: dict[str, int] = field(default_factory=dict)
+    together_answered: dict[str, int] = field(default_factory=dict)
+    together_revealed: int = 0
+    waiting_on_me: list[str] = field(default_factory=list)
+    waiting_on_partner: list[str] = field(default_factory=list)
+    unagreed: list[str] = field(default_factory=list)
+    exercise: dict[str, ExerciseNote] = field(default_factory=dict)
+
+
+def _ad(row_id: str, space_id: str) -> bytes:
+    return vault.ad("exercises_done", "note_ct", row_id, space_id, "shared")
+
+
+def mark_exercise_done(db: Db, member: Member, chapter_id: str, note: str = "") -> None:
+    """Mark this week's exercise done, with an optional short note both partners can read."""
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise ValueError(f"Please keep the note under {MAX_NOTE:,} characters.")
+    with db.engine.begin() as conn:
+        conn.execute(
+            delete(exercises_done).where(
+                exercises_done.c.space_id == member.space_id,
+                exercises_done.c.chapter_id == chapter_id,
+                exercises_done.c.author_id == member.partner_id,
+            )
+        )
+        row_id = new_id()
+        conn.execute(
+            insert(exercises_done).values(
+                id=row_id,
+                space_id=member.space_id,
+                author_id=member.partner_id,
+                chapter_id=chapter_id,
+                note_ct=vault.seal(member.space_key, note, _ad(row_id, member.space_id)),
+                created_at=now(),
+            )
+        )
+
+
+def unmark_exercise(db: Db, member: Member, chapter_id: str) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(
+            delete(exercises_done).where(
+                exercises_done.c.space_id == member.space_id,
+                exercises_done.c.chapter_id == chapter_id,
+                exercises_done.c.author_id == member.partner_id,
+            )
+        )
+
+
+def exercises(
+    db: Db, member: Member, chapter_id: str | None = None
+) -> list[tuple[str, ExerciseNote]]:
+    """(chapter id, note) for every exercise marked done in the space."""
+    query = select(exercises_done).where(exercises_done.c.space_id == member.space_id)
+    if chapter_id is not None:
+        query = query.where(exercises_done.c.chapter_id == chapter_id)
+    with db.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [
+        (
+            r.chapter_id,
+            ExerciseNote(
+                r.author_id,
+                vault.open_text(member.space_key, r.note_ct, _ad(r.id, r.space_id)),
+            ),
+        )
+        for r in rows
+    ]
+
+
+def summary(
+    db: Db, member: Member, book: Workbook, states: dict[str, TogetherState]
+) -> list[ChapterProgress]:
+    """Per chapter and per partner: what is done and what waits on whom."""
+    with db.engine.connect() as conn:
+        own = conn.execute(
+            select(reflections.c.author_id, reflections.c.prompt_id, func.count())
+            .where(reflections.c.space_id == member.space_id)
+            .group_by(reflections.c.author_id, reflections.c.prompt_id)
+        ).all()
+        together = conn.execute(
+            select(together_answers.c.author_id, together_answers.c.prompt_id).where(
+                together_answers.c.space_id == member.space_id
+            )
+        ).all()
+    done = exercises(db, member)
+    result = []
+    for chapter in book.chapters:
+        progress = ChapterProgress(chapter)
+        own_ids = {p.id for p in chapter.prompts}
+        together_ids = [t.id for t in chapter.together]
+        for author_id, prompt_id, _ in own:
+            if prompt_id in own_ids:
+                progress.own_answered[author_id] = progress.own_answered.get(author_id, 0) + 1
+        for author_id, prompt_id in together:
+            if prompt_id in together_ids:
+                progress.together_answered[author_id] = (
+                    progress.together_answered.get(author_id, 0) + 1
+                )
+        for prompt_id in together_ids:
+            state = states.get(prompt_id)
+            if state is None:
+                continue
+            if state.revealed:
+                progress.together_revealed += 1
+                if state.agreement is None:
+                    progress.unagreed.append(prompt_id)
+            elif state.partner_answered and state.mine is None:
+                progress.waiting_on_me.append(prompt_id)
+            elif state.mine is not None and not state.partner_answered:
+                progress.waiting_on_partner.append(prompt_id)
+        for chapter_id, note in done:
+            if chapter_id == chapter.id:
+                progress.exercise[note.author_id] = note
+        result.append(progress)
+    return result
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: str
+    chapter_number: int | None  # the chapter page to open, if any
+
+
+def next_step(member: Member, partners: list[Partner], progress: list[ChapterProgress]) -> NextStep:
+    """One gentle suggestion; never a demand, and waiting is always fine."""
+    others = [p for p in partners if p.id != member.partner_id]
+    for p in progress:
+        if p.waiting_on_me:
+            name = others[0].name if others else "Your partner"
+            return NextStep(
+                f"{name} has answered a together question in chapter {p.chapter.number}. "
+                "When you feel ready, you can answer it too, and then you will see both answers.",
+                p.chapter.number,
+            )
+    for p in progress:
+        if p.unagreed:
+            return NextStep(
+                f"You have both answered a together question in chapter {p.chapter.number}. "
+                "Read your answers side by side when you are ready, and note what you agree.",
+                p.chapter.number,
+            )
+    for p in progress:
+        mine = p.own_answered.get(member.partner_id, 0)
+        if mine < len(p.chapter.prompts):
+            return NextStep(
+                f"You could carry on with chapter {p.chapter.number}, "
+                f"\u201c{p.chapter.title}\u201d, whenever you feel able.",
+                p.chapter.number,
+            )
+    if not others:
+        return NextStep("When you are ready, you can invite your partner from Your space.", None)
+    return NextStep(
+        "You have been through every chapter. You can come back to any of it, "
+        "or to the check-ins, whenever you like.",
+        None,
+    )

@@ -1,0 +1,197 @@
+"""The readiness check-in: each partner answers privately, the couple sees both at once.
+
+Like together prompts, the rule lives here: a round's answers are returned to either
+partner only when both have answered it. A partner can revise their answer until the
+other answers; after that, answering again starts a new round, so the history of
+earlier check-ins stays as it was.
+
+The guidance follows the article's advice: no sex before the doctor's go-ahead; if
+either partner is not ready, waiting is fine, with ways to stay close without sex.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import func, insert, select, update
+
+from workbook import vault
+from workbook.content import PROMPTS_DIR, Source, _Reader, read_toml
+from workbook.spaces import Member
+from workbook.store import Db, new_id, now, readiness_answers
+
+READY = "Ready"
+GREEN = "Yes"
+
+
+@dataclass(frozen=True)
+class Guidance:
+    key: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReadinessText:
+    intro: str
+    green_light_question: str
+    physical_question: str
+    emotional_question: str
+    green_light_options: tuple[str, ...]
+    scale_options: tuple[str, ...]
+    guidance: dict[str, Guidance]
+    close_without_sex: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Answers:
+    green_light: str
+    physical: str
+    emotional: str
+
+    @property
+    def ready(self) -> bool:
+        return self.green_light == GREEN and self.physical == READY and self.emotional == READY
+
+
+@dataclass(frozen=True)
+class Round:
+    number: int
+    mine: Answers | None
+    theirs: Answers | None  # None until both have answered this round
+    partner_answered: bool
+    completed_at: datetime | None
+
+    @property
+    def complete(self) -> bool:
+        return self.mine is not None and self.theirs is not None
+
+
+@cache
+def load_text() -> ReadinessText:
+    path = PROMPTS_DIR / "readiness.toml"
+    r = _Reader(path.name, "readiness", read_toml(path))
+    guidance = {}
+    for key in ("no_green_light", "not_ready", "both_ready"):
+        g = r.table("guidance").table(key)
+        guidance[key] = Guidance(key, g.text("title"), g.text("text"))
+    return ReadinessText(
+        intro=r.text("intro"),
+        green_light_question=r.text("green_light_question"),
+        physical_question=r.text("physical_question"),
+        emotional_question=r.text("emotional_question"),
+        green_light_options=r.strings("green_light_options"),
+        scale_options=r.strings("scale_options"),
+        guidance=guidance,
+        close_without_sex=r.strings("close_without_sex"),
+        sources=tuple(
+            Source(s.text("fact"), s.text("source"), s.text("url"))
+            for s in r.tables("sources", required=False)
+        ),
+    )
+
+
+def guidance_for(a: Answers, b: Answers) -> Guidance:
+    """The one piece of guidance that fits both partners' answers together."""
+    text = load_text()
+    if a.green_light != GREEN or b.green_light != GREEN:
+        return text.guidance["no_green_light"]
+    if not (a.ready and b.ready):
+        return text.guidance["not_ready"]
+    return text.guidance["both_ready"]
+
+
+def _ad(row_id: str, space_id: str) -> bytes:
+    return vault.ad("readiness_answers", "answers_ct", row_id, space_id, "shared")
+
+
+def _check(answers: Answers) -> None:
+    text = load_text()
+    if answers.green_light not in text.green_light_options:
+        raise ValueError("Please choose one of the answers about the go-ahead.")
+    for value in (answers.physical, answers.emotional):
+        if value not in text.scale_options:
+            raise ValueError("Please choose one answer for each question.")
+
+
+def submit(db: Db, member: Member, answers: Answers) -> int:
+    """Record the member's check-in; returns the round it belongs to."""
+    _check(answers)
+    payload = json.dumps(answers.__dict__)
+    with db.engine.begin() as conn:
+        latest = conn.execute(
+            select(func.max(readiness_answers.c.round)).where(
+                readiness_answers.c.space_id == member.space_id
+            )
+        ).scalar()
+        number = latest or 1
+        rows = conn.execute(
+            select(readiness_answers.c.id, readiness_answers.c.author_id).where(
+                readiness_answers.c.space_id == member.space_id,
+                readiness_answers.c.round == number,
+            )
+        ).all()
+        mine = next((r for r in rows if r.author_id == member.partner_id), None)
+        stamp = now()
+        if mine is not None and len(rows) < 2:
+            conn.execute(
+                update(readiness_answers)
+                .where(readiness_answers.c.id == mine.id)
+                .values(
+                    answers_ct=vault.seal(member.space_key, payload, _ad(mine.id, member.space_id)),
+                    updated_at=stamp,
+                )
+            )
+            return number
+        if mine is not None:  # this round is complete: start the next one
+            number += 1
+        row_id = new_id()
+        conn.execute(
+            insert(readiness_answers).values(
+                id=row_id,
+                space_id=member.space_id,
+                author_id=member.partner_id,
+                round=number,
+                answers_ct=vault.seal(member.space_key, payload, _ad(row_id, member.space_id)),
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
+    return number
+
+
+def _open(member: Member, row) -> Answers:
+    data = json.loads(vault.open_text(member.space_key, row.answers_ct, _ad(row.id, row.space_id)))
+    return Answers(data["green_light"], data["physical"], data["emotional"])
+
+
+def rounds(db: Db, member: Member) -> list[Round]:
+    """Every check-in round of the space, newest first, as this member may see it."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(readiness_answers)
+            .where(readiness_answers.c.space_id == member.space_id)
+            .order_by(readiness_answers.c.round.desc())
+        ).all()
+    by_round: dict[int, list] = {}
+    for row in rows:
+        by_round.setdefault(row.round, []).append(row)
+    result = []
+    for number, group in by_round.items():
+        mine_row = next((r for r in group if r.author_id == member.partner_id), None)
+        their_row = next((r for r in group if r.author_id != member.partner_id), None)
+        both = mine_row is not None and their_row is not None
+        result.append(
+            Round(
+                number=number,
+                mine=_open(member, mine_row) if mine_row else None,
+                theirs=_open(member, their_row) if both else None,
+                partner_answered=their_row is not None,
+                completed_at=max(mine_row.created_at, their_row.created_at) if both else None,
+            )
+        )
+    return result

@@ -1,0 +1,225 @@
+"""Together prompts: each partner answers apart, then both answers are revealed.
+
+The reveal rule is enforced here, on the server, not by the page: no function returns
+the other partner's answer until both answers exist (the same kind of control as
+Bitwarden's collections; SECURITY.md). Answers are sealed with the space key, because
+after the reveal both partners read them; before it, this module simply never opens
+or returns the other's row.
+
+The reveal moment is derived, not stored: it is when the second answer was first
+saved. An answer changed after that moment is shown as edited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+
+from workbook import text as messages
+from workbook import vault
+from workbook.spaces import Member
+from workbook.store import Db, agreements, new_id, now, together_answers
+
+MAX_CHARS = 20_000
+
+
+class TogetherError(Exception):
+    """An answer or agreement could not be saved; ``str()`` is a kind message."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    author_id: str
+    text: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Agreement:
+    text: str
+    author_id: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TogetherState:
+    """What one partner may know about one together prompt.
+
+    ``theirs`` is None until both have answered; ``partner_answered`` says only
+    whether the other has answered, never what.
+    """
+
+    prompt_id: str
+    mine: Answer | None
+    partner_answered: bool
+    theirs: Answer | None
+    agreement: Agreement | None
+
+    @property
+    def revealed(self) -> bool:
+        return self.mine is not None and self.theirs is not None
+
+    @property
+    def revealed_at(self) -> datetime | None:
+        if not self.revealed:
+            return None
+        return max(self.mine.created_at, self.theirs.created_at)
+
+    def edited_after_reveal(self, answer: Answer) -> bool:
+        return self.revealed_at is not None and answer.updated_at > self.revealed_at
+
+
+def _ad(row_id: str, space_id: str, table: str = "together_answers") -> bytes:
+    return vault.ad(table, "body_ct", row_id, space_id, "shared")
+
+
+def _clean(text: str) -> str:
+    if not text.strip():
+        raise TogetherError(messages.EMPTY_ANSWER)
+    if len(text) > MAX_CHARS:
+        raise TogetherError(messages.TOO_LONG.format(limit=MAX_CHARS))
+    return text
+
+
+def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
+    """Save or revise the member's own answer to a together prompt."""
+    text = _clean(text)
+    with db.engine.begin() as conn:
+        row = conn.execute(
+            select(together_answers.c.id, together_answers.c.created_at).where(
+                together_answers.c.space_id == member.space_id,
+                together_answers.c.prompt_id == prompt_id,
+                together_answers.c.author_id == member.partner_id,
+            )
+        ).first()
+        stamp = now()
+        row_id = row.id if row else new_id()
+        body = vault.seal(member.space_key, text, _ad(row_id, member.space_id))
+        if row:
+            conn.execute(
+                update(together_answers)
+                .where(together_answers.c.id == row_id)
+                .values(body_ct=body, updated_at=stamp)
+            )
+            created = row.created_at
+        else:
+            conn.execute(
+                insert(together_answers).values(
+                    id=row_id,
+                    space_id=member.space_id,
+                    author_id=member.partner_id,
+                    prompt_id=prompt_id,
+                    body_ct=body,
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+            created = stamp
+    return Answer(member.partner_id, text, created, stamp)
+
+
+def withdraw(db: Db, member: Member, prompt_id: str) -> None:
+    """Take one's own answer back before the reveal (after it, it can only be edited)."""
+    with db.engine.begin() as conn:
+        state = _state(conn, member, prompt_id)
+        if state.revealed:
+            raise TogetherError(
+                "You have both answered, so your answer can be changed but not taken back."
+            )
+        conn.execute(
+            delete(together_answers).where(
+                together_answers.c.space_id == member.space_id,
+                together_answers.c.prompt_id == prompt_id,
+                together_answers.c.author_id == member.partner_id,
+            )
+        )
+
+
+def _open(member: Member, row) -> Answer:
+    body = vault.open_text(member.space_key, row.body_ct, _ad(row.id, row.space_id))
+    return Answer(row.author_id, body, row.created_at, row.updated_at)
+
+
+def _states(conn, member: Member, prompt_ids: list[str] | None) -> dict[str, TogetherState]:
+    query = select(together_answers).where(together_answers.c.space_id == member.space_id)
+    if prompt_ids is not None:
+        query = query.where(together_answers.c.prompt_id.in_(prompt_ids))
+    rows = conn.execute(query).all()
+    by_prompt: dict[str, list] = {}
+    for row in rows:
+        by_prompt.setdefault(row.prompt_id, []).append(row)
+    agreement_rows = conn.execute(
+        select(agreements).where(agreements.c.space_id == member.space_id)
+    ).all()
+    agreed = {r.prompt_id: r for r in agreement_rows}
+    result: dict[str, TogetherState] = {}
+    for prompt_id in prompt_ids if prompt_ids is not None else sorted(by_prompt):
+        mine_row = next(
+            (r for r in by_prompt.get(prompt_id, []) if r.author_id == member.partner_id), None
+        )
+        their_row = next(
+            (r for r in by_prompt.get(prompt_id, []) if r.author_id != member.partner_id), None
+        )
+        mine = _open(member, mine_row) if mine_row else None
+        # The rule: the other's answer is opened only when both exist.
+        theirs = _open(member, their_row) if (mine_row and their_row) else None
+        agreement = None
+        if prompt_id in agreed and theirs is not None:
+            a = agreed[prompt_id]
+            agreement = Agreement(
+                vault.open_text(member.space_key, a.body_ct, _ad(a.id, a.space_id, "agreements")),
+                a.author_id,
+                a.updated_at,
+            )
+        result[prompt_id] = TogetherState(prompt_id, mine, their_row is not None, theirs, agreement)
+    return result
+
+
+def _state(conn, member: Member, prompt_id: str) -> TogetherState:
+    return _states(conn, member, [prompt_id])[prompt_id]
+
+
+def states(db: Db, member: Member, prompt_ids: list[str] | None = None) -> dict[str, TogetherState]:
+    """The member's view of each together prompt (all answered ones if ids are None)."""
+    with db.engine.connect() as conn:
+        return _states(conn, member, prompt_ids)
+
+
+def agree(db: Db, member: Member, prompt_id: str, text: str) -> Agreement:
+    """Save what the couple agreed after the reveal; either partner may write or edit it."""
+    text = _clean(text)
+    with db.engine.begin() as conn:
+        if not _state(conn, member, prompt_id).revealed:
+            raise TogetherError(
+                "You can write what you agreed once you have both answered this question."
+            )
+        row = conn.execute(
+            select(agreements.c.id).where(
+                agreements.c.space_id == member.space_id, agreements.c.prompt_id == prompt_id
+            )
+        ).first()
+        stamp = now()
+        row_id = row.id if row else new_id()
+        body = vault.seal(member.space_key, text, _ad(row_id, member.space_id, "agreements"))
+        if row:
+            conn.execute(
+                update(agreements)
+                .where(agreements.c.id == row_id)
+                .values(body_ct=body, author_id=member.partner_id, updated_at=stamp)
+            )
+        else:
+            conn.execute(
+                insert(agreements).values(
+                    id=row_id,
+                    space_id=member.space_id,
+                    prompt_id=prompt_id,
+                    author_id=member.partner_id,
+                    body_ct=body,
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+    return Agreement(text, member.partner_id, stamp)

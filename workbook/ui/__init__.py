@@ -1,0 +1,38 @@
+"""The Streamlit side of the workbook: the only part of the package that imports it.
+
+Everything a user wrote is shown as plain text (``st.text`` or escaped Markdown),
+never as HTML or live Markdown: a partner's reflection must not be able to load an
+image from an outside host in the other's browser (SECURITY.md).
+"""
+
+from workbook.ui.chapter import render_chapter, render_welcome
+from workbook.ui.help import render_get_help
+from workbook.ui.home import render_home
+from workbook.ui.session import (
+    account_sidebar,
+    db,
+    enforce_idle_lock,
+    help_now_link,
+    lock,
+    member,
+    sign_in_as,
+    sign_out,
+)
+from workbook.ui.together import handover_pending, render_handover
+
+__all__ = [
+    "handover_pending",
+    "render_handover",
+    "render_home",
+    "account_sidebar",
+    "db",
+    "enforce_idle_lock",
+    "help_now_link",
+    "lock",
+    "member",
+    "render_chapter",
+    "render_get_help",
+    "render_welcome",
+    "sign_in_as",
+    "sign_out",
+]

@@ -1,0 +1,227 @@
+"""The shared chapter renderer and the welcome page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from workbook import journal, spaces, text
+from workbook.content import Chapter, Prompt, TogetherPrompt, page_text, workbook
+from workbook.journal import Reflection
+from workbook.ui.session import (
+    ACCOUNT_PAGE,
+    AUDIENCE_LABEL,
+    GET_HELP_PAGE,
+    MAX_ANSWER_CHARS,
+    THERAPIST_PAGE,
+    db,
+    draft_key,
+    escape_markdown,
+    flash,
+    member,
+    show_flash,
+)
+from workbook.ui.together import render_exercise, render_readiness, render_together
+from workbook.vault import VaultError
+
+READINESS_CHAPTERS = ("body", "heart")
+
+
+def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -> None:
+    """Button callback: save the draft; on failure keep it and say so kindly."""
+    current = member()
+    if current is None:
+        flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
+        return
+    words = st.session_state.get(draft_key(prompt_id), "") or ""
+    try:
+        journal.save(
+            db(),
+            current,
+            chapter_id=chapter_id,
+            prompt_id=prompt_id,
+            text=words,
+            visibility=visibility,
+        )
+    except journal.JournalError as exc:
+        flash(prompt_id, "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash(prompt_id, "error", text.SAVE_FAILED)
+        return
+    flash(
+        prompt_id,
+        "ok",
+        text.SAVED_PRIVATE
+        if visibility == journal.PRIVATE
+        else text.SAVED_SHARED.format(partner=partner_name),
+    )
+
+
+def _delete(reflection_id: str, prompt_id: str) -> None:
+    current = member()
+    if current is None:
+        return
+    try:
+        journal.remove(db(), current, reflection_id)
+    except journal.JournalError as exc:
+        flash(prompt_id, "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash(prompt_id, "error", "We could not delete this just now. Try again in a moment.")
+        return
+    st.session_state.pop(draft_key(prompt_id), None)
+    flash(prompt_id, "ok", "Deleted.")
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}, {moment:%H:%M} UTC"
+
+
+def _prompt_block(
+    chapter_id: str,
+    prompt: Prompt | TogetherPrompt,
+    follow_up: str = "",
+    saved: dict[str, Reflection] | None = None,
+    others: dict[str, list[Reflection]] | None = None,
+    partner_name: str = "your partner",
+) -> None:
+    current = member()
+    mine = (saved or {}).get(prompt.id)
+    key = draft_key(prompt.id)
+    if mine is not None and key not in st.session_state:
+        st.session_state[key] = mine.text
+    with st.container(border=True):
+        st.markdown(f"**{prompt.text}**")
+        audience = getattr(prompt, "audience", "everyone")
+        notes = [AUDIENCE_LABEL[audience]] if AUDIENCE_LABEL.get(audience) else []
+        if getattr(prompt, "hint", ""):
+            notes.append(prompt.hint)
+        if notes:
+            st.caption(" · ".join(notes))
+        for other in (others or {}).get(prompt.id, []):
+            st.caption(f"{escape_markdown(partner_name)} shared:")
+            st.text(other.text)
+        st.text_area(
+            prompt.text,
+            key=key,
+            height=120,
+            max_chars=MAX_ANSWER_CHARS,
+            label_visibility="collapsed",
+            placeholder="Write as much or as little as you like. Skipping is fine too.",
+            persist_state="session",
+        )
+        if follow_up:
+            st.caption(f"Afterwards, together: {follow_up}")
+        if current is not None:
+            if mine is not None:
+                who = (
+                    "Only you can see this."
+                    if mine.visibility == journal.PRIVATE
+                    else f"Shared with {partner_name}."
+                )
+                edited = f" Edited {_when(mine.updated_at)}." if mine.edited else ""
+                st.caption(f"Saved {_when(mine.created_at)}.{edited} {who}")
+            cols = st.columns([1, 1, 1])
+            cols[0].button(
+                "Save just for me",
+                key=f"save-private:{prompt.id}",
+                on_click=_save,
+                args=(chapter_id, prompt.id, journal.PRIVATE, partner_name),
+            )
+            cols[1].button(
+                f"Share with {partner_name}",
+                key=f"save-shared:{prompt.id}",
+                on_click=_save,
+                args=(chapter_id, prompt.id, journal.SHARED, partner_name),
+            )
+            if mine is not None:
+                with cols[2].popover("Delete", icon=":material/delete:"):
+                    st.write("Delete your saved answer? This cannot be undone.")
+                    st.button(
+                        "Yes, delete it",
+                        key=f"delete:{prompt.id}",
+                        on_click=_delete,
+                        args=(mine.id, prompt.id),
+                        type="primary",
+                    )
+        show_flash(prompt.id)
+
+
+def render_welcome() -> None:
+    """The first page: what this is, a content note, the privacy promise, where to start."""
+    st.title("After a miscarriage: a workbook for two")
+    st.markdown(page_text("welcome"))
+    st.subheader("The chapters")
+    for chapter in workbook().chapters:
+        st.page_link(
+            f"pages/chapter_{chapter.number}.py",
+            label=f"{chapter.number}. {chapter.title}: {chapter.summary}",
+        )
+
+
+def render_chapter(chapter_id: str) -> None:
+    """One chapter page: passage, prompts, the week's exercise and when to get help."""
+    book = workbook()
+    chapter: Chapter = book.chapter(chapter_id)
+    st.title(chapter.title)
+    st.caption(f"Chapter {chapter.number} of {len(book.chapters)} · {chapter.summary}")
+    st.markdown(chapter.why_it_matters)
+    if chapter.more:
+        with st.expander("Read more"):
+            st.markdown(chapter.more)
+    if chapter.sources:
+        with st.expander("Where these facts come from"):
+            for s in chapter.sources:
+                st.markdown(f"- {s.fact} Source: [{s.source}]({s.url})")
+
+    st.session_state["current_page"] = f"pages/chapter_{chapter.number}.py"
+    current = member()
+    saved: dict[str, Reflection] = {}
+    others: dict[str, list[Reflection]] = {}
+    partners: list[spaces.Partner] = []
+    if current is None:
+        st.info(text.NOT_SAVED_GUEST, icon=":material/info:")
+        st.page_link(ACCOUNT_PAGE, label="Make a space or sign in", icon=":material/key:")
+    else:
+        try:
+            entries = journal.visible(db(), current, chapter_id=chapter_id)
+            partners = spaces.partners_of(db(), current)
+        except (SQLAlchemyError, OSError, VaultError):
+            st.error(
+                "We could not load your saved answers just now. Anything you type "
+                "stays here; try again in a moment."
+            )
+            entries = []
+        for entry in entries:
+            if entry.author_id == current.partner_id:
+                saved[entry.prompt_id] = entry
+            else:
+                others.setdefault(entry.prompt_id, []).append(entry)
+        answered = sum(1 for p in chapter.prompts if p.id in saved)
+        st.caption(f"{answered} of {len(chapter.prompts)} on-your-own questions answered by you.")
+    names = [p.name for p in partners if current and p.id != current.partner_id]
+    partner_name = names[0] if names else "your partner"
+
+    st.header("On your own", divider="gray")
+    st.caption("Answer any of these, in any order, whenever you feel able. Not today is fine.")
+    for prompt in chapter.prompts:
+        _prompt_block(chapter_id, prompt, saved=saved, others=others, partner_name=partner_name)
+
+    if chapter_id in READINESS_CHAPTERS:
+        render_readiness(current, partners)
+    render_together(chapter, current, partners)
+    render_exercise(chapter, current, partners)
+
+    st.header("When to get help", divider="gray")
+    st.markdown(chapter.get_help)
+    cols = st.columns(2)
+    with cols[0]:
+        st.page_link(GET_HELP_PAGE, label="Get help now", icon=":material/emergency:")
+    if chapter_id != "therapist":
+        with cols[1]:
+            st.page_link(
+                THERAPIST_PAGE, label="When to see a therapist", icon=":material/psychology:"
+            )

@@ -1,0 +1,162 @@
+"""The signed-in session: database handle, member, idle lock, sign-out, drafts.
+
+Keys live only in ``st.session_state``, never in a cache or a module global: the
+caches here hold only the settings and the engine, which are the same for everyone.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from workbook import settings
+from workbook.spaces import Member
+from workbook.store import Db, open_db
+
+GET_HELP_PAGE = "pages/get_help.py"
+ACCOUNT_PAGE = "pages/account.py"
+THERAPIST_PAGE = "pages/chapter_5.py"
+MAX_ANSWER_CHARS = 20_000
+
+AUDIENCE_LABEL = {
+    "everyone": "",
+    "pregnant": "Written for the partner who was pregnant",
+    "partner": "Written for the partner who was not pregnant",
+}
+
+
+def escape_markdown(value: str) -> str:
+    """Make user text safe to place inside Markdown: no links, images or formatting."""
+    out = []
+    for ch in value:
+        if ch in "\\`*_{}[]()<>#+-.!|~$:":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def help_now_link() -> None:
+    """The one-click way to urgent help, shown at the top of every page."""
+    st.page_link(GET_HELP_PAGE, label="Get help now", icon=":material/emergency:")
+
+
+# ---------------------------------------------------------------------------
+# Session: the database handle, the signed-in member, idle lock and sign-out.
+# Keys live only in st.session_state, never in a cache or a module global.
+# ---------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def app_settings() -> settings.Settings:
+    """Settings read once per process from the environment."""
+    return settings.from_environment()
+
+
+@st.cache_resource(show_spinner=False)
+def db() -> Db:
+    """The process-wide database handle (engine + instance secret): no user data."""
+    return open_db(app_settings())
+
+
+def member() -> Member | None:
+    return st.session_state.get("member")
+
+
+def sign_in_as(new_member: Member) -> None:
+    """Start a signed-in session. Anything typed before signing in is carried over."""
+    for key in [k for k in st.session_state if str(k).startswith("draft:guest:")]:
+        words = st.session_state.pop(key)
+        mine = key.replace("draft:guest:", f"draft:{new_member.partner_id}:", 1)
+        if words and not st.session_state.get(mine):
+            st.session_state[mine] = words
+    st.session_state["member"] = new_member
+    st.session_state["member_id"] = new_member.partner_id
+    st.session_state["last_active"] = time.monotonic()
+    st.session_state.pop("locked", None)
+
+
+# Everything a signed-in person leaves in the session; sign-out removes all of it.
+SESSION_KEYS = (
+    "member",
+    "member_id",
+    "last_active",
+    "locked",
+    "show_recovery",
+    "handover_to",
+    "not_today",
+    "invite_code",
+    "current_page",
+)
+SESSION_PREFIXES = ("draft:", "flash:", "readiness:", "exercise-note:")
+
+
+def sign_out() -> None:
+    """Drop the keys and every draft, so the next person on this device starts clean."""
+    for key in list(st.session_state):
+        if key in SESSION_KEYS or str(key).startswith(SESSION_PREFIXES):
+            del st.session_state[key]
+
+
+def lock() -> None:
+    """Drop the keys but remember who was here, so the passphrase alone unlocks.
+
+    Unsaved drafts stay in memory under this partner's name; they are shown again
+    only after this partner unlocks.
+    """
+    current = member()
+    if current is None:
+        return
+    st.session_state["locked"] = (current.partner_id, current.name)
+    for key in ("member", "member_id", "last_active", "show_recovery"):
+        st.session_state.pop(key, None)
+
+
+def enforce_idle_lock() -> None:
+    """Lock a session that has been idle too long; otherwise note this activity."""
+    if member() is None:
+        return
+    limit = app_settings().lock_minutes * 60
+    last = st.session_state.get("last_active", time.monotonic())
+    if time.monotonic() - last > limit:
+        lock()
+    else:
+        st.session_state["last_active"] = time.monotonic()
+
+
+def account_sidebar() -> None:
+    """Who is signed in, with Lock and Sign out, on every page."""
+    with st.sidebar:
+        current = member()
+        if current is not None:
+            st.caption(
+                f"Signed in as **{escape_markdown(current.name)}** · "
+                f"{escape_markdown(current.space_name)}"
+            )
+            cols = st.columns(2)
+            cols[0].button("Lock", key="sidebar_lock", on_click=lock, icon=":material/lock:")
+            cols[1].button(
+                "Sign out", key="sidebar_sign_out", on_click=sign_out, icon=":material/logout:"
+            )
+        elif st.session_state.get("locked"):
+            st.caption("Locked. Open **Your space** to carry on.")
+        else:
+            st.caption("Not signed in. Open **Your space** to keep your answers.")
+
+
+def draft_key(prompt_id: str) -> str:
+    """Session key of a text area; namespaced so another partner never sees a draft."""
+    owner = st.session_state.get("member_id", "guest")
+    return f"draft:{owner}:{prompt_id}"
+
+
+def flash(prompt_id: str, kind: str, message: str) -> None:
+    st.session_state[f"flash:{prompt_id}"] = (kind, message)
+
+
+def show_flash(prompt_id: str) -> None:
+    flash = st.session_state.pop(f"flash:{prompt_id}", None)
+    if flash:
+        kind, message = flash
+        {"ok": st.success, "error": st.error}[kind](message)

@@ -1,0 +1,387 @@
+"""Together prompts, the readiness check-in, the week's exercise and the hand-over.
+
+A partner's together answer is shown to the other only through ``together.states``,
+which returns it only once both have answered; this module never has it earlier.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from workbook import progress, readiness, spaces, text, together
+from workbook.content import Chapter, TogetherPrompt
+from workbook.readiness import Answers
+from workbook.spaces import Member
+from workbook.together import TogetherState
+from workbook.ui.session import (
+    MAX_ANSWER_CHARS,
+    db,
+    draft_key,
+    flash,
+    member,
+    show_flash,
+    sign_in_as,
+)
+
+HANDOVER = "handover_to"
+
+
+def handover_pending() -> bool:
+    """Whether this device is between two partners on a together prompt."""
+    return HANDOVER in st.session_state
+
+
+def _answer(prompt_id: str) -> None:
+    current = member()
+    if current is None:
+        flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
+        return
+    words = st.session_state.get(draft_key(prompt_id), "") or ""
+    try:
+        together.answer(db(), current, prompt_id, words)
+    except together.TogetherError as exc:
+        flash(prompt_id, "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash(prompt_id, "error", text.SAVE_FAILED)
+        return
+    flash(prompt_id, "ok", "Saved. It stays hidden until you have both answered.")
+
+
+def _agree(prompt_id: str) -> None:
+    current = member()
+    if current is None:
+        return
+    key = draft_key(f"agreement:{prompt_id}")
+    try:
+        together.agree(db(), current, prompt_id, st.session_state.get(key, "") or "")
+    except together.TogetherError as exc:
+        flash(f"agreement:{prompt_id}", "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash(f"agreement:{prompt_id}", "error", text.SAVE_FAILED)
+        return
+    flash(f"agreement:{prompt_id}", "ok", "Saved for you both.")
+
+
+def _not_today(prompt_id: str) -> None:
+    """'Not today' hides a prompt for this visit only; nothing is stored or counted."""
+    st.session_state.setdefault("not_today", set()).add(prompt_id)
+
+
+def _start_handover(to: spaces.Partner) -> None:
+    """Hide this partner's screen and ask the other for their passphrase on this device."""
+    current = member()
+    page = st.session_state.get("current_page")
+    for key in ("member", "member_id", "last_active"):
+        st.session_state.pop(key, None)
+    st.session_state[HANDOVER] = {
+        "to_id": to.id,
+        "to_name": to.name,
+        "from_id": current.partner_id if current else "",
+        "from_name": current.name if current else "",
+        "page": page,
+    }
+
+
+def render_together(
+    chapter: Chapter, current: Member | None, partners: list[spaces.Partner]
+) -> None:
+    """The together section of a chapter, for a guest or a signed-in partner."""
+    st.header("Together", divider="gray")
+    st.caption(
+        "Each of you answers on your own. Your answers stay hidden from each other until "
+        "you have both answered; then you see them side by side. Not today is always fine."
+    )
+    others = [p for p in partners if current and p.id != current.partner_id]
+    other = others[0] if others else None
+    states: dict[str, TogetherState] = {}
+    if current is not None:
+        try:
+            states = together.states(db(), current, [t.id for t in chapter.together])
+        except (SQLAlchemyError, OSError):
+            st.error("We could not load your answers just now. Try again in a moment.")
+    skipped = st.session_state.get("not_today", set())
+    for prompt in chapter.together:
+        if prompt.id in skipped:
+            st.caption(f"Not today: \u201c{prompt.text}\u201d")
+            continue
+        with st.container(border=True):
+            st.markdown(f"**{prompt.text}**")
+            if current is None:
+                _guest_box(prompt)
+            else:
+                _together_box(prompt, states.get(prompt.id), other)
+            show_flash(prompt.id)
+
+
+def _guest_box(prompt: TogetherPrompt) -> None:
+    st.text_area(
+        prompt.text,
+        key=draft_key(prompt.id),
+        height=100,
+        max_chars=MAX_ANSWER_CHARS,
+        label_visibility="collapsed",
+        persist_state="session",
+        placeholder="Your own answer. Make a space to keep it and answer together.",
+    )
+    st.caption(f"Afterwards, together: {prompt.follow_up}")
+
+
+def _together_box(
+    prompt: TogetherPrompt, state: TogetherState | None, other: spaces.Partner | None
+) -> None:
+    name = other.name if other else "your partner"
+    if state is not None and state.revealed:
+        _reveal(prompt, state, name)
+        return
+    key = draft_key(prompt.id)
+    mine = state.mine if state else None
+    if mine is not None and key not in st.session_state:
+        st.session_state[key] = mine.text
+    if state is not None and state.partner_answered:
+        st.info(f"{name} has answered. Their answer stays hidden until you answer too.")
+    elif mine is not None:
+        st.info(
+            f"Waiting for {name} to answer. Your answer stays hidden until you have both answered."
+        )
+    elif other is None:
+        st.caption(
+            "Your partner has not joined yet. You can answer now; it stays hidden until "
+            "they answer too."
+        )
+    st.text_area(
+        prompt.text,
+        key=key,
+        height=100,
+        max_chars=MAX_ANSWER_CHARS,
+        label_visibility="collapsed",
+        persist_state="session",
+        placeholder="Your own answer. Your partner will not see it until you have both answered.",
+    )
+    cols = st.columns([1, 1, 1])
+    cols[0].button(
+        "Save my answer" if mine is None else "Update my answer",
+        key=f"together:{prompt.id}",
+        on_click=_answer,
+        args=(prompt.id,),
+    )
+    cols[1].button("Not today", key=f"skip:{prompt.id}", on_click=_not_today, args=(prompt.id,))
+    if mine is not None and other is not None and not state.partner_answered:
+        cols[2].button(
+            f"Pass to {other.name}",
+            key=f"handover:{prompt.id}",
+            on_click=_start_handover,
+            args=(other,),
+            help=f"On this device: hide your answer and let {other.name} answer.",
+        )
+
+
+def _reveal(prompt: TogetherPrompt, state: TogetherState, name: str) -> None:
+    with st.expander("You have both answered. Open them together when you are ready."):
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**You**")
+            st.text(state.mine.text)
+            if state.edited_after_reveal(state.mine):
+                st.caption("Edited after you both answered.")
+        with right:
+            st.markdown(f"**{name}**")
+            st.text(state.theirs.text)
+            if state.edited_after_reveal(state.theirs):
+                st.caption("Edited after you both answered.")
+        st.markdown(f"**Now, together:** {prompt.follow_up}")
+        key = draft_key(f"agreement:{prompt.id}")
+        if state.agreement is not None and key not in st.session_state:
+            st.session_state[key] = state.agreement.text
+        st.text_area(
+            "What you agreed",
+            key=key,
+            height=80,
+            max_chars=MAX_ANSWER_CHARS,
+            persist_state="session",
+            placeholder="For example: what you will try, or when you will talk again.",
+        )
+        st.button(
+            "Save what we agreed", key=f"agree:{prompt.id}", on_click=_agree, args=(prompt.id,)
+        )
+        show_flash(f"agreement:{prompt.id}")
+
+
+def render_handover() -> None:
+    """The hand-over screen: the first partner's answer is off the screen; the second
+    confirms with their own passphrase before anything of theirs is shown."""
+    info = st.session_state[HANDOVER]
+    st.title(f"Pass to {info['to_name']}")
+    st.info(
+        f"Your answer is saved and hidden. Please pass this device to {info['to_name']}.",
+        icon=":material/sync_alt:",
+    )
+    with st.form("handover"):
+        st.markdown(f"**{info['to_name']}**, enter your passphrase to answer.")
+        secret = st.text_input("Passphrase", type="password", autocomplete="current-password")
+        if st.form_submit_button("Continue", type="primary"):
+            try:
+                back = spaces.unlock(db(), info["to_id"], secret)
+            except spaces.SpaceError as exc:
+                st.error(str(exc))
+            else:
+                page = info.get("page")
+                del st.session_state[HANDOVER]
+                sign_in_as(back)
+                if page:
+                    st.switch_page(page)
+                st.rerun()
+    if st.button(f"Back to {info['from_name']}"):
+        st.session_state["locked"] = (info["from_id"], info["from_name"])
+        del st.session_state[HANDOVER]
+        st.rerun()
+
+
+def _checkin() -> None:
+    current = member()
+    if current is None:
+        return
+    values = [st.session_state.get(f"readiness:{field}") for field in ("green", "body", "heart")]
+    if None in values:
+        flash("readiness", "error", "Please choose one answer for each question.")
+        return
+    try:
+        readiness.submit(db(), current, Answers(*values))
+    except ValueError as exc:
+        flash("readiness", "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash("readiness", "error", text.SAVE_FAILED)
+        return
+    for field in ("green", "body", "heart"):
+        st.session_state.pop(f"readiness:{field}", None)
+    flash("readiness", "ok", "Saved. Your partner cannot see it until you have both answered.")
+
+
+def render_readiness(current: Member | None, partners: list[spaces.Partner]) -> None:
+    """The private readiness check-in (chapters 1 and 2)."""
+    words = readiness.load_text()
+    st.header("Readiness check-in", divider="gray")
+    st.markdown(words.intro)
+    if current is None:
+        st.caption("Make a space or sign in to use the check-in with your partner.")
+        return
+    name = next((p.name for p in partners if p.id != current.partner_id), "your partner")
+    try:
+        history = readiness.rounds(db(), current)
+    except (SQLAlchemyError, OSError):
+        st.error("We could not load your check-ins just now. Try again in a moment.")
+        return
+    latest = history[0] if history else None
+    if latest is not None and latest.complete:
+        _checkin_result(latest, name)
+    elif latest is not None and latest.mine is not None:
+        st.info(f"Waiting for {name} to answer. You will see both answers together.")
+    elif latest is not None and latest.partner_answered:
+        st.info(f"{name} has answered. Their answers stay hidden until you answer too.")
+    with st.expander(
+        "Check in again" if latest is not None and latest.mine is not None else "Check in",
+        expanded=latest is None or latest.mine is None,
+    ):
+        st.radio(
+            words.green_light_question, words.green_light_options, index=None, key="readiness:green"
+        )
+        st.radio(words.physical_question, words.scale_options, index=None, key="readiness:body")
+        st.radio(words.emotional_question, words.scale_options, index=None, key="readiness:heart")
+        st.button("Save my check-in", key="readiness:save", on_click=_checkin)
+    show_flash("readiness")
+    earlier = [r for r in history[1:] if r.complete]
+    if earlier:
+        with st.expander("Earlier check-ins"):
+            for r in earlier:
+                st.caption(
+                    f"{r.completed_at:%d %b %Y}: {readiness.guidance_for(r.mine, r.theirs).title}"
+                )
+
+
+def _checkin_result(latest: readiness.Round, name: str) -> None:
+    words = readiness.load_text()
+    guidance = readiness.guidance_for(latest.mine, latest.theirs)
+    with st.container(border=True):
+        st.subheader(guidance.title)
+        st.markdown(guidance.text)
+        left, right = st.columns(2)
+        for col, who, answers in ((left, "You", latest.mine), (right, name, latest.theirs)):
+            with col:
+                st.markdown(f"**{who}**")
+                st.text(
+                    f"Go-ahead: {answers.green_light}\n"
+                    f"Body: {answers.physical}\n"
+                    f"Feelings: {answers.emotional}"
+                )
+        if guidance.key != "both_ready":
+            st.markdown("**Ways to stay close without sex**")
+            for idea in words.close_without_sex:
+                st.markdown(f"- {idea}")
+        for s in words.sources:
+            st.caption(f"Source: [{s.source}]({s.url})")
+
+
+def _exercise_done(chapter_id: str) -> None:
+    current = member()
+    if current is None:
+        return
+    note = st.session_state.get(f"exercise-note:{chapter_id}", "") or ""
+    try:
+        progress.mark_exercise_done(db(), current, chapter_id, note)
+    except ValueError as exc:
+        flash(f"exercise:{chapter_id}", "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash(f"exercise:{chapter_id}", "error", text.SAVE_FAILED)
+        return
+    flash(f"exercise:{chapter_id}", "ok", "Marked as done.")
+
+
+def _exercise_undo(chapter_id: str) -> None:
+    current = member()
+    if current is not None:
+        progress.unmark_exercise(db(), current, chapter_id)
+
+
+def render_exercise(
+    chapter: Chapter, current: Member | None, partners: list[spaces.Partner]
+) -> None:
+    st.header("Try this week", divider="gray")
+    with st.container(border=True):
+        st.markdown(f"**{chapter.exercise.title}**")
+        st.markdown(chapter.exercise.text)
+        if current is None:
+            return
+        names = {p.id: p.name for p in partners}
+        try:
+            done = dict(
+                (note.author_id, note) for _, note in progress.exercises(db(), current, chapter.id)
+            )
+        except (SQLAlchemyError, OSError):
+            done = {}
+        for author_id, note in done.items():
+            who = "You" if author_id == current.partner_id else names.get(author_id, "Your partner")
+            st.caption(f"{who} marked this done." + (f" Note: {note.note}" if note.note else ""))
+        if current.partner_id in done:
+            st.button(
+                "Not done after all",
+                key=f"exercise-undo:{chapter.id}",
+                on_click=_exercise_undo,
+                args=(chapter.id,),
+            )
+        else:
+            st.text_input(
+                "A short note, if you like (your partner can read it)",
+                key=f"exercise-note:{chapter.id}",
+                max_chars=progress.MAX_NOTE,
+            )
+            st.button(
+                "Mark as done",
+                key=f"exercise:{chapter.id}",
+                on_click=_exercise_done,
+                args=(chapter.id,),
+            )
+        show_flash(f"exercise:{chapter.id}")
