@@ -17,10 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from workbook.content import workbook
+
 from conftest import PROJECT, free_port
 from helpers import PASS_A, PASS_B
 
 pytestmark = pytest.mark.e2e
+PROMPT = workbook().chapter("talking").together[0]
+REVEAL = "You have both answered. Open them together when you are ready."
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--headless",
@@ -153,9 +157,10 @@ class Person:
         self.settle()
 
 
-def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
+def make_couple(people, tag: str) -> tuple[Person, Person]:
+    """Sam makes a space in one browser; Alex joins with the invite code in another."""
     sam = people("sam")
-    # The first request of a fresh server is a deep link: it must still run app.py
+    # The first request may be a deep link on a fresh server: it must still run app.py
     # around the page (the help link is there, no "Page not found" pop-up).
     sam.open("account")
     sam.page.get_by_role("link", name="Get help now").first.wait_for()
@@ -164,7 +169,7 @@ def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
     new = "Make a space"
     sam.fill("A name for your space", "Sam and Alex", new)
     sam.fill("Your name, as your partner will see it", "Sam", new)
-    sam.fill("Sign-in name (only for signing in; nobody else sees it)", "sam-e2e", new)
+    sam.fill("Sign-in name (only for signing in; nobody else sees it)", f"sam-{tag}", new)
     sam.fill("Passphrase", PASS_A, new)
     sam.fill("Type the passphrase again", PASS_A, new)
     sam.click("Make our space")
@@ -181,7 +186,7 @@ def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
     for label, value in [
         ("Invite code", code),
         ("Your name, as your partner will see it", "Alex"),
-        ("Sign-in name", "alex-e2e"),
+        ("Sign-in name", f"alex-{tag}"),
         ("Passphrase", PASS_B),
         ("Type the passphrase again", PASS_B),
     ]:
@@ -189,6 +194,11 @@ def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
     alex.click("Join the space")
     alex.page.get_by_role("heading", name="Sam and Alex").wait_for()
     alex.click("I have saved my recovery key")
+    return sam, alex
+
+
+def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
+    sam, alex = make_couple(people, "journal")
 
     sam.go("2. Your heart is healing too")
     areas = sam.page.locator("textarea")
@@ -217,7 +227,7 @@ def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
     assert sam.page.get_by_text("Sam's private line").count() == 0
     sam.go("Your space")
     panel = sam.page.get_by_role("tabpanel", name="Sign in")
-    panel.get_by_label("Sign-in name", exact=True).fill("sam-e2e")
+    panel.get_by_label("Sign-in name", exact=True).fill("sam-journal")
     panel.get_by_label("Passphrase", exact=True).fill(PASS_A)
     panel.get_by_role("button", name="Sign in").click()
     sam.settle()
@@ -246,3 +256,68 @@ def test_welcome_and_a_chapter_render_in_a_real_browser(people):
     guest.page.get_by_role("heading", name="Get help now").first.wait_for()
     guest.shot("get-help")
     assert guest.hosts <= {"127.0.0.1"}, guest.hosts
+
+
+def answer_together(person: Person, words: str) -> None:
+    area = person.page.get_by_label(PROMPT.text, exact=True)
+    area.fill(words)
+    area.press("Tab")
+    person.settle()
+    # Streamlit gives each keyed widget a class: st-key-<key, ":" as "-">.
+    person.page.locator(f".st-key-together-{PROMPT.id} button").click()
+    person.settle()
+
+
+def test_answer_apart_then_reveal_together_in_two_browsers(people):
+    sam, alex = make_couple(people, "together")
+    sam.go("3. Talking with each other")
+    answer_together(sam, "Sam's together answer")
+    sam.page.get_by_text("Waiting for Alex to answer").first.wait_for()
+    sam.shot("waiting")
+
+    alex.go("3. Talking with each other")
+    alex.page.get_by_text("Sam has answered").first.wait_for()
+    assert alex.page.get_by_text("Sam's together answer").count() == 0
+    alex.shot("sees-waiting-not-text")
+    answer_together(alex, "Alex's together answer")
+    alex.page.get_by_text(REVEAL, exact=True).first.click()
+    alex.page.get_by_text("Sam's together answer").first.wait_for()
+    agreed = alex.page.get_by_label("What you agreed").first
+    agreed.fill("We will talk on Sunday evenings")
+    agreed.press("Tab")
+    alex.settle()
+    alex.page.get_by_role("button", name="Save what we agreed").first.click()
+    alex.settle()
+    alex.shot("revealed")
+
+    sam.go("Where you are")
+    sam.go("3. Talking with each other")
+    sam.page.get_by_text(REVEAL, exact=True).first.click()
+    sam.page.get_by_text("Alex's together answer").first.wait_for()
+    assert sam.page.get_by_label("What you agreed").first.input_value() == (
+        "We will talk on Sunday evenings"
+    )
+    sam.shot("revealed")
+    assert (sam.hosts | alex.hosts) <= {"127.0.0.1"}
+
+
+def test_one_device_hand_over_in_a_single_browser(people):
+    sam, alex = make_couple(people, "handover")
+    alex.context.close()
+    sam.go("3. Talking with each other")
+    answer_together(sam, "Sam's words on the shared laptop")
+    sam.page.get_by_role("button", name="Pass to Alex").first.click()
+    sam.settle()
+    sam.page.get_by_role("heading", name="Pass to Alex").wait_for()
+    assert sam.page.get_by_text("Sam's words on the shared laptop").count() == 0
+    assert sam.page.locator("textarea").count() == 0
+    sam.shot("pass-to-alex")
+    sam.page.get_by_label("Passphrase", exact=True).fill(PASS_B)
+    sam.page.get_by_role("button", name="Continue").click()
+    sam.settle()
+    sam.page.get_by_text("Sam has answered").first.wait_for()
+    assert sam.page.get_by_text("Sam's words on the shared laptop").count() == 0
+    answer_together(sam, "Alex's words on the shared laptop")
+    sam.page.get_by_text(REVEAL, exact=True).first.click()
+    sam.page.get_by_text("Sam's words on the shared laptop").first.wait_for()
+    sam.shot("both-on-one-device")
