@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import delete, insert, select, update
 
+from workbook import sealed
 from workbook import text as messages
-from workbook import vault
 from workbook.spaces import Member
 from workbook.store import Db, new_id, now, reflections
 from workbook.vault import VaultError
 
-PRIVATE, SHARED = "private", "shared"
+PRIVATE, SHARED = sealed.PRIVATE, sealed.SHARED
+TABLE, COLUMN = "reflections", "body_ct"
 MAX_CHARS = 20_000
 
 
@@ -43,15 +44,6 @@ class Reflection:
         return self.updated_at > self.created_at
 
 
-def _ad(row_id: str, space_id: str, visibility: str, author_id: str) -> bytes:
-    owner = author_id if visibility == PRIVATE else SHARED
-    return vault.ad("reflections", "body_ct", row_id, space_id, owner)
-
-
-def _key(member: Member, visibility: str) -> vault.Key:
-    return member.private_key if visibility == PRIVATE else member.space_key
-
-
 def _clean(text: str) -> str:
     if not text.strip():
         raise JournalError(messages.EMPTY_ANSWER)
@@ -60,24 +52,12 @@ def _clean(text: str) -> str:
     return text
 
 
-def _check_visibility(visibility: str) -> None:
-    if visibility not in (PRIVATE, SHARED):
-        raise ValueError(f"visibility must be '{PRIVATE}' or '{SHARED}'")
-
-
 def _visible_to(member: Member):
-    """SQL condition: rows of the member's space that are shared or their own."""
-    return and_(
-        reflections.c.space_id == member.space_id,
-        or_(reflections.c.visibility == SHARED, reflections.c.author_id == member.partner_id),
-    )
+    return sealed.visible_to(reflections, member)
 
 
 def _decrypt(member: Member, row) -> Reflection:
-    key = _key(member, row.visibility)
-    body = vault.open_text(
-        key, row.body_ct, _ad(row.id, row.space_id, row.visibility, row.author_id)
-    )
+    body = sealed.open_field(member, TABLE, COLUMN, row)
     return Reflection(
         row.id,
         row.author_id,
@@ -98,7 +78,7 @@ def save(
     Saving again replaces the text (and may change who can see it), keeping the
     created time.
     """
-    _check_visibility(visibility)
+    sealed.check_visibility(visibility)
     text = _clean(text)
     with db.engine.begin() as conn:
         existing = conn.execute(
@@ -110,11 +90,7 @@ def save(
         ).first()
         stamp = now()
         row_id = existing.id if existing else new_id()
-        body = vault.seal(
-            _key(member, visibility),
-            text,
-            _ad(row_id, member.space_id, visibility, member.partner_id),
-        )
+        body = sealed.seal(member, TABLE, COLUMN, row_id, visibility, text)
         if existing:
             conn.execute(
                 update(reflections)
@@ -185,11 +161,7 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
             update(reflections)
             .where(reflections.c.id == row.id)
             .values(
-                body_ct=vault.seal(
-                    _key(member, row.visibility),
-                    text,
-                    _ad(row.id, row.space_id, row.visibility, row.author_id),
-                ),
+                body_ct=sealed.seal(member, TABLE, COLUMN, row.id, row.visibility, text),
                 updated_at=stamp,
             )
         )
@@ -207,7 +179,7 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
 
 def set_visibility(db: Db, member: Member, reflection_id: str, visibility: str) -> Reflection:
     """Share or unshare one's own entry: re-sealed under the other key in one transaction."""
-    _check_visibility(visibility)
+    sealed.check_visibility(visibility)
     with db.engine.begin() as conn:
         row = _own_row(conn, member, reflection_id)
         current = _decrypt(member, row)
@@ -218,11 +190,7 @@ def set_visibility(db: Db, member: Member, reflection_id: str, visibility: str) 
             .where(reflections.c.id == row.id)
             .values(
                 visibility=visibility,
-                body_ct=vault.seal(
-                    _key(member, visibility),
-                    current.text,
-                    _ad(row.id, row.space_id, visibility, row.author_id),
-                ),
+                body_ct=sealed.seal(member, TABLE, COLUMN, row.id, visibility, current.text),
             )
         )
     return Reflection(

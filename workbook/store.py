@@ -143,6 +143,42 @@ exercises_done = Table(
     UniqueConstraint("space_id", "chapter_id", "author_id", name="uq_exercise_done"),
 )
 
+wellbeing_results = Table(
+    "wellbeing_results",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", String(36), ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("visibility", String(8), nullable=False),
+    Column("result_ct", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_wellbeing_space_author", "space_id", "author_id"),
+)
+
+care_contacts = Table(
+    "care_contacts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", String(36), ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("visibility", String(8), nullable=False),
+    Column("contact_ct", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_care_space_author", "space_id", "author_id"),
+)
+
+preferences = Table(
+    "preferences",
+    metadata,
+    Column(
+        "partner_id", String(36), ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("prefs_ct", LargeBinary, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
 # (table, column) pairs that hold ciphertext; the schema test checks this registry.
 ENCRYPTED_COLUMNS = {
     ("spaces", "name_ct"),
@@ -155,6 +191,9 @@ ENCRYPTED_COLUMNS = {
     ("agreements", "body_ct"),
     ("readiness_answers", "answers_ct"),
     ("exercises_done", "note_ct"),
+    ("wellbeing_results", "result_ct"),
+    ("care_contacts", "contact_ct"),
+    ("preferences", "prefs_ct"),
 }
 # Columns that may stay in clear: ids, keyed hashes, dates, counts, flags, content ids,
 # KDF parameters (the README lists them as visible metadata).
@@ -175,6 +214,7 @@ CLEAR_COLUMNS = {
     "prompt_id",
     "visibility",
     "round",
+    "partner_id",
 }
 
 

@@ -1,0 +1,128 @@
+"""Saved wellbeing check-ins (PHQ-9, GAD-7): private by default, shareable by choice.
+
+The whole result (which questionnaire, the answers, the total and band) is one
+encrypted JSON field: even the score stays unreadable without a key. Scoring itself
+lives in ``workbook.checkin``; this module only keeps results and reads them back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+
+from workbook import checkin, sealed
+from workbook.spaces import Member
+from workbook.store import Db, new_id, now, wellbeing_results
+
+TABLE, COLUMN = "wellbeing_results", "result_ct"
+
+
+@dataclass(frozen=True)
+class SavedResult:
+    id: str
+    author_id: str
+    visibility: str
+    questionnaire_id: str
+    answers: tuple[int, ...]
+    total: int
+    band_label: str
+    created_at: datetime
+
+
+def save(
+    db: Db, member: Member, result: checkin.Result, visibility: str = sealed.PRIVATE
+) -> SavedResult:
+    sealed.check_visibility(visibility)
+    payload = json.dumps(
+        {
+            "questionnaire": result.questionnaire_id,
+            "answers": list(result.answers),
+            "total": result.total,
+            "band": result.band.label,
+        }
+    )
+    row_id, stamp = new_id(), now()
+    with db.engine.begin() as conn:
+        conn.execute(
+            insert(wellbeing_results).values(
+                id=row_id,
+                space_id=member.space_id,
+                author_id=member.partner_id,
+                visibility=visibility,
+                result_ct=sealed.seal(member, TABLE, COLUMN, row_id, visibility, payload),
+                created_at=stamp,
+            )
+        )
+    return SavedResult(
+        row_id,
+        member.partner_id,
+        visibility,
+        result.questionnaire_id,
+        tuple(result.answers),
+        result.total,
+        result.band.label,
+        stamp,
+    )
+
+
+def _open(member: Member, row) -> SavedResult:
+    data = json.loads(sealed.open_field(member, TABLE, COLUMN, row))
+    return SavedResult(
+        row.id,
+        row.author_id,
+        row.visibility,
+        data["questionnaire"],
+        tuple(data["answers"]),
+        data["total"],
+        data["band"],
+        row.created_at,
+    )
+
+
+def history(db: Db, member: Member) -> list[SavedResult]:
+    """The member's own results and any their partner shared, oldest first."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(wellbeing_results)
+            .where(sealed.visible_to(wellbeing_results, member))
+            .order_by(wellbeing_results.c.created_at, wellbeing_results.c.id)
+        ).all()
+    return [_open(member, r) for r in rows]
+
+
+def set_visibility(db: Db, member: Member, result_id: str, visibility: str) -> None:
+    """Share one's own result with the partner, or make it private again."""
+    sealed.check_visibility(visibility)
+    with db.engine.begin() as conn:
+        row = conn.execute(
+            select(wellbeing_results).where(
+                wellbeing_results.c.id == result_id,
+                wellbeing_results.c.space_id == member.space_id,
+                wellbeing_results.c.author_id == member.partner_id,
+            )
+        ).first()
+        if row is None:
+            raise ValueError("That check-in is not yours or is no longer here.")
+        payload = sealed.open_field(member, TABLE, COLUMN, row)
+        conn.execute(
+            update(wellbeing_results)
+            .where(wellbeing_results.c.id == row.id)
+            .values(
+                visibility=visibility,
+                result_ct=sealed.seal(member, TABLE, COLUMN, row.id, visibility, payload),
+            )
+        )
+
+
+def remove(db: Db, member: Member, result_id: str) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(
+            delete(wellbeing_results).where(
+                wellbeing_results.c.id == result_id,
+                wellbeing_results.c.space_id == member.space_id,
+                wellbeing_results.c.author_id == member.partner_id,
+            )
+        )
