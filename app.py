@@ -25,11 +25,13 @@ PAGES = {
         st.Page("pages/chapter_5.py", title="5. When to see a therapist"),
     ],
     "Help": [
+        st.Page("pages/get_help.py", title="Get help now", icon=":material/emergency:"),
         st.Page(
-            "pages/get_help.py",
-            title="Get help now",
-            icon=":material/emergency:",
+            "pages/therapist.py", title="When to see a therapist", icon=":material/psychology:"
         ),
+        st.Page("pages/checkin.py", title="Wellbeing check-in", icon=":material/self_improvement:"),
+        st.Page("pages/support.py", title="Find support", icon=":material/support:"),
+        st.Page("pages/care_team.py", title="Our care team", icon=":material/contacts:"),
     ],
 }
 

@@ -20,6 +20,10 @@ ALL_PAGES = [
     "pages/home.py",
     *CHAPTER_PAGES,
     "pages/get_help.py",
+    "pages/therapist.py",
+    "pages/checkin.py",
+    "pages/support.py",
+    "pages/care_team.py",
 ]
 
 

@@ -2,10 +2,11 @@
 
 import pytest
 
-from helpers import join, make_space
 from workbook import careteam, checkin, preferences, spaces, wellbeing
 from workbook.careteam import CareTeamError
 from workbook.sealed import PRIVATE, SHARED
+
+from helpers import join, make_space
 
 
 @pytest.fixture
@@ -47,10 +48,12 @@ def test_scores_are_not_readable_in_the_raw_database(db, target, couple):
 
 def test_care_team_contacts_private_or_shared(db, couple):
     sam, alex = couple
-    careteam.add(db, sam, role="Midwife", name="Jo Brown", phone="01234 567890",
-                 notes="Tuesdays only")
-    shared = careteam.add(db, sam, role="Clinic or hospital", name="Early pregnancy unit",
-                          visibility=SHARED)
+    careteam.add(
+        db, sam, role="Midwife", name="Jo Brown", phone="01234 567890", notes="Tuesdays only"
+    )
+    shared = careteam.add(
+        db, sam, role="Clinic or hospital", name="Early pregnancy unit", visibility=SHARED
+    )
     assert [c.name for c in careteam.contacts(db, sam)] == ["Jo Brown", "Early pregnancy unit"]
     assert [c.name for c in careteam.contacts(db, alex)] == ["Early pregnancy unit"]
     with pytest.raises(CareTeamError):
@@ -59,11 +62,14 @@ def test_care_team_contacts_private_or_shared(db, couple):
     assert careteam.contacts(db, alex) == []
 
 
-@pytest.mark.parametrize("fields,message", [
-    ({"role": "Midwife", "name": "  "}, "write a name"),
-    ({"role": "Astrologer", "name": "X"}, "choose who"),
-    ({"role": "Other", "name": "X", "notes": "n" * 2_001}, "under 2,000"),
-])
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        ({"role": "Midwife", "name": "  "}, "write a name"),
+        ({"role": "Astrologer", "name": "X"}, "choose who"),
+        ({"role": "Other", "name": "X", "notes": "n" * 2_001}, "under 2,000"),
+    ],
+)
 def test_care_team_refuses_bad_input_kindly(db, couple, fields, message):
     sam, _ = couple
     with pytest.raises(CareTeamError, match=message):

@@ -18,12 +18,18 @@ from workbook.ui.session import (
     sign_in_as,
     sign_out,
 )
+from workbook.ui.support import render_care_team, render_support, render_therapist_guide
 from workbook.ui.together import handover_pending, render_handover
+from workbook.ui.wellbeing import render_wellbeing
 
 __all__ = [
     "handover_pending",
     "render_handover",
     "render_home",
+    "render_care_team",
+    "render_support",
+    "render_therapist_guide",
+    "render_wellbeing",
     "account_sidebar",
     "db",
     "enforce_idle_lock",

@@ -220,8 +220,5 @@ def render_chapter(chapter_id: str) -> None:
     cols = st.columns(2)
     with cols[0]:
         st.page_link(GET_HELP_PAGE, label="Get help now", icon=":material/emergency:")
-    if chapter_id != "therapist":
-        with cols[1]:
-            st.page_link(
-                THERAPIST_PAGE, label="When to see a therapist", icon=":material/psychology:"
-            )
+    with cols[1]:
+        st.page_link(THERAPIST_PAGE, label="When to see a therapist", icon=":material/psychology:")

@@ -16,7 +16,7 @@ from workbook.store import Db, open_db
 
 GET_HELP_PAGE = "pages/get_help.py"
 ACCOUNT_PAGE = "pages/account.py"
-THERAPIST_PAGE = "pages/chapter_5.py"
+THERAPIST_PAGE = "pages/therapist.py"
 MAX_ANSWER_CHARS = 20_000
 
 AUDIENCE_LABEL = {

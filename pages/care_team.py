@@ -1,0 +1,5 @@
+"""Our care team: the couple's own doctor, midwife, therapist and clinic contacts."""
+
+from workbook import ui
+
+ui.render_care_team()

@@ -1,0 +1,129 @@
+"""AppTest for the help pages: therapist guide, wellbeing check-in, support, care team."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook.checkin import questionnaire
+from workbook.guide import guide
+
+from apphelpers import (
+    couple,
+    create_space,
+    fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
+    open_app,
+    texts,
+)
+
+pytestmark = pytest.mark.usefixtures("fresh_install")
+OPTIONS = [o.label for o in questionnaire("phq9").options]
+
+
+def test_therapist_guide_shows_every_section_with_sources():
+    at = open_app("pages/therapist.py")
+    headers = [h.value for h in at.header]
+    for section in guide().sections:
+        assert section.heading in headers
+    assert "Get help now" in [str(x.proto.label) for x in at.get("page_link")]
+
+
+def answer_all(at, qid, score, count):
+    for i in range(1, count + 1):
+        at.radio(key=f"wb:{qid}:{i}").set_value(OPTIONS[score])
+    at.run()
+
+
+def test_every_answer_gives_a_band_and_one_next_step():
+    at = open_app("pages/checkin.py")
+    answer_all(at, "phq9", 1, 8)
+    assert "1 question left" in texts(at)
+    at.radio(key="wb:phq9:9").set_value(OPTIONS[0]).run()
+    shown = texts(at)
+    assert "8 out of 27" in shown
+    assert "Your answers suggest mild" in shown
+    assert "Next step:" in shown
+    assert "Please talk to someone today" not in shown
+
+
+def test_a_self_harm_answer_shows_crisis_support_in_the_same_rerun():
+    at = open_app("pages/checkin.py")
+    at.radio(key="wb:phq9:9").set_value(OPTIONS[1]).run()
+    shown = texts(at)
+    assert "Please talk to someone today" in shown
+    assert "Your partner cannot see this answer" in shown
+    at.selectbox(key="wb_country").select("United Kingdom").run()
+    shown = texts(at)
+    assert "116 123" in shown and "999" in shown
+
+
+def test_gad7_can_be_chosen_and_scored():
+    at = open_app("pages/checkin.py")
+    at.segmented_control(key="wb_which").set_value("Worry (GAD-7)").run()
+    for i in range(1, 8):
+        at.radio(key=f"wb:gad7:{i}").set_value(OPTIONS[3])
+    at.run()
+    assert "21 out of 21" in texts(at)
+
+
+def test_a_kept_result_is_private_until_shared():
+    sam, alex = couple()
+    sam.switch_page("pages/checkin.py").run()
+    answer_all(sam, "phq9", 0, 9)
+    [keep] = [b for b in sam.button if b.label == "Keep this in my private history"]
+    keep.click().run()
+    assert "Saved to your private history" in texts(sam)
+    assert "0 (none to minimal)" in texts(sam)
+    alex.switch_page("pages/checkin.py").run()
+    assert "Shared with you" not in texts(alex)
+    [share] = [b for b in sam.button if b.label == "Share with my partner"]
+    share.click().run()
+    alex.run()
+    assert "Sam:" in texts(alex)
+
+
+def test_support_directory_by_country_and_need():
+    at = open_app("pages/support.py")
+    at.selectbox(key="support_country").select("Ireland").run()
+    shown = texts(at)
+    assert "112" in shown and "Pieta" in shown
+    at.segmented_control(key="support_need").set_value("Find a therapist").run()
+    shown = texts(at)
+    assert "Pieta" not in shown
+
+
+def test_the_country_is_remembered_for_the_partner():
+    at = create_space(open_app())
+    at.switch_page("pages/get_help.py").run()
+    at.selectbox(key="get_help_country").select("Canada").run()
+    login = open_app("pages/account.py")
+    from apphelpers import sign_in
+    from helpers import PASS_A
+
+    sign_in(login, "sam", PASS_A)
+    login.switch_page("pages/get_help.py").run()
+    assert login.selectbox(key="get_help_country").value == "Canada"
+
+
+def test_care_team_contacts_private_by_default_and_shareable():
+    sam, alex = couple()
+    sam.switch_page("pages/care_team.py").run()
+    sam.selectbox(key="care:role").select("Midwife")
+    sam.text_input(key="care:name").input("Jo Brown")
+    sam.text_input(key="care:phone").input("01234 567890")
+    [save] = [b for b in sam.button if b.label == "Save contact"]
+    save.click().run()
+    assert "Jo Brown" in texts(sam)
+    alex.switch_page("pages/care_team.py").run()
+    assert "Jo Brown" not in texts(alex)
+    [share] = [b for b in sam.button if b.label == "Share with my partner"]
+    share.click().run()
+    alex.run()
+    assert "Jo Brown" in texts(alex)
+
+
+def test_care_team_needs_a_name():
+    at = create_space(open_app())
+    at.switch_page("pages/care_team.py").run()
+    [save] = [b for b in at.button if b.label == "Save contact"]
+    save.click().run()
+    assert any("write a name" in e.value for e in at.error)

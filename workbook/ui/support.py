@@ -1,0 +1,172 @@
+"""Find support (directory by country and need), the therapist guide, our care team."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from workbook import careteam
+from workbook.guide import guide
+from workbook.resources import NEEDS, directory
+from workbook.sealed import PRIVATE, SHARED
+from workbook.ui.help import country_picker, emergency_links, resource_line
+from workbook.ui.session import ACCOUNT_PAGE, GET_HELP_PAGE, db, flash, member, show_flash
+
+
+def render_support() -> None:
+    book = directory()
+    st.title("Find support")
+    st.write(
+        "Support lines, pregnancy-loss organisations and ways to find a therapist. "
+        "Every entry was checked against its source; the date is shown with it."
+    )
+    st.warning(
+        "If you or your partner are in danger, call your local emergency number now.",
+        icon=":material/emergency:",
+    )
+    country = country_picker("support_country")
+    labels = {label: key for key, label in NEEDS.items()}
+    need_label = st.segmented_control(
+        "What do you need?", list(labels), default=None, key="support_need"
+    )
+    need = labels.get(need_label) if need_label else None
+    if country is None:
+        st.caption("Choose your country to see what is there. International services:")
+        found = [r for r in book.resources if r.country == "INT" and (not need or need in r.needs)]
+    else:
+        st.markdown(f"Emergency number in {country.name}: {emergency_links(country)}")
+        found = book.for_country(country.code, need)
+    if not found:
+        st.info(
+            "We have no checked entry for that yet in this country. Your doctor or midwife "
+            "can point you to local support, and the international directory below lists "
+            "services in many countries."
+        )
+        found = [r for r in book.resources if r.country == "INT"]
+    for r in found:
+        with st.container(border=True):
+            st.caption(r.kind.capitalize() + (" · international" if r.country == "INT" else ""))
+            resource_line(r)
+    st.caption(f"List checked on {book.checked}. Services change, so check before you rely on one.")
+    st.page_link(
+        "pages/therapist.py", label="When to see a therapist", icon=":material/psychology:"
+    )
+
+
+def render_therapist_guide() -> None:
+    text = guide()
+    st.title(text.title)
+    st.markdown(text.intro)
+    st.page_link(
+        GET_HELP_PAGE,
+        label="Thoughts of ending your life? Get help now",
+        icon=":material/emergency:",
+    )
+    for section in text.sections:
+        st.header(section.heading, divider="gray")
+        st.markdown(section.body)
+        if section.sources:
+            with st.expander("Sources"):
+                for s in section.sources:
+                    st.markdown(f"- [{s.source}]({s.url})")
+    cols = st.columns(2)
+    cols[0].page_link(
+        "pages/support.py", label="Find a therapist or support group", icon=":material/support:"
+    )
+    cols[1].page_link(
+        "pages/checkin.py", label="A private wellbeing check-in", icon=":material/self_improvement:"
+    )
+
+
+def _add_contact() -> None:
+    current = member()
+    if current is None:
+        return
+    values = {
+        k: st.session_state.get(f"care:{k}", "") or ""
+        for k in ("role", "name", "phone", "email", "notes")
+    }
+    visibility = SHARED if st.session_state.get("care:shared") else PRIVATE
+    try:
+        careteam.add(db(), current, visibility=visibility, **values)
+    except careteam.CareTeamError as exc:
+        flash("care", "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash(
+            "care",
+            "error",
+            "We could not save this contact. Your words are still here. Try again in a moment.",
+        )
+        return
+    for k in ("name", "phone", "email", "notes"):
+        st.session_state[f"care:{k}"] = ""
+    flash("care", "ok", "Contact saved.")
+
+
+def _contact_action(action, *args) -> None:
+    current = member()
+    if current is None:
+        return
+    try:
+        action(db(), current, *args)
+    except careteam.CareTeamError as exc:
+        flash("care", "error", str(exc))
+
+
+def render_care_team() -> None:
+    st.title("Our care team")
+    st.write(
+        "Keep the people who look after you in one place: your doctor, midwife, therapist "
+        "or clinic. Each contact is private to you unless you share it."
+    )
+    current = member()
+    if current is None:
+        st.info("Your care team is kept in your private space.")
+        st.page_link(ACCOUNT_PAGE, label="Make a space or sign in", icon=":material/key:")
+        return
+    try:
+        people = careteam.contacts(db(), current)
+    except (SQLAlchemyError, OSError):
+        st.error("We could not load your contacts just now. Try again in a moment.")
+        people = []
+    if not people:
+        st.caption("No contacts yet.")
+    for c in people:
+        with st.container(border=True):
+            mine = c.author_id == current.partner_id
+            st.markdown(f"**{c.role}**")
+            st.text("\n".join(x for x in (c.name, c.phone, c.email, c.notes) if x))
+            if mine:
+                st.caption(
+                    "Only you can see this."
+                    if c.visibility == PRIVATE
+                    else "Shared with your partner."
+                )
+                cols = st.columns(2)
+                other = SHARED if c.visibility == PRIVATE else PRIVATE
+                cols[0].button(
+                    "Share with my partner" if other == SHARED else "Make private",
+                    key=f"care-vis:{c.id}",
+                    on_click=_contact_action,
+                    args=(careteam.set_visibility, c.id, other),
+                )
+                cols[1].button(
+                    "Delete",
+                    key=f"care-del:{c.id}",
+                    on_click=_contact_action,
+                    args=(careteam.remove, c.id),
+                )
+            else:
+                st.caption("Shared by your partner.")
+    st.subheader("Add a contact")
+    st.selectbox("Who is this?", careteam.ROLES, key="care:role")
+    st.text_input("Name", key="care:name", max_chars=careteam.LIMITS["name"])
+    st.text_input("Phone (optional)", key="care:phone", max_chars=careteam.LIMITS["phone"])
+    st.text_input("Email (optional)", key="care:email", max_chars=careteam.LIMITS["email"])
+    st.text_area(
+        "Notes (optional)", key="care:notes", max_chars=careteam.LIMITS["notes"], height=80
+    )
+    st.checkbox("Share this contact with my partner", key="care:shared")
+    st.button("Save contact", type="primary", on_click=_add_contact)
+    show_flash("care")

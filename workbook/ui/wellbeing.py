@@ -1,0 +1,169 @@
+"""The private wellbeing check-in page (PHQ-9 for mood, GAD-7 for worry).
+
+Safety first: any PHQ-9 item 9 answer above "Not at all" shows crisis support right
+under that question in the same rerun, before any total is worked out.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from workbook import checkin, spaces, wellbeing
+from workbook.sealed import PRIVATE, SHARED
+from workbook.store import now
+from workbook.ui.help import country_picker, crisis_lines, emergency_links
+from workbook.ui.session import GET_HELP_PAGE, db, flash, member, show_flash
+
+NAMES = {"phq9": "Mood (PHQ-9)", "gad7": "Worry (GAD-7)"}
+
+
+def _answer_key(qid: str, item: int) -> str:
+    return f"wb:{qid}:{item}"
+
+
+def _safety_box() -> None:
+    text = checkin.questionnaires().safety
+    with st.container(border=True):
+        st.error(f"**{text.title}**", icon=":material/emergency:")
+        country = country_picker("wb_country")
+        if country is None:
+            crisis, emergency = "a crisis line (choose your country above)", "your emergency number"
+        else:
+            lines = [r for r in crisis_lines(country) if r.phone]
+            crisis = (
+                f"{lines[0].name} on [{lines[0].phone}]({lines[0].phone_link})"
+                if lines
+                else "a crisis line (see Get help now)"
+            )
+            emergency = emergency_links(country)
+        st.markdown(text.render(crisis_line=crisis, emergency=emergency))
+        st.page_link(GET_HELP_PAGE, label="More ways to get help now", icon=":material/call:")
+
+
+def _save_result(result: checkin.Result) -> None:
+    current = member()
+    if current is None:
+        return
+    try:
+        wellbeing.save(db(), current, result, PRIVATE)
+    except (SQLAlchemyError, OSError):
+        flash("wb", "error", "We could not save this result. You can still read it here.")
+        return
+    flash("wb", "ok", "Saved to your private history. Only you can see it.")
+
+
+def _share(result_id: str, visibility: str) -> None:
+    current = member()
+    if current is not None:
+        wellbeing.set_visibility(db(), current, result_id, visibility)
+
+
+def render_wellbeing() -> None:
+    st.title("A wellbeing check-in")
+    texts = checkin.questionnaires()
+    st.write("A short check-in, just for you. It is not a test. You can stop at any time.")
+    st.caption(texts.screening_note)
+    current = member()
+    if current is None:
+        st.info("You are not signed in, so your answers are not saved anywhere.")
+    qid = {v: k for k, v in NAMES.items()}[
+        st.segmented_control(
+            "Which check-in?", list(NAMES.values()), default=NAMES["phq9"], key="wb_which"
+        )
+        or NAMES["phq9"]
+    ]
+    q = checkin.questionnaire(qid)
+    st.markdown(f"**{q.stem}**")
+    labels = [o.label for o in q.options]
+    answers: list[int | None] = []
+    for i, item in enumerate(q.items, start=1):
+        choice = st.radio(
+            f"{i}. {item}", labels, index=None, horizontal=True, key=_answer_key(qid, i)
+        )
+        score = labels.index(choice) if choice is not None else None
+        answers.append(score)
+        if qid == checkin.SAFETY_QUESTIONNAIRE and i == checkin.SAFETY_ITEM and score:
+            _safety_box()
+    st.radio(q.difficulty_question, q.difficulty_options, index=None, key=f"wb:{qid}:difficulty")
+    st.caption(q.licence)
+    if None in answers:
+        missing = answers.count(None)
+        st.caption(
+            f"{missing} question{'s' if missing != 1 else ''} left. "
+            "Your result shows when all are answered."
+        )
+    else:
+        result = checkin.score(qid, [a for a in answers if a is not None])
+        with st.container(border=True):
+            if result.needs_crisis_support:
+                st.warning(
+                    "Because of your answer to question 9, please look at the "
+                    "support above today, whatever your total."
+                )
+            st.subheader(f"{result.total} out of {result.max_total}")
+            st.markdown(result.band.meaning)
+            st.markdown(f"**Next step:** {result.band.next_step}")
+            st.caption(f"Source for the score bands: [{q.source.title}]({q.source.url})")
+            if current is not None:
+                st.button(
+                    "Keep this in my private history",
+                    on_click=_save_result,
+                    args=(result,),
+                    key=f"wb-save:{qid}",
+                )
+            show_flash("wb")
+    if current is not None:
+        _history(current)
+
+
+def _history(current: spaces.Member) -> None:
+    try:
+        results = wellbeing.history(db(), current)
+        partners = {p.id: p.name for p in spaces.partners_of(db(), current)}
+    except (SQLAlchemyError, OSError):
+        st.error("We could not load your earlier check-ins just now.")
+        return
+    mine = [r for r in results if r.author_id == current.partner_id]
+    shared = [r for r in results if r.author_id != current.partner_id]
+    st.header("Your check-ins over time", divider="gray")
+    if not mine:
+        st.caption("Nothing saved yet. When you keep a result, it shows here, just for you.")
+    else:
+        frame = pd.DataFrame(
+            [
+                {"date": r.created_at, "check-in": NAMES[r.questionnaire_id], "total": r.total}
+                for r in mine
+            ]
+        )
+        st.line_chart(frame, x="date", y="total", color="check-in")
+        last = mine[-1]
+        if checkin.due_again(last.created_at, now()):
+            st.info(
+                "It has been two weeks or more since your last check-in. You could check "
+                "in again when you have a quiet moment."
+            )
+        else:
+            again = last.created_at + checkin.CHECK_AGAIN_AFTER
+            st.caption(f"It can help to check in again after two weeks, from {again:%d %B}.")
+        for r in reversed(mine):
+            cols = st.columns([3, 2])
+            cols[0].text(
+                f"{r.created_at:%d %b %Y} · {NAMES[r.questionnaire_id]} · "
+                f"{r.total} ({r.band_label})"
+            )
+            other = SHARED if r.visibility == PRIVATE else PRIVATE
+            cols[1].button(
+                "Share with my partner" if other == SHARED else "Make private again",
+                key=f"wb-share:{r.id}",
+                on_click=_share,
+                args=(r.id, other),
+            )
+    if shared:
+        st.subheader("Shared with you")
+        for r in shared:
+            st.text(
+                f"{partners.get(r.author_id, 'Your partner')}: {r.created_at:%d %b %Y} · "
+                f"{NAMES[r.questionnaire_id]} · {r.total} ({r.band_label})"
+            )
