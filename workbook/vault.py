@@ -150,8 +150,12 @@ def new_salt() -> bytes:
     return os.urandom(16)
 
 
-def derive_kek(passphrase: str, salt: bytes, params: KdfParams, pepper: bytes) -> Key:
-    """Passphrase -> key-encryption key. Slow on purpose; at most 4 run at once."""
+def derive_kek(passphrase: str, salt: bytes, params: KdfParams, pepper: bytes | None) -> Key:
+    """Passphrase -> key-encryption key. Slow on purpose; at most 4 run at once.
+
+    ``pepper`` is the instance secret; None only for a backup file, which must open
+    on another install.
+    """
     with _KDF_SLOTS:
         secret = Argon2id(
             salt=salt,
@@ -159,7 +163,7 @@ def derive_kek(passphrase: str, salt: bytes, params: KdfParams, pepper: bytes) -
             iterations=params.iterations,
             lanes=params.lanes,
             memory_cost=params.memory_kib,
-            secret=pepper,
+            secret=pepper or None,
         ).derive(normalise_passphrase(passphrase))
     return Key(b"\x00" * KEY_ID_LEN, secret)
 

@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from workbook import settings
+from workbook import markdown, settings
 from workbook.spaces import Member
 from workbook.store import Db, open_db
 
@@ -28,13 +28,7 @@ AUDIENCE_LABEL = {
 
 def escape_markdown(value: str) -> str:
     """Make user text safe to place inside Markdown: no links, images or formatting."""
-    out = []
-    for ch in value:
-        if ch in "\\`*_{}[]()<>#+-.!|~$:":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return markdown.escape(value)
 
 
 def help_now_link() -> None:

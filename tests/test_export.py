@@ -1,0 +1,134 @@
+"""Exports and the therapist summary: what goes in, what never does, and that it opens."""
+
+import io
+from datetime import datetime
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from workbook import export, journal, spaces, together
+from workbook.content import workbook
+
+from helpers import join, make_space
+
+BOOK = workbook()
+TOGETHER = BOOK.chapter("talking").together[0].id
+UNICODE = "Ça va, mañana 💔 — مرحبا بك ‏שלום"
+
+
+@pytest.fixture
+def couple(db):
+    sam = make_space(db).member
+    alex = join(db, spaces.create_invite(db, sam)).member
+    journal.save(
+        db,
+        sam,
+        chapter_id="heart",
+        prompt_id="heart-own-1",
+        text="SAM-PRIVATE",
+        visibility="private",
+    )
+    journal.save(
+        db,
+        sam,
+        chapter_id="heart",
+        prompt_id="heart-own-2",
+        text="SAM-SHARED " + UNICODE,
+        visibility="shared",
+    )
+    journal.save(
+        db,
+        alex,
+        chapter_id="body",
+        prompt_id="body-own-1",
+        text="ALEX-PRIVATE",
+        visibility="private",
+    )
+    together.answer(db, alex, TOGETHER, "ALEX-TOGETHER-HIDDEN")
+    return sam, alex
+
+
+def test_every_visible_entry_is_in_and_no_invisible_one(db, couple):
+    sam, _ = couple
+    texts = [e.text for e in export.collect(db, sam, BOOK)]
+    assert "SAM-PRIVATE" in texts and "SAM-SHARED " + UNICODE in texts
+    assert "ALEX-PRIVATE" not in texts
+    assert "ALEX-TOGETHER-HIDDEN" not in texts
+
+
+def test_revealed_together_answers_and_agreements_are_included(db, couple):
+    sam, alex = couple
+    together.answer(db, sam, TOGETHER, "SAM-TOGETHER")
+    together.agree(db, sam, TOGETHER, "OUR-AGREEMENT")
+    texts = [e.text for e in export.collect(db, alex, BOOK)]
+    assert {"SAM-TOGETHER", "ALEX-TOGETHER-HIDDEN", "OUR-AGREEMENT"} <= set(texts)
+    assert "SAM-PRIVATE" not in texts
+
+
+def test_markdown_keeps_unicode_and_defuses_links(db, couple):
+    sam, _ = couple
+    journal.save(
+        db,
+        sam,
+        chapter_id="heart",
+        prompt_id="heart-own-3",
+        text="![x](https://tracker.example/p.gif)",
+        visibility="private",
+    )
+    md = export.to_markdown(export.collect(db, sam, BOOK), "Title", "Sub")
+    assert UNICODE in md
+    assert "![x](https" not in md
+    assert "## Your heart is healing too" in md
+
+
+def test_csv_opens_in_pandas_with_the_right_columns(db, couple):
+    sam, _ = couple
+    frame = pd.read_csv(
+        io.BytesIO(export.to_csv(export.collect(db, sam, BOOK))), encoding="utf-8-sig"
+    )
+    assert list(frame.columns) == export.COLUMNS
+    assert "SAM-SHARED " + UNICODE in set(frame["text"])
+    assert "ALEX-PRIVATE" not in set(frame["text"])
+
+
+def test_the_pdf_is_valid_and_its_text_can_be_read(db, couple):
+    sam, _ = couple
+    entries = export.collect(db, sam, BOOK)
+    pdf = export.to_pdf(entries, "Sam and Alex: our workbook", "Exported today")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) > 0
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "SAM-PRIVATE" in text and "Ça va, mañana" in text and "مرحبا" in text
+    assert "ALEX-PRIVATE" not in text
+    assert "cannot be shown in this PDF" in text  # the emoji fell back, and it says so
+
+
+def test_a_long_export_runs_to_several_pages():
+    entry = export.Entry(
+        "reflection",
+        "Chapter",
+        "Prompt",
+        "Sam",
+        "private",
+        datetime(2026, 11, 24),
+        datetime(2026, 11, 24),
+        "words " * 2000,
+    )
+    assert len(PdfReader(io.BytesIO(export.to_pdf([entry] * 3, "T", "S"))).pages) > 2
+
+
+def test_therapy_summary_holds_only_what_was_chosen(db, couple):
+    sam, _ = couple
+    chosen = [e for e in export.collect(db, sam, BOOK) if e.text.startswith("SAM-SHARED")]
+    md, pdf = export.therapy_summary(
+        chosen,
+        sam,
+        datetime(2026, 11, 24),
+        ["24 Nov 2026: Waiting is fine."],
+        ["How do we talk about trying again?", " "],
+    )
+    assert "SAM-SHARED" in md and "SAM-PRIVATE" not in md
+    assert "How do we talk about trying again?" in md
+    assert "Readiness check-ins" in md
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 1

@@ -1,0 +1,323 @@
+"""Everything a partner may see, as Markdown, CSV or PDF; and the summary for a therapist.
+
+Built in memory and handed to the page as bytes: never a plaintext file on disk
+(SECURITY.md). What goes in is exactly what the partner may read through the app:
+their own private entries and everything shared, never the other's private entries
+and never a together answer before both have answered.
+
+The PDF uses DejaVu Sans, shipped in ``assets/fonts`` under its own free licence,
+with HarfBuzz shaping for right-to-left scripts. A character the font cannot draw
+(most emoji) becomes a small square, and the document says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+
+from workbook import careteam, journal, markdown, progress, readiness, spaces, together, wellbeing
+from workbook.content import Workbook
+from workbook.spaces import Member
+from workbook.store import Db
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+MISSING_GLYPH = "\u25a1"
+COLUMNS = ["kind", "chapter", "prompt", "author", "visibility", "created", "updated", "text"]
+KIND_ORDER = ("reflection", "together answer", "agreement", "exercise note")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of an export: flat, so the same list feeds Markdown, CSV and PDF."""
+
+    kind: str
+    chapter: str
+    prompt: str
+    author: str
+    visibility: str
+    created: datetime
+    updated: datetime
+    text: str
+
+
+def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
+    """Every entry the member may read, in workbook order, for export or a summary."""
+    names = {p.id: p.name for p in spaces.partners_of(db, member)}
+
+    def who(author_id: str | None) -> str:
+        if author_id == member.partner_id:
+            return f"{member.name} (you)"
+        return names.get(author_id or "", "Your partner")
+
+    chapter_of, prompt_text = {}, {}
+    for c in book.chapters:
+        for p in (*c.prompts, *c.together):
+            chapter_of[p.id] = c
+            prompt_text[p.id] = p.text
+    entries: list[Entry] = []
+    for r in journal.visible(db, member):
+        c = chapter_of.get(r.prompt_id)
+        entries.append(
+            Entry(
+                "reflection",
+                c.title if c else r.chapter_id,
+                prompt_text.get(r.prompt_id, r.prompt_id),
+                who(r.author_id),
+                r.visibility,
+                r.created_at,
+                r.updated_at,
+                r.text,
+            )
+        )
+    states = together.states(db, member, list(prompt_text))
+    for prompt_id, state in states.items():
+        c = chapter_of[prompt_id]
+        for answer in (state.mine, state.theirs):
+            if answer is not None:
+                entries.append(
+                    Entry(
+                        "together answer",
+                        c.title,
+                        prompt_text[prompt_id],
+                        who(answer.author_id),
+                        "shared" if state.revealed else "hidden until both answer",
+                        answer.created_at,
+                        answer.updated_at,
+                        answer.text,
+                    )
+                )
+        if state.agreement is not None:
+            entries.append(
+                Entry(
+                    "agreement",
+                    c.title,
+                    prompt_text[prompt_id],
+                    who(state.agreement.author_id),
+                    "shared",
+                    state.agreement.updated_at,
+                    state.agreement.updated_at,
+                    state.agreement.text,
+                )
+            )
+    titles = {c.id: c.title for c in book.chapters}
+    for chapter_id, note in progress.exercises(db, member):
+        c = book.chapter(chapter_id)
+        entries.append(
+            Entry(
+                "exercise note",
+                titles[chapter_id],
+                c.exercise.title,
+                who(note.author_id),
+                "shared",
+                note.created_at,
+                note.created_at,
+                note.note or "Marked as done.",
+            )
+        )
+    order = {c.title: i for i, c in enumerate(book.chapters)}
+    entries.sort(key=lambda e: (order.get(e.chapter, 99), KIND_ORDER.index(e.kind), e.created))
+    return entries
+
+
+def readiness_lines(db: Db, member: Member) -> list[str]:
+    """Completed readiness check-ins, oldest first, as short lines."""
+    lines = []
+    for r in reversed(readiness.rounds(db, member)):
+        if r.complete:
+            g = readiness.guidance_for(r.mine, r.theirs)
+            lines.append(
+                f"{r.completed_at:%d %b %Y}: {g.title}. You: {r.mine.green_light}, "
+                f"body {r.mine.physical}, feelings {r.mine.emotional}. Partner: "
+                f"{r.theirs.green_light}, body {r.theirs.physical}, feelings "
+                f"{r.theirs.emotional}."
+            )
+    return lines
+
+
+def other_lines(db: Db, member: Member) -> dict[str, list[str]]:
+    """Check-in results and care-team contacts the member may read."""
+    names = {p.id: p.name for p in spaces.partners_of(db, member)}
+    checks = [
+        f"{r.created_at:%d %b %Y} {names.get(r.author_id, 'Partner')}: "
+        f"{'PHQ-9' if r.questionnaire_id == 'phq9' else 'GAD-7'} {r.total} ({r.band_label}), "
+        f"{r.visibility}"
+        for r in wellbeing.history(db, member)
+    ]
+    contacts = [
+        " / ".join(x for x in (c.role, c.name, c.phone, c.email, c.notes) if x)
+        for c in careteam.contacts(db, member)
+    ]
+    return {"Wellbeing check-ins": checks, "Care team": contacts}
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%d %b %Y %H:%M} UTC"
+
+
+def to_markdown(
+    entries: list[Entry], title: str, subtitle: str, extra: dict[str, list[str]] | None = None
+) -> str:
+    """A readable Markdown document; the partner's words are escaped and quoted."""
+    out = [f"# {markdown.escape_light(title)}", "", markdown.escape_light(subtitle), ""]
+    chapter = None
+    for e in entries:
+        if e.chapter != chapter:
+            chapter = e.chapter
+            out += [f"## {markdown.escape_light(chapter)}", ""]
+        out.append(f"**{markdown.escape_light(e.prompt)}**  ")
+        edited = f", edited {_when(e.updated)}" if e.updated > e.created else ""
+        author = markdown.escape_light(e.author)
+        out.append(f"*{e.kind}, {author}, {e.visibility}, {_when(e.created)}{edited}*")
+        out.append("")
+        out += ["> " + markdown.escape_light(line) if line else ">" for line in e.text.splitlines()]
+        out.append("")
+    for heading, lines in (extra or {}).items():
+        if lines:
+            out += [f"## {markdown.escape_light(heading)}", ""]
+            out += [f"- {markdown.escape_light(line)}" for line in lines]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def to_csv(entries: list[Entry]) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read accents and emoji."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    for e in entries:
+        row = asdict(e)
+        row["created"], row["updated"] = e.created.isoformat(), e.updated.isoformat()
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+@cache
+def _covered() -> frozenset[int]:
+    with TTFont(FONT_DIR / "DejaVuSans.ttf") as font:
+        return frozenset(font.getBestCmap())
+
+
+def printable(text: str) -> tuple[str, bool]:
+    """Replace characters the PDF font cannot draw; say whether any were replaced."""
+    covered = _covered()
+    out, replaced = [], False
+    for ch in text:
+        if ord(ch) in covered or ch in "\n\t":
+            out.append(ch)
+        elif ch in "\u200d\ufe0f\ufe0e":  # joiners and emoji variation selectors
+            replaced = True
+        else:
+            out.append(MISSING_GLYPH)
+            replaced = True
+    return "".join(out), replaced
+
+
+class _Document(FPDF):
+    def __init__(self, title: str) -> None:
+        super().__init__(format="A4")
+        self.doc_title = title
+        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_text_shaping(True)
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(18, 18, 18)
+        self.set_title(title)
+        self.set_creator("After a miscarriage: a workbook for two")
+        self.replaced = False
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", size=8)
+        self.set_text_color(120, 120, 120)
+        self.cell(0, 6, f"{self.doc_title} · page {self.page_no()}", align="C")
+
+    def write_text(
+        self,
+        text: str,
+        size: float = 11,
+        bold: bool = False,
+        color: tuple[int, int, int] = (40, 40, 40),
+        gap: float = 1.5,
+    ) -> None:
+        safe, replaced = printable(text)
+        self.replaced |= replaced
+        self.set_font("DejaVu", "B" if bold else "", size)
+        self.set_text_color(*color)
+        self.multi_cell(0, size * 0.5, safe, new_x="LMARGIN", new_y="NEXT")
+        self.ln(gap)
+
+
+def to_pdf(
+    entries: list[Entry], title: str, subtitle: str, extra: dict[str, list[str]] | None = None
+) -> bytes:
+    """A tidy A4 document: title, date, one section per chapter, then the extras."""
+    pdf = _Document(title)
+    pdf.add_page()
+    pdf.write_text(title, size=20, bold=True, color=(47, 84, 80), gap=2)
+    pdf.write_text(subtitle, size=10, color=(110, 110, 110), gap=6)
+    chapter = None
+    for e in entries:
+        if e.chapter != chapter:
+            chapter = e.chapter
+            pdf.ln(2)
+            pdf.write_text(chapter, size=15, bold=True, color=(47, 84, 80), gap=2)
+        pdf.write_text(e.prompt, size=11, bold=True, gap=0.5)
+        edited = f", edited {_when(e.updated)}" if e.updated > e.created else ""
+        pdf.write_text(
+            f"{e.kind}, {e.author}, {e.visibility}, {_when(e.created)}{edited}",
+            size=8.5,
+            color=(120, 120, 120),
+            gap=1,
+        )
+        pdf.write_text(e.text, size=11, gap=4)
+    for heading, lines in (extra or {}).items():
+        if lines:
+            pdf.ln(2)
+            pdf.write_text(heading, size=15, bold=True, color=(47, 84, 80), gap=2)
+            for line in lines:
+                pdf.write_text(f"• {line}", size=10.5, gap=1)
+    if not entries and not any((extra or {}).values()):
+        pdf.write_text("Nothing here yet.", size=11)
+    if pdf.replaced:
+        pdf.ln(4)
+        pdf.write_text(
+            f"Some characters, such as emoji, cannot be shown in this PDF and appear as "
+            f"{MISSING_GLYPH}. The Markdown and CSV downloads keep them.",
+            size=8.5,
+            color=(120, 120, 120),
+        )
+    return bytes(pdf.output())
+
+
+def heading_for(member: Member, moment: datetime) -> tuple[str, str]:
+    return (
+        f"{member.space_name}: our workbook",
+        f"Exported for {member.name} on {moment:%d %B %Y}. Private: keep it safe.",
+    )
+
+
+def therapy_summary(
+    entries: list[Entry],
+    member: Member,
+    moment: datetime,
+    readiness_history: list[str],
+    questions: list[str],
+) -> tuple[str, bytes]:
+    """The summary to bring to a therapist, as (Markdown, PDF)."""
+    title = "What we would like to talk about"
+    subtitle = (
+        f"Prepared by {member.name} ({member.space_name}) on {moment:%d %B %Y}, "
+        "from entries we chose to share."
+    )
+    extra = {
+        "Readiness check-ins": readiness_history,
+        "Questions we want to ask": [q for q in questions if q.strip()],
+    }
+    return (to_markdown(entries, title, subtitle, extra), to_pdf(entries, title, subtitle, extra))
