@@ -17,6 +17,11 @@ PAGES = {
         st.Page("pages/account.py", title="Your space", icon=":material/key:"),
         st.Page("pages/home.py", title="Where you are", icon=":material/timeline:"),
     ],
+    "Your words": [
+        st.Page("pages/journal.py", title="Journal", icon=":material/book:"),
+        st.Page("pages/therapy_summary.py", title="Bring to therapy", icon=":material/summarize:"),
+        st.Page("pages/your_data.py", title="Your data", icon=":material/shield_person:"),
+    ],
     "Workbook": [
         st.Page("pages/chapter_1.py", title="1. Your body is healing"),
         st.Page("pages/chapter_2.py", title="2. Your heart is healing too"),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workbook import passphrase, spaces, ui
+from workbook import owndata, passphrase, spaces, ui
 
 RECOVERY_NOTE = (
     "Keep this recovery key somewhere safe, away from this device: written on paper, or in "
@@ -52,8 +52,8 @@ def signed_out() -> None:
         "A private space for the two of you. Everything you write in it is encrypted "
         "with your passphrase before it is stored."
     )
-    tab_in, tab_new, tab_join, tab_recover = st.tabs(
-        ["Sign in", "Make a space", "Join your partner", "Forgot passphrase"]
+    tab_in, tab_new, tab_join, tab_recover, tab_restore = st.tabs(
+        ["Sign in", "Make a space", "Join your partner", "Forgot passphrase", "Restore a backup"]
     )
     with tab_in, st.form("sign_in", enter_to_submit=True):
         login = st.text_input("Sign-in name", autocomplete="username")
@@ -161,6 +161,30 @@ def signed_out() -> None:
                     ui.sign_in_as(back)
                     st.rerun()
 
+    restore(tab_restore)
+
+
+def restore(tab) -> None:
+    with tab:
+        st.write(
+            "Bring back a space from a backup file. You need the passphrase you had when "
+            "you made it, and this install must have the same instance secret as the one "
+            "the backup came from."
+        )
+        with st.form("restore"):
+            upload = st.file_uploader("Backup file", type=["wbk"])
+            secret = st.text_input("Passphrase", type="password", key="restore_pass")
+            if st.form_submit_button("Restore", type="primary"):
+                if upload is None:
+                    st.error("Please choose the backup file first.")
+                else:
+                    try:
+                        owndata.restore_backup(ui.db(), upload.getvalue(), secret)
+                    except owndata.BackupError as exc:
+                        st.error(str(exc))
+                    else:
+                        st.success("Your space is back. Sign in as before.")
+
 
 def locked() -> None:
     partner_id, name = st.session_state["locked"]
@@ -200,14 +224,11 @@ def signed_in(member: spaces.Member) -> None:
             st.caption("It works once and for 7 days. Making a new code stops the old one.")
     st.page_link("pages/chapter_1.py", label="Go to the workbook", icon=":material/menu_book:")
 
-    with st.expander("Change your passphrase"):
-        with st.form("change_pass", clear_on_submit=True):
-            current = st.text_input("Current passphrase", type="password")
-            new = st.text_input("New passphrase", type="password")
-            confirm = st.text_input("Type the new passphrase again", type="password")
-            if st.form_submit_button("Change passphrase"):
-                if run(spaces.change_passphrase, member, current, new, confirm):
-                    st.success("Your passphrase is changed. Use the new one next time.")
+    st.page_link(
+        "pages/your_data.py",
+        label="Passphrase, recovery key, backup and deleting",
+        icon=":material/shield_person:",
+    )
     st.divider()
     cols = st.columns(2)
     cols[0].button("Lock", on_click=ui.lock, icon=":material/lock:")

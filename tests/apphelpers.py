@@ -24,6 +24,9 @@ ALL_PAGES = [
     "pages/checkin.py",
     "pages/support.py",
     "pages/care_team.py",
+    "pages/journal.py",
+    "pages/therapy_summary.py",
+    "pages/your_data.py",
 ]
 
 

@@ -309,8 +309,9 @@ def therapy_summary(
     moment: datetime,
     readiness_history: list[str],
     questions: list[str],
+    pdf: bool = True,
 ) -> tuple[str, bytes]:
-    """The summary to bring to a therapist, as (Markdown, PDF)."""
+    """The summary to bring to a therapist, as (Markdown, PDF; empty if ``pdf`` is off)."""
     title = "What we would like to talk about"
     subtitle = (
         f"Prepared by {member.name} ({member.space_name}) on {moment:%d %B %Y}, "
@@ -320,4 +321,5 @@ def therapy_summary(
         "Readiness check-ins": readiness_history,
         "Questions we want to ask": [q for q in questions if q.strip()],
     }
-    return (to_markdown(entries, title, subtitle, extra), to_pdf(entries, title, subtitle, extra))
+    document = to_pdf(entries, title, subtitle, extra) if pdf else b""
+    return to_markdown(entries, title, subtitle, extra), document

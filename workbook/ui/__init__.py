@@ -8,6 +8,8 @@ image from an outside host in the other's browser (SECURITY.md).
 from workbook.ui.chapter import render_chapter, render_welcome
 from workbook.ui.help import render_get_help
 from workbook.ui.home import render_home
+from workbook.ui.journal import render_journal, render_therapy_summary
+from workbook.ui.owndata import render_your_data
 from workbook.ui.session import (
     account_sidebar,
     db,
@@ -26,6 +28,9 @@ __all__ = [
     "handover_pending",
     "render_handover",
     "render_home",
+    "render_journal",
+    "render_therapy_summary",
+    "render_your_data",
     "render_care_team",
     "render_support",
     "render_therapist_guide",

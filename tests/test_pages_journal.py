@@ -1,0 +1,112 @@
+"""AppTest for the journal, the therapy summary and the your-data page."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook.content import workbook
+
+from apphelpers import (
+    button,
+    couple,
+    create_space,
+    fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
+    open_app,
+    sign_in,
+    texts,
+)
+from helpers import PASS_A
+
+pytestmark = pytest.mark.usefixtures("fresh_install")
+HEART = workbook().chapter("heart")
+
+
+def save(at, index: int, words: str, shared: bool = False) -> None:
+    at.switch_page("pages/chapter_2.py").run()
+    prompt = HEART.prompts[index]
+    [area] = [a for a in at.text_area if a.key and a.key.endswith(f":{prompt.id}")]
+    area.input(words)
+    kind = "save-shared" if shared else "save-private"
+    at.button(key=f"{kind}:{prompt.id}").click().run()
+    assert not at.exception, at.exception
+
+
+def test_journal_lists_what_i_may_see_and_filters_it():
+    sam, alex = couple()
+    save(sam, 0, "Sam private thought")
+    save(sam, 1, "Sam shared thought about evenings", shared=True)
+    save(alex, 2, "Alex private note")
+    alex.switch_page("pages/journal.py").run()
+    shown = texts(alex)
+    assert "Sam shared thought about evenings" in shown and "Alex private note" in shown
+    assert "Sam private thought" not in shown
+    alex.text_input(key="j-search").input("evenings").run()
+    shown = texts(alex)
+    assert "1 of 2 entries" in shown and "Alex private note" not in shown
+    alex.text_input(key="j-search").input("").run()
+    alex.selectbox(key="j-visibility").select("Private").run()
+    assert "1 of 2 entries" in texts(alex) and "Alex private note" in texts(alex)
+
+
+def test_journal_edit_share_and_delete_my_own_entry():
+    sam, alex = couple()
+    save(sam, 0, "first words")
+    sam.switch_page("pages/journal.py").run()
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("better words")
+    [save_btn] = [b for b in sam.button if b.label == "Save changes"]
+    save_btn.click().run()
+    assert "better words" in texts(sam)
+    [share] = [b for b in sam.button if b.label == "Share with Alex"]
+    share.click().run()
+    alex.switch_page("pages/journal.py").run()
+    assert "better words" in texts(alex)
+    [delete] = [b for b in sam.button if b.label == "Yes, delete it"]
+    delete.click().run()
+    assert "Nothing here yet" in texts(sam)
+
+
+def test_empty_journal_is_gentle():
+    at = create_space(open_app())
+    at.switch_page("pages/journal.py").run()
+    assert "Nothing here yet. When you want to write, this space is yours." in texts(at)
+
+
+def test_therapy_summary_previews_only_what_is_chosen():
+    sam, _ = couple()
+    save(sam, 0, "Private, not for the summary")
+    save(sam, 1, "Shared, for the therapist", shared=True)
+    sam.switch_page("pages/therapy_summary.py").run()
+    assert "Private, not for the summary" not in texts(sam)
+    [choice] = [c for c in sam.checkbox if c.key == "sum:0"]
+    choice.check().run()
+    sam.text_area(key="sum:questions").input("How do we talk about next time?").run()
+    preview = "\n".join(t.value for t in sam.text)
+    assert "Shared, for the therapist" in preview
+    assert "How do we talk about next time?" in preview
+    assert "Private, not for the summary" not in preview
+
+
+def test_your_data_says_what_is_lost_and_deletes_only_with_the_typed_name():
+    at = create_space(open_app())
+    save(at, 0, "to be deleted")
+    at.switch_page("pages/your_data.py").run()
+    assert "cannot be undone" in texts(at)
+    at.text_input(key="delete_space_name").input("something else")
+    button(at, "Delete everything").click().run()
+    assert any("type the name of your space" in e.value for e in at.error)
+    at.text_input(key="delete_space_name").input("Sam and Alex")
+    button(at, "Delete everything").click().run()
+    assert "member" not in at.session_state
+    again = sign_in(open_app(), "sam", PASS_A)
+    assert any("do not match" in e.value for e in again.error)
+
+
+def test_a_new_recovery_key_is_shown_once():
+    at = create_space(open_app())
+    at.switch_page("pages/your_data.py").run()
+    field = [t for t in at.text_input if t.label == "Your passphrase"][0]
+    field.input(PASS_A)
+    button(at, "Make a new recovery key").click().run()
+    assert at.code and len(at.code[0].value) == 32
+    assert any("shown only now" in w.value for w in at.warning)

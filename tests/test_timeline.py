@@ -1,0 +1,59 @@
+"""The journal's pandas table and filters."""
+
+from datetime import date, datetime
+
+import pytest
+
+from workbook import timeline
+from workbook.content import workbook
+from workbook.journal import Reflection
+from workbook.timeline import Filters
+
+
+def entry(i, author, chapter, prompt, visibility, day, text):
+    when = datetime(2026, 11, day, 12)
+    return Reflection(f"r{i}", author, chapter, prompt, visibility, text, when, when)
+
+
+@pytest.fixture
+def table():
+    entries = [
+        entry(1, "sam", "body", "body-own-1", "private", 1, "Tired and sore today"),
+        entry(2, "sam", "heart", "heart-own-1", "shared", 10, "I feel GUILTY, though I know"),
+        entry(3, "alex", "heart", "heart-own-2", "shared", 20, "Café evenings help"),
+    ]
+    return timeline.frame(entries, workbook(), {"alex": "Alex"}, "sam")
+
+
+def ids(t):
+    return list(t["id"])
+
+
+def test_newest_first_with_readable_names(table):
+    assert ids(table) == ["r3", "r2", "r1"]
+    assert list(table["author"]) == ["Alex", "You", "You"]
+    assert table.loc[0, "chapter"] == "Your heart is healing too"
+
+
+@pytest.mark.parametrize(
+    "filters,expected",
+    [
+        (Filters(), ["r3", "r2", "r1"]),
+        (Filters(chapters=("heart",)), ["r3", "r2"]),
+        (Filters(author="alex"), ["r3"]),
+        (Filters(visibility="private"), ["r1"]),
+        (Filters(start=date(2026, 11, 5), end=date(2026, 11, 15)), ["r2"]),
+        (Filters(search="guilty"), ["r2"]),
+        (Filters(search="café help"), ["r3"]),
+        (Filters(search="nothing like this"), []),
+        (Filters(chapters=("heart",), visibility="shared", author="sam"), ["r2"]),
+    ],
+)
+def test_filters(table, filters, expected):
+    assert ids(timeline.apply(table, filters)) == expected
+
+
+def test_an_empty_journal_gives_an_empty_table():
+    empty = timeline.frame([], workbook(), {}, "sam")
+    assert list(empty.columns) == timeline.COLUMNS
+    assert timeline.apply(empty, Filters(search="x", start=date(2026, 1, 1))).empty

@@ -1,0 +1,268 @@
+"""The journal page, the summary for a therapist, and the downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from workbook import export, journal, spaces, text, timeline
+from workbook.content import workbook
+from workbook.journal import PRIVATE, SHARED
+from workbook.spaces import Member
+from workbook.store import now
+from workbook.timeline import Filters
+from workbook.ui.session import ACCOUNT_PAGE, db, flash, member, show_flash
+
+
+def _needs_space(what: str) -> Member | None:
+    current = member()
+    if current is None:
+        st.info(f"{what} is kept in your private space.")
+        st.page_link(ACCOUNT_PAGE, label="Make a space or sign in", icon=":material/key:")
+    return current
+
+
+def _edit(entry_id: str) -> None:
+    current = member()
+    if current is None:
+        return
+    try:
+        journal.edit(db(), current, entry_id, st.session_state.get(f"edit:{entry_id}", ""))
+    except journal.JournalError as exc:
+        flash(f"entry:{entry_id}", "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash(f"entry:{entry_id}", "error", text.SAVE_FAILED)
+        return
+    flash(f"entry:{entry_id}", "ok", "Saved.")
+
+
+def _switch(entry_id: str, visibility: str) -> None:
+    current = member()
+    if current is not None:
+        try:
+            journal.set_visibility(db(), current, entry_id, visibility)
+        except journal.JournalError as exc:
+            flash(f"entry:{entry_id}", "error", str(exc))
+
+
+def _delete(entry_id: str) -> None:
+    current = member()
+    if current is not None:
+        try:
+            journal.remove(db(), current, entry_id)
+        except journal.JournalError as exc:
+            flash("journal", "error", str(exc))
+            return
+        flash("journal", "ok", "Deleted.")
+
+
+def downloads(current: Member) -> None:
+    """Markdown, CSV and PDF of everything this partner may see, built when clicked."""
+    book = workbook()
+    title, subtitle = export.heading_for(current, now())
+
+    def entries():
+        return export.collect(db(), current, book)
+
+    def extra():
+        return {
+            "Readiness check-ins": export.readiness_lines(db(), current),
+            **export.other_lines(db(), current),
+        }
+
+    stamp = f"{now():%Y-%m-%d}"
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Markdown",
+        data=lambda: export.to_markdown(entries(), title, subtitle, extra()),
+        file_name=f"workbook-{stamp}.md",
+        mime="text/markdown",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dl-md",
+    )
+    cols[1].download_button(
+        "CSV (spreadsheet)",
+        data=lambda: export.to_csv(entries()),
+        file_name=f"workbook-{stamp}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dl-csv",
+    )
+    cols[2].download_button(
+        "PDF",
+        data=lambda: export.to_pdf(entries(), title, subtitle, extra()),
+        file_name=f"workbook-{stamp}.pdf",
+        mime="application/pdf",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dl-pdf",
+    )
+    st.caption(
+        "Your own private entries and everything shared. Never your partner's "
+        "private entries. Keep the files somewhere safe: they are not encrypted."
+    )
+
+
+def render_journal() -> None:
+    st.title("Your journal")
+    current = _needs_space("Your journal")
+    if current is None:
+        return
+    book = workbook()
+    try:
+        partners = spaces.partners_of(db(), current)
+        entries = journal.visible(db(), current)
+    except (SQLAlchemyError, OSError):
+        st.error("We could not load your journal just now. Try again in a moment.")
+        return
+    names = {p.id: p.name for p in partners}
+    table = timeline.frame(entries, book, names, current.partner_id)
+    if table.empty:
+        st.write("Nothing here yet. When you want to write, this space is yours.")
+        st.page_link("pages/chapter_1.py", label="Open the workbook", icon=":material/menu_book:")
+        return
+    with st.container(border=True):
+        search = st.text_input(
+            "Search your journal", key="j-search", placeholder="A word or two", type="search"
+        )
+        cols = st.columns(3)
+        chapter_ids = cols[0].multiselect(
+            "Chapter",
+            [c.id for c in book.chapters],
+            format_func=lambda cid: book.chapter(cid).title,
+            key="j-chapters",
+            placeholder="All chapters",
+        )
+        who = {
+            "Both of us": None,
+            "You": current.partner_id,
+            **{p.name: p.id for p in partners if p.id != current.partner_id},
+        }
+        author = cols[1].selectbox("Written by", list(who), key="j-author")
+        seen = {"Private and shared": None, "Private": PRIVATE, "Shared": SHARED}
+        visibility = cols[2].selectbox("Who can see it", list(seen), key="j-visibility")
+        first, last = table["updated"].min().date(), table["updated"].max().date()
+        span = st.date_input("Between", (first, last), key="j-dates", format="DD/MM/YYYY")
+    start, end = (span + (None, None))[:2] if isinstance(span, tuple) else (span, None)
+    shown = timeline.apply(
+        table, Filters(tuple(chapter_ids), who[author], seen[visibility], start, end, search)
+    )
+    show_flash("journal")
+    st.caption(f"{len(shown)} of {len(table)} entries")
+    if shown.empty:
+        st.write("Nothing matches. Try fewer words or another filter.")
+    st.dataframe(
+        shown[["updated", "chapter", "prompt", "author", "visibility"]],
+        hide_index=True,
+        column_config={"updated": st.column_config.DatetimeColumn("Date", format="D MMM YYYY")},
+    )
+    other_name = next((p.name for p in partners if p.id != current.partner_id), "your partner")
+    for row in shown.itertuples():
+        with st.container(border=True):
+            st.markdown(f"**{row.prompt}**")
+            edited = " · edited" if row.updated > row.created else ""
+            st.caption(
+                f"{row.chapter} · {row.author} · {row.visibility} · {row.created:%d %b %Y}{edited}"
+            )
+            st.text(row.text)
+            if row.author_id == current.partner_id:
+                cols = st.columns(3)
+                with cols[0].popover("Edit", icon=":material/edit:"):
+                    st.text_area(
+                        "Your words",
+                        value=row.text,
+                        key=f"edit:{row.id}",
+                        max_chars=journal.MAX_CHARS,
+                        height=160,
+                    )
+                    st.button(
+                        "Save changes", key=f"edit-save:{row.id}", on_click=_edit, args=(row.id,)
+                    )
+                target = SHARED if row.visibility == PRIVATE else PRIVATE
+                cols[1].button(
+                    f"Share with {other_name}" if target == SHARED else "Make private",
+                    key=f"switch:{row.id}",
+                    on_click=_switch,
+                    args=(row.id, target),
+                )
+                with cols[2].popover("Delete", icon=":material/delete:"):
+                    st.write("Delete this entry? It is removed for good and cannot be undone.")
+                    st.button(
+                        "Yes, delete it",
+                        key=f"del:{row.id}",
+                        on_click=_delete,
+                        args=(row.id,),
+                        type="primary",
+                    )
+            show_flash(f"entry:{row.id}")
+    st.header("Take it with you", divider="gray")
+    downloads(current)
+
+
+def render_therapy_summary() -> None:
+    st.title("Bring to therapy")
+    st.write(
+        "Choose what you would like a therapist to read, add your questions, check the "
+        "preview, then download it. Only shared entries and agreements can go in."
+    )
+    current = _needs_space("The summary")
+    if current is None:
+        return
+    book = workbook()
+    try:
+        entries = [
+            e
+            for e in export.collect(db(), current, book)
+            if e.visibility == "shared" and e.kind != "exercise note"
+        ]
+        history = export.readiness_lines(db(), current)
+    except (SQLAlchemyError, OSError):
+        st.error("We could not load your entries just now. Try again in a moment.")
+        return
+    if not entries:
+        st.info(
+            "Nothing shared yet. Private entries stay private until you choose. Share an "
+            "answer, or answer a together question, and it can go in here."
+        )
+    chosen = []
+    for i, e in enumerate(entries):
+        label = f"{e.chapter}: {e.prompt} ({e.kind}, {e.author})"
+        if st.checkbox(label, key=f"sum:{i}", value=e.kind == "agreement"):
+            chosen.append(e)
+    with_history = st.checkbox(
+        "Include our readiness check-ins", key="sum:readiness", disabled=not history
+    )
+    questions = st.text_area(
+        "Questions we want to ask (one a line)", key="sum:questions", height=120, max_chars=4_000
+    )
+    markdown_text, _ = export.therapy_summary(
+        chosen, current, now(), history if with_history else [], questions.splitlines(), pdf=False
+    )
+    st.subheader("Preview")
+    with st.container(border=True, height=360):
+        st.text(markdown_text)
+    cols = st.columns(2)
+
+    def pdf() -> bytes:
+        return export.therapy_summary(
+            chosen, current, now(), history if with_history else [], questions.splitlines()
+        )[1]
+
+    cols[0].download_button(
+        "Download PDF",
+        pdf,
+        file_name="for-our-therapist.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        type="primary",
+    )
+    cols[1].download_button(
+        "Download Markdown",
+        markdown_text,
+        file_name="for-our-therapist.md",
+        mime="text/markdown",
+        on_click="ignore",
+    )
