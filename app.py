@@ -49,7 +49,7 @@ if ui.handover_pending():
     ui.help_now_link()
     ui.render_handover()
 else:
-    page = st.navigation(PAGES)
+    page = st.navigation(PAGES, expanded=True)
     ui.enforce_idle_lock()
     ui.account_sidebar()
     ui.help_now_link()

@@ -321,3 +321,32 @@ def test_one_device_hand_over_in_a_single_browser(people):
     sam.page.get_by_text(REVEAL, exact=True).first.click()
     sam.page.get_by_text("Sam's words on the shared laptop").first.wait_for()
     sam.shot("both-on-one-device")
+
+
+def test_a_partner_downloads_an_export_with_exactly_what_they_may_see(people):
+    sam, alex = make_couple(people, "export")
+    sam.go("2. Your heart is healing too")
+    areas = sam.page.locator("textarea")
+    for index, words, button in (
+        (0, "Export-private-line", "Save just for me"),
+        (1, "Export-shared-line", "Share with Alex"),
+    ):
+        areas.nth(index).fill(words)
+        areas.nth(index).press("Tab")
+        sam.settle()
+        sam.page.get_by_role("button", name=button).nth(index).click()
+        sam.settle()
+    for person, expect, never in (
+        (sam, ["Export-private-line", "Export-shared-line"], []),
+        (alex, ["Export-shared-line"], ["Export-private-line"]),
+    ):
+        person.go("Journal")
+        with person.page.expect_download(timeout=30_000) as download:
+            person.page.get_by_role("button", name="Markdown").click()
+        content = Path(download.value.path()).read_text(encoding="utf-8")
+        for words in expect:
+            assert words in content, (person.name, content[:500])
+        for words in never:
+            assert words not in content
+        person.shot("journal")
+    assert (sam.hosts | alex.hosts) <= {"127.0.0.1"}
