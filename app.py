@@ -49,8 +49,11 @@ if ui.handover_pending():
     ui.help_now_link()
     ui.render_handover()
 else:
-    page = st.navigation(PAGES, expanded=True)
+    # Our own sidebar links instead of Streamlit's list, whose section headers sit
+    # directly inside a <ul> (an axe "serious" finding for screen readers).
+    page = st.navigation(PAGES, position="hidden")
     ui.enforce_idle_lock()
+    ui.sidebar_links(PAGES)
     ui.account_sidebar()
     ui.help_now_link()
     page.run()

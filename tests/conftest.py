@@ -23,6 +23,9 @@ from sqlalchemy import create_engine, text
 from workbook import store
 from workbook.vault import KdfParams
 
+# The browser fixtures (server, browser, people) live in tests/browser.py.
+pytest_plugins = ["browser"]
+
 # Fast key derivation for tests only; the app's default stays at 64 MiB (vault.KdfParams).
 FAST_KDF = KdfParams(memory_kib=1024, iterations=1, lanes=1)
 PROJECT = Path(__file__).resolve().parent.parent

@@ -82,10 +82,10 @@ def resource_line(r: Resource) -> None:
         parts.append(r.hours)
     st.markdown(" · ".join(parts))
     note = f" {r.note.rstrip('.')}." if r.note else ""
-    sources = r.source.split(" ; ")
-    st.caption(
-        f"{r.offers}{note} Source: [{_host(sources[0])}]({sources[0]}), checked {r.checked}."
-    )
+    st.caption(f"{r.offers}{note}")
+    first = r.source.split(" ; ")[0]
+    # A link inside a caption is drawn too faint to read (WCAG contrast), so not there.
+    st.markdown(f"Source: [{_host(first)}]({first}), checked {r.checked}.")
 
 
 def _host(url: str) -> str:
@@ -103,7 +103,8 @@ def render_get_help() -> None:
         st.markdown(f"### Emergency number in {country.name}: {emergency_links(country)}")
         if country.emergency_note:
             st.caption(country.emergency_note)
-        st.caption(f"Source: {country.emergency_source.split(' ; ')[0]}")
+        first = country.emergency_source.split(" ; ")[0]
+        st.markdown(f"Source: [{_host(first)}]({first})")
         lines = crisis_lines(country)
         if lines:
             st.markdown("#### To talk to someone now")
@@ -139,4 +140,4 @@ def render_get_help() -> None:
 
 def _sign(sign) -> None:
     st.markdown(f"- {sign.text}")
-    st.caption(f"Source: [{sign.source}]({sign.url})")
+    st.markdown(f"Source: [{sign.source}]({sign.url})")

@@ -321,7 +321,7 @@ def _checkin_result(latest: readiness.Round, name: str) -> None:
             for idea in words.close_without_sex:
                 st.markdown(f"- {idea}")
         for s in words.sources:
-            st.caption(f"Source: [{s.source}]({s.url})")
+            st.markdown(f"Source: [{s.source}]({s.url})")
 
 
 def _exercise_done(chapter_id: str) -> None:

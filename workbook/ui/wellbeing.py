@@ -105,7 +105,7 @@ def render_wellbeing() -> None:
             st.subheader(f"{result.total} out of {result.max_total}")
             st.markdown(result.band.meaning)
             st.markdown(f"**Next step:** {result.band.next_step}")
-            st.caption(f"Source for the score bands: [{q.source.title}]({q.source.url})")
+            st.markdown(f"Source for the score bands: [{q.source.title}]({q.source.url})")
             if current is not None:
                 st.button(
                     "Keep this in my private history",

@@ -1,0 +1,208 @@
+"""Browser fixtures: the real server, Debian's headless Chromium, and partners in it.
+
+Every request a page makes is recorded, so tests can check that nothing goes to any
+host but 127.0.0.1. Screenshots are saved under each test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, free_port
+from helpers import PASS_A, PASS_B
+
+CHROMIUM = "/usr/bin/chromium"
+DESKTOP, PHONE = (1280, 800), (390, 844)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("server-data")
+    port = free_port()
+    env = {**os.environ, "WORKBOOK_DATA_DIR": str(data)}
+    env.pop("WORKBOOK_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "serve.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:  # noqa: S310
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start: " + proc.stdout.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("WORKBOOK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required here (apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def people(request, browser, server, tmp_path):
+    """Make partners' browsers; on a failure, screenshot each of them for the log."""
+    made: list[Person] = []
+
+    def make(name: str, size: tuple[int, int] = DESKTOP) -> Person:
+        made.append(Person(browser, server, tmp_path, name, size))
+        return made[-1]
+
+    yield make
+    failed = getattr(request.node, "rep_call", None)
+    for person in made:
+        try:
+            if failed is not None and failed.failed:
+                print("failure screenshot:", person.shot("failure"))
+            person.context.close()
+        except Exception:  # noqa: S110  (already closed by the test)
+            pass
+
+
+class Person:
+    """One partner in their own browser context, with every request host recorded."""
+
+    def __init__(
+        self, browser, base: str, shots: Path, name: str, size: tuple[int, int] = (1280, 800)
+    ) -> None:
+        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(20_000)
+        self.base, self.shots, self.name = base, shots, name
+        self.hosts: set[str] = set()
+        self.page.on(
+            "request", lambda req: self.hosts.add(re.sub(r"^\w+://([^/:]+).*$", r"\1", req.url))
+        )
+
+    def open(self, path: str = "") -> None:
+        self.page.goto(f"{self.base}/{path}")
+        self.settle()
+
+    def go(self, title: str) -> None:
+        """Move to another page inside the app, as a person would (a reload signs out).
+
+        On a phone-sized screen the sidebar starts closed: open it first.
+        """
+        # A link's accessible name starts with its icon's name ("home Welcome").
+        name = re.compile(rf"(^|\s){re.escape(title)}$")
+        link = self.page.get_by_test_id("stSidebar").get_by_role("link", name=name).first
+        expand = self.page.get_by_test_id("stExpandSidebarButton")
+        if expand.is_visible():  # a phone-sized screen: the sidebar starts closed
+            expand.click()
+        link.wait_for()
+        link.click()
+        self.settle()
+
+    def settle(self) -> None:
+        self.page.wait_for_selector("[data-testid='stApp']")
+        self.page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=20_000
+        )
+        self.page.wait_for_timeout(300)
+
+    def shot(self, label: str) -> Path:
+        path = self.shots / f"{self.name}-{label}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def fill(self, label: str, value: str, tab: str | None = None) -> None:
+        scope = self.page.get_by_role("tabpanel", name=tab) if tab else self.page
+        field = scope.get_by_label(label, exact=True)
+        field.fill(value)
+        # Enter commits the field. (Tab from a password field lands on its own
+        # show-password toggle, and Streamlit then does not commit the value.)
+        field.press("Enter")
+        self.settle()
+
+    def click(self, name: str) -> None:
+        self.page.get_by_role("button", name=name, exact=True).first.click()
+        self.settle()
+
+
+def make_couple(people, tag: str) -> tuple[Person, Person]:
+    """Sam makes a space in one browser; Alex joins with the invite code in another."""
+    sam = people("sam")
+    # The first request may be a deep link on a fresh server: it must still run app.py
+    # around the page (the help link is there, no "Page not found" pop-up).
+    sam.open("account")
+    sam.page.get_by_role("link", name="Get help now").first.wait_for()
+    assert sam.page.get_by_text("Page not found").count() == 0
+    sam.page.get_by_role("tab", name="Make a space").click()
+    new = "Make a space"
+    sam.fill("A name for your space", "Sam and Alex", new)
+    sam.fill("Your name, as your partner will see it", "Sam", new)
+    sam.fill("Sign-in name (only for signing in; nobody else sees it)", f"sam-{tag}", new)
+    sam.fill("Passphrase", PASS_A, new)
+    sam.fill("Type the passphrase again", PASS_A, new)
+    sam.click("Make our space")
+    sam.page.get_by_role("heading", name="Your recovery key").wait_for()
+    sam.shot("recovery-key")
+    sam.click("I have saved my recovery key")
+    sam.click("Make an invite code")
+    code = sam.page.locator("[data-testid='stCode'] code").first.inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{2,4}){6}", code), code
+
+    alex = people("alex")
+    alex.open("account")
+    alex.page.get_by_role("tab", name="Join your partner").click()
+    for label, value in [
+        ("Invite code", code),
+        ("Your name, as your partner will see it", "Alex"),
+        ("Sign-in name", f"alex-{tag}"),
+        ("Passphrase", PASS_B),
+        ("Type the passphrase again", PASS_B),
+    ]:
+        alex.fill(label, value, "Join your partner")
+    alex.click("Join the space")
+    alex.page.get_by_role("heading", name="Sam and Alex").wait_for()
+    alex.click("I have saved my recovery key")
+    return sam, alex

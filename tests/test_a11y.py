@@ -1,0 +1,85 @@
+"""Accessibility: axe-core on every page at desktop and phone sizes, and a keyboard pass.
+
+axe-core comes bundled in the axe-playwright-python package and is injected into the
+page by Playwright; nothing is fetched from anywhere.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from browser import DESKTOP, PHONE, make_couple
+from helpers import PASS_A
+
+pytestmark = pytest.mark.e2e
+
+PAGES = [
+    ("Welcome", "welcome"),
+    ("Your space", "account"),
+    ("Where you are", "home"),
+    ("Journal", "journal"),
+    ("Bring to therapy", "therapy_summary"),
+    ("Your data", "your_data"),
+    ("1. Your body is healing", "chapter_1"),
+    ("2. Your heart is healing too", "chapter_2"),
+    ("3. Talking with each other", "chapter_3"),
+    ("4. Your support circle", "chapter_4"),
+    ("5. When to see a therapist", "chapter_5"),
+    ("Get help now", "get_help"),
+    ("When to see a therapist", "therapist"),
+    ("Wellbeing check-in", "checkin"),
+    ("Find support", "support"),
+    ("Our care team", "care_team"),
+]
+
+
+def serious(results) -> list[str]:
+    found = []
+    for v in results.response["violations"]:
+        if v.get("impact") in ("serious", "critical"):
+            nodes = [f"{n['target']}: {n.get('failureSummary', '')[:160]}" for n in v["nodes"]]
+            found.append(f"{v['id']} ({v['impact']}): {v['help']} at {nodes[:3]}")
+    return found
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_no_serious_accessibility_problems_on_any_page(people, size):
+    sam, alex = make_couple(people, f"a11y-{size[0]}")
+    alex.context.close()
+    sam.page.set_viewport_size({"width": size[0], "height": size[1]})
+    axe = Axe()
+    problems: dict[str, list[str]] = {}
+    for title, slug in PAGES:
+        sam.go(title)
+        sam.shot(f"{slug}-{size[0]}")
+        found = serious(axe.run(sam.page))
+        if found:
+            problems[slug] = found
+    assert not problems, problems
+
+
+def test_sign_in_and_save_with_the_keyboard_only(people):
+    sam, _ = make_couple(people, "keyboard")
+    sam.page.get_by_role("button", name="Sign out").first.click()
+    sam.settle()
+    sam.go("Your space")
+    page = sam.page
+    page.get_by_role("tabpanel", name="Sign in").get_by_label("Sign-in name", exact=True).focus()
+    page.keyboard.type("sam-keyboard")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASS_A)
+    page.keyboard.press("Enter")
+    sam.settle()
+    page.get_by_text("Signed in as").first.wait_for()
+    sam.go("1. Your body is healing")
+    page.locator("textarea").first.focus()
+    page.keyboard.type("Typed with the keyboard only")
+    page.keyboard.press("Tab")  # leaves the text area: the words are kept
+    sam.settle()
+    focused = page.evaluate("document.activeElement && document.activeElement.innerText")
+    assert "Save just for me" in (focused or ""), focused
+    page.keyboard.press("Enter")
+    sam.settle()
+    page.get_by_text("Saved. Only you can see this.").first.wait_for()
+    sam.shot("keyboard-saved")
