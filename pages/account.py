@@ -48,6 +48,9 @@ def run(action, *args, **kwargs):
 
 def signed_out() -> None:
     st.title("Your space")
+    note = st.session_state.pop("signed_out_note", None)
+    if note:
+        st.info(note, icon=":material/info:")
     st.write(
         "A private space for the two of you. Everything you write in it is encrypted "
         "with your passphrase before it is stored."

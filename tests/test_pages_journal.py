@@ -110,3 +110,21 @@ def test_a_new_recovery_key_is_shown_once():
     button(at, "Make a new recovery key").click().run()
     assert at.code and len(at.code[0].value) == 32
     assert any("shown only now" in w.value for w in at.warning)
+
+
+def test_a_passphrase_change_signs_out_the_other_device():
+    laptop = create_space(open_app())
+    phone = sign_in(open_app(), "sam", PASS_A)
+    assert phone.session_state["member"].name == "Sam"
+    laptop.switch_page("pages/your_data.py").run()
+    fields = {t.label: t for t in laptop.text_input}
+    fields["Current passphrase"].input(PASS_A)
+    fields["New passphrase"].input("green tea mountain bell")
+    fields["Type the new passphrase again"].input("green tea mountain bell")
+    button(laptop, "Change passphrase").click().run()
+    assert any("passphrase is changed" in s.value for s in laptop.success)
+    laptop.run()
+    assert laptop.session_state["member"].name == "Sam"  # this device stays signed in
+    phone.run()  # the phone was on Your space: it now shows the sign-in form and why
+    assert "member" not in phone.session_state
+    assert any("signed out because your passphrase changed" in i.value for i in phone.info)

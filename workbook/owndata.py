@@ -130,6 +130,12 @@ def leave_space(db: Db, member: Member) -> None:
         conn.execute(delete(partners).where(partners.c.id == member.partner_id))
         if not others:
             _delete_space(conn, member.space_id)
+        else:  # the one who stays re-keys the space at their next sign-in
+            conn.execute(
+                update(spaces_table)
+                .where(spaces_table.c.id == member.space_id)
+                .values(rotate_due=True)
+            )
     _tidy(db.engine)
 
 

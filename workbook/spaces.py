@@ -10,13 +10,13 @@ sign-in hash, so a restart or a reload does not reset them.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from sqlalchemy import delete, func, insert, select, update
 
 from workbook import passphrase as passphrases
-from workbook import text, vault
+from workbook import rotation, text, vault
 from workbook.store import Db, invites, new_id, now, partners, signin_failures, spaces
 from workbook.vault import KdfParams, Key, VaultError
 
@@ -50,6 +50,9 @@ class Member:
     space_name: str
     private_key: Key = field(repr=False)
     space_key: Key = field(repr=False)
+    # The partner's wrap salt when this session opened: a passphrase change elsewhere
+    # changes it, which ends this session (see ``session_valid``).
+    session_mark: bytes = field(default=b"", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,8 @@ def _name_ad(table: str, row_id: str, space_id: str) -> bytes:
 
 def _insert_partner(
     conn, db: Db, *, space_id: str, space_key: Key, display_name: str, login: str, passphrase: str
-) -> tuple[str, Key, str]:
-    """Write a partner row with fresh keys; returns (id, private key, recovery code)."""
+) -> tuple[str, Key, str, bytes]:
+    """Write a partner row with fresh keys; returns (id, private key, recovery code, salt)."""
     partner_id = new_id()
     private_key = Key.new()
     salt = vault.new_salt()
@@ -137,7 +140,7 @@ def _insert_partner(
             created_at=now(),
         )
     )
-    return partner_id, private_key, vault.format_token(recovery)
+    return partner_id, private_key, vault.format_token(recovery), salt
 
 
 def _login_taken(conn, db: Db, login: str) -> bool:
@@ -169,7 +172,7 @@ def create_space(
                 created_at=now(),
             )
         )
-        partner_id, private_key, code = _insert_partner(
+        partner_id, private_key, code, salt = _insert_partner(
             conn,
             db,
             space_id=space_id,
@@ -178,7 +181,7 @@ def create_space(
             login=login,
             passphrase=passphrase,
         )
-    member = Member(partner_id, space_id, display_name, space_name, private_key, space_key)
+    member = Member(partner_id, space_id, display_name, space_name, private_key, space_key, salt)
     return NewPartner(member, code)
 
 
@@ -247,7 +250,7 @@ def join_space(
         # Single use: the delete must hit exactly this row, or a second tab got there first.
         if conn.execute(delete(invites).where(invites.c.id == row.id)).rowcount != 1:
             raise invalid
-        partner_id, private_key, recovery = _insert_partner(
+        partner_id, private_key, recovery, salt = _insert_partner(
             conn,
             db,
             space_id=row.space_id,
@@ -257,7 +260,9 @@ def join_space(
             passphrase=passphrase,
         )
         space_name = _space_name(conn, row.space_id, space_key)
-    member = Member(partner_id, row.space_id, display_name, space_name, private_key, space_key)
+    member = Member(
+        partner_id, row.space_id, display_name, space_name, private_key, space_key, salt
+    )
     return NewPartner(member, recovery)
 
 
@@ -317,7 +322,28 @@ WRONG = "That sign-in name and passphrase do not match. Check capital letters an
 
 
 def _member_from_keys(conn, row, private_key: Key, space_key: Key) -> Member:
-    name = vault.open_text(space_key, row.name_ct, _name_ad("partners", row.id, row.space_id))
+    """Finish opening a session: the newest space key, a re-key if one is due, the names.
+
+    ``space_key`` is the one inside the passphrase or recovery wrap; after a re-key the
+    current one is in ``space_wrap``, sealed under the private key.
+    """
+    current = conn.execute(
+        select(partners.c.space_wrap, partners.c.kdf_salt, spaces.c.rotate_due)
+        .join(spaces, spaces.c.id == partners.c.space_id)
+        .where(partners.c.id == row.id)
+    ).one()
+    if current.space_wrap is not None:
+        [space_key] = vault.unwrap_keys(
+            private_key, current.space_wrap, rotation.space_wrap_ad(row.id, row.space_id)
+        )
+    name_ct = row.name_ct
+    if current.rotate_due:
+        space_key = rotation.rotate(conn, row.space_id, row.id, private_key, space_key)
+        # The name was re-sealed too: read it again under the new key.
+        name_ct = conn.execute(
+            select(partners.c.name_ct).where(partners.c.id == row.id)
+        ).scalar_one()
+    name = vault.open_text(space_key, name_ct, _name_ad("partners", row.id, row.space_id))
     return Member(
         row.id,
         row.space_id,
@@ -325,7 +351,17 @@ def _member_from_keys(conn, row, private_key: Key, space_key: Key) -> Member:
         _space_name(conn, row.space_id, space_key),
         private_key,
         space_key,
+        current.kdf_salt,
     )
+
+
+def session_valid(db: Db, member: Member) -> bool:
+    """False once the partner changed passphrase elsewhere, left, or the space is gone."""
+    with db.engine.connect() as conn:
+        salt = conn.execute(
+            select(partners.c.kdf_salt).where(partners.c.id == member.partner_id)
+        ).scalar()
+    return salt is not None and salt == member.session_mark
 
 
 def sign_in(db: Db, login: str, passphrase: str) -> Member:
@@ -357,7 +393,7 @@ def sign_in(db: Db, login: str, passphrase: str) -> Member:
 
 def _rewrap(
     conn, db: Db, partner_id: str, space_id: str, passphrase: str, private_key: Key, space_key: Key
-) -> None:
+) -> bytes:
     salt = vault.new_salt()
     kek = vault.derive_kek(passphrase, salt, db.kdf, db.pepper)
     conn.execute(
@@ -371,6 +407,7 @@ def _rewrap(
             ),
         )
     )
+    return salt
 
 
 def verify_passphrase(db: Db, member: Member, passphrase: str) -> bool:
@@ -408,16 +445,19 @@ def unlock(db: Db, partner_id: str, passphrase: str) -> Member:
         return _member_from_keys(conn, row, private_key, space_key)
 
 
-def change_passphrase(db: Db, member: Member, current: str, new: str, confirm: str) -> bool:
-    """New salt, new KEK, re-wrap the bundle: no entry is re-encrypted. True when done."""
+def change_passphrase(db: Db, member: Member, current: str, new: str, confirm: str) -> Member:
+    """New salt, new KEK, re-wrap the bundle: no entry is re-encrypted.
+
+    Returns the member for this session; every other session of the partner ends.
+    """
     if not verify_passphrase(db, member, current):
         raise SpaceError(text.CURRENT_MISMATCH)
     _check_new_passphrase(new, confirm, member.name)
     with db.engine.begin() as conn:
-        _rewrap(
+        salt = _rewrap(
             conn, db, member.partner_id, member.space_id, new, member.private_key, member.space_key
         )
-    return True
+    return replace(member, session_mark=salt)
 
 
 def recover(db: Db, *, login: str, recovery_code: str, passphrase: str, confirm: str) -> Member:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
 )
 
 metadata = MetaData()
@@ -40,6 +42,8 @@ spaces = Table(
     Column("id", String(36), primary_key=True),
     Column("name_ct", LargeBinary, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # Set when a partner leaves: the one who stays re-keys the space at next sign-in.
+    Column("rotate_due", Boolean, nullable=False, server_default=false()),
 )
 
 partners = Table(
@@ -53,6 +57,9 @@ partners = Table(
     Column("kdf_params", String(64), nullable=False),
     Column("key_wrap", LargeBinary, nullable=False),
     Column("recovery_wrap", LargeBinary, nullable=False),
+    # The current space key sealed under this partner's private key; set after a
+    # re-key, and then preferred over the (older) space key inside the wraps above.
+    Column("space_wrap", LargeBinary, nullable=True),
     Column("created_at", DateTime, nullable=False),
     Index("ix_partners_space", "space_id"),
 )
@@ -185,6 +192,7 @@ ENCRYPTED_COLUMNS = {
     ("partners", "name_ct"),
     ("partners", "key_wrap"),
     ("partners", "recovery_wrap"),
+    ("partners", "space_wrap"),
     ("invites", "key_wrap"),
     ("reflections", "body_ct"),
     ("together_answers", "body_ct"),
@@ -215,6 +223,7 @@ CLEAR_COLUMNS = {
     "visibility",
     "round",
     "partner_id",
+    "rotate_due",
 }
 
 

@@ -34,7 +34,9 @@ def render_your_data() -> None:
         confirm = st.text_input("Type the new passphrase again", type="password")
         if st.form_submit_button("Change passphrase"):
             try:
-                spaces.change_passphrase(db(), current, old, new, confirm)
+                st.session_state["member"] = spaces.change_passphrase(
+                    db(), current, old, new, confirm
+                )
                 st.success(
                     "Your passphrase is changed. Use the new one next time. "
                     "Your recovery key still works."

@@ -9,8 +9,9 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import markdown, settings
+from workbook import markdown, settings, spaces
 from workbook.spaces import Member
 from workbook.store import Db, open_db
 
@@ -108,15 +109,31 @@ def lock() -> None:
 
 
 def enforce_idle_lock() -> None:
-    """Lock a session that has been idle too long; otherwise note this activity."""
-    if member() is None:
+    """Lock a session that has been idle too long, or whose keys were changed elsewhere.
+
+    A passphrase change on another device, leaving the space or deleting it ends this
+    session too (one primary-key lookup per run).
+    """
+    current = member()
+    if current is None:
         return
     limit = app_settings().lock_minutes * 60
     last = st.session_state.get("last_active", time.monotonic())
     if time.monotonic() - last > limit:
         lock()
-    else:
-        st.session_state["last_active"] = time.monotonic()
+        return
+    try:
+        valid = spaces.session_valid(db(), current)
+    except (SQLAlchemyError, OSError):
+        valid = True  # a dropped connection is not a reason to lose the session
+    if not valid:
+        sign_out()
+        st.session_state["signed_out_note"] = (
+            "You were signed out because your passphrase changed or your space changed. "
+            "Please sign in again."
+        )
+        return
+    st.session_state["last_active"] = time.monotonic()
 
 
 def sidebar_links(sections: dict) -> None:
