@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 
 from workbook import sealed
 from workbook.spaces import Member
@@ -104,32 +104,16 @@ def contacts(db: Db, member: Member) -> list[Contact]:
 
 
 def _own(conn, member: Member, contact_id: str):
-    row = conn.execute(
-        select(care_contacts).where(
-            care_contacts.c.id == contact_id,
-            care_contacts.c.space_id == member.space_id,
-            care_contacts.c.author_id == member.partner_id,
-        )
-    ).first()
+    row = sealed.own_row(conn, care_contacts, member, contact_id)
     if row is None:
         raise CareTeamError("Only the person who added a contact can change it.")
     return row
 
 
 def set_visibility(db: Db, member: Member, contact_id: str, visibility: str) -> None:
-    sealed.check_visibility(visibility)
     with db.engine.begin() as conn:
         row = _own(conn, member, contact_id)
-        payload = sealed.open_field(member, TABLE, COLUMN, row)
-        conn.execute(
-            update(care_contacts)
-            .where(care_contacts.c.id == row.id)
-            .values(
-                visibility=visibility,
-                contact_ct=sealed.seal(member, TABLE, COLUMN, row.id, visibility, payload),
-                updated_at=now(),
-            )
-        )
+        sealed.change_visibility(conn, member, care_contacts, COLUMN, row, visibility)
 
 
 def remove(db: Db, member: Member, contact_id: str) -> None:

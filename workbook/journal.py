@@ -45,10 +45,9 @@ class Reflection:
 
 
 def _clean(text: str) -> str:
-    if not text.strip():
-        raise JournalError(messages.EMPTY_ANSWER)
-    if len(text) > MAX_CHARS:
-        raise JournalError(messages.TOO_LONG.format(limit=MAX_CHARS))
+    problem = messages.answer_problem(text, MAX_CHARS)
+    if problem:
+        raise JournalError(problem)
     return text
 
 
@@ -139,13 +138,7 @@ def get(db: Db, member: Member, reflection_id: str) -> Reflection:
 
 
 def _own_row(conn, member: Member, reflection_id: str):
-    row = conn.execute(
-        select(reflections).where(
-            reflections.c.id == reflection_id,
-            reflections.c.space_id == member.space_id,
-            reflections.c.author_id == member.partner_id,
-        )
-    ).first()
+    row = sealed.own_row(conn, reflections, member, reflection_id)
     if row is None:
         raise JournalError(messages.NOT_YOURS)
     return row
@@ -179,27 +172,16 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
 
 def set_visibility(db: Db, member: Member, reflection_id: str, visibility: str) -> Reflection:
     """Share or unshare one's own entry: re-sealed under the other key in one transaction."""
-    sealed.check_visibility(visibility)
     with db.engine.begin() as conn:
         row = _own_row(conn, member, reflection_id)
-        current = _decrypt(member, row)
-        if row.visibility == visibility:
-            return current
-        conn.execute(
-            update(reflections)
-            .where(reflections.c.id == row.id)
-            .values(
-                visibility=visibility,
-                body_ct=sealed.seal(member, TABLE, COLUMN, row.id, visibility, current.text),
-            )
-        )
+        text = sealed.change_visibility(conn, member, reflections, COLUMN, row, visibility)
     return Reflection(
         row.id,
         row.author_id,
         row.chapter_id,
         row.prompt_id,
         visibility,
-        current.text,
+        text,
         row.created_at,
         row.updated_at,
     )

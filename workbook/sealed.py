@@ -9,7 +9,7 @@ and care-team contacts all use this module, so the rule is written once.
 
 from __future__ import annotations
 
-from sqlalchemy import Table, and_, or_
+from sqlalchemy import Table, and_, or_, select, update
 
 from workbook import vault
 from workbook.spaces import Member
@@ -57,3 +57,36 @@ def visible_to(table: Table, member: Member):
         table.c.space_id == member.space_id,
         or_(table.c.visibility == SHARED, table.c.author_id == member.partner_id),
     )
+
+
+def own_row(conn, table: Table, member: Member, row_id: str):
+    """The member's own row of ``table`` with this id, or None (not theirs, or gone)."""
+    return conn.execute(
+        select(table).where(
+            table.c.id == row_id,
+            table.c.space_id == member.space_id,
+            table.c.author_id == member.partner_id,
+        )
+    ).first()
+
+
+def change_visibility(conn, member: Member, table: Table, column: str, row, visibility: str) -> str:
+    """Re-seal one of the member's own rows under the other key; returns its plaintext.
+
+    Opening and re-sealing happen in the caller's transaction, so the row is never
+    left readable by the wrong person, nor unreadable by the right one.
+    """
+    check_visibility(visibility)
+    plaintext = open_field(member, table.name, column, row)
+    if row.visibility != visibility:
+        conn.execute(
+            update(table)
+            .where(table.c.id == row.id)
+            .values(
+                {
+                    "visibility": visibility,
+                    column: seal(member, table.name, column, row.id, visibility, plaintext),
+                }
+            )
+        )
+    return plaintext

@@ -42,3 +42,12 @@ CONFIRM_MISSING = (
     "the one you meant."
 )
 PASSPHRASES_DIFFER = "The two passphrases are not the same. Please type them again."
+
+
+def answer_problem(words: str, limit: int) -> str | None:
+    """The kind message for an answer that cannot be saved as it is, or None if it can."""
+    if not words.strip():
+        return EMPTY_ANSWER
+    if len(words) > limit:
+        return TOO_LONG.format(limit=limit)
+    return None

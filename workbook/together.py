@@ -77,10 +77,9 @@ def _ad(row_id: str, space_id: str, table: str = "together_answers") -> bytes:
 
 
 def _clean(text: str) -> str:
-    if not text.strip():
-        raise TogetherError(messages.EMPTY_ANSWER)
-    if len(text) > MAX_CHARS:
-        raise TogetherError(messages.TOO_LONG.format(limit=MAX_CHARS))
+    problem = messages.answer_problem(text, MAX_CHARS)
+    if problem:
+        raise TogetherError(problem)
     return text
 
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 
 from workbook import checkin, sealed
 from workbook.spaces import Member
@@ -95,26 +95,11 @@ def history(db: Db, member: Member) -> list[SavedResult]:
 
 def set_visibility(db: Db, member: Member, result_id: str, visibility: str) -> None:
     """Share one's own result with the partner, or make it private again."""
-    sealed.check_visibility(visibility)
     with db.engine.begin() as conn:
-        row = conn.execute(
-            select(wellbeing_results).where(
-                wellbeing_results.c.id == result_id,
-                wellbeing_results.c.space_id == member.space_id,
-                wellbeing_results.c.author_id == member.partner_id,
-            )
-        ).first()
+        row = sealed.own_row(conn, wellbeing_results, member, result_id)
         if row is None:
             raise ValueError("That check-in is not yours or is no longer here.")
-        payload = sealed.open_field(member, TABLE, COLUMN, row)
-        conn.execute(
-            update(wellbeing_results)
-            .where(wellbeing_results.c.id == row.id)
-            .values(
-                visibility=visibility,
-                result_ct=sealed.seal(member, TABLE, COLUMN, row.id, visibility, payload),
-            )
-        )
+        sealed.change_visibility(conn, member, wellbeing_results, COLUMN, row, visibility)
 
 
 def remove(db: Db, member: Member, result_id: str) -> None:
