@@ -11,34 +11,29 @@ st.set_page_config(
 
 # No custom url_path: on a fresh server the first deep link is matched against the
 # files in pages/ before st.navigation runs, and a different URL shows "Page not found".
-PAGES = {
-    "Start": [
-        st.Page("pages/welcome.py", title="Welcome", icon=":material/home:", default=True),
-        st.Page("pages/account.py", title="Your space", icon=":material/key:"),
-        st.Page("pages/home.py", title="Where you are", icon=":material/timeline:"),
-    ],
-    "Your words": [
-        st.Page("pages/journal.py", title="Journal", icon=":material/book:"),
-        st.Page("pages/therapy_summary.py", title="Bring to therapy", icon=":material/summarize:"),
-        st.Page("pages/your_data.py", title="Your data", icon=":material/shield_person:"),
-    ],
-    "Workbook": [
-        st.Page("pages/chapter_1.py", title="1. Your body is healing"),
-        st.Page("pages/chapter_2.py", title="2. Your heart is healing too"),
-        st.Page("pages/chapter_3.py", title="3. Talking with each other"),
-        st.Page("pages/chapter_4.py", title="4. Your support circle"),
-        st.Page("pages/chapter_5.py", title="5. When to see a therapist"),
-    ],
-    "Help": [
-        st.Page("pages/get_help.py", title="Get help now", icon=":material/emergency:"),
-        st.Page(
-            "pages/therapist.py", title="When to see a therapist", icon=":material/psychology:"
-        ),
-        st.Page("pages/checkin.py", title="Wellbeing check-in", icon=":material/self_improvement:"),
-        st.Page("pages/support.py", title="Find support", icon=":material/support:"),
-        st.Page("pages/care_team.py", title="Our care team", icon=":material/contacts:"),
-    ],
-}
+# One flat list, not sections: Streamlit draws section headings inside its <ul>, which
+# screen readers trip on (axe "serious"); and its own links close the sidebar on a
+# phone after a tap, which links of our own cannot. The order groups them anyway.
+PAGES = [
+    st.Page("pages/welcome.py", title="Welcome", icon=":material/home:", default=True),
+    st.Page("pages/get_help.py", title="Get help now", icon=":material/emergency:"),
+    st.Page("pages/account.py", title="Your space", icon=":material/key:"),
+    st.Page("pages/home.py", title="Where you are", icon=":material/timeline:"),
+    st.Page("pages/chapter_1.py", title="1. Your body is healing", icon=":material/looks_one:"),
+    st.Page(
+        "pages/chapter_2.py", title="2. Your heart is healing too", icon=":material/looks_two:"
+    ),
+    st.Page("pages/chapter_3.py", title="3. Talking with each other", icon=":material/looks_3:"),
+    st.Page("pages/chapter_4.py", title="4. Your support circle", icon=":material/looks_4:"),
+    st.Page("pages/chapter_5.py", title="5. When to see a therapist", icon=":material/looks_5:"),
+    st.Page("pages/journal.py", title="Journal", icon=":material/book:"),
+    st.Page("pages/therapy_summary.py", title="Bring to therapy", icon=":material/summarize:"),
+    st.Page("pages/your_data.py", title="Your data", icon=":material/shield_person:"),
+    st.Page("pages/therapist.py", title="When to see a therapist", icon=":material/psychology:"),
+    st.Page("pages/checkin.py", title="Wellbeing check-in", icon=":material/self_improvement:"),
+    st.Page("pages/support.py", title="Find support", icon=":material/support:"),
+    st.Page("pages/care_team.py", title="Our care team", icon=":material/contacts:"),
+]
 
 from workbook import ui  # noqa: E402
 
@@ -49,11 +44,8 @@ if ui.handover_pending():
     ui.help_now_link()
     ui.render_handover()
 else:
-    # Our own sidebar links instead of Streamlit's list, whose section headers sit
-    # directly inside a <ul> (an axe "serious" finding for screen readers).
-    page = st.navigation(PAGES, position="hidden")
+    page = st.navigation(PAGES, expanded=True)
     ui.enforce_idle_lock()
-    ui.sidebar_links(PAGES)
     ui.account_sidebar()
     ui.help_now_link()
     page.run()

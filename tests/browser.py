@@ -22,6 +22,10 @@ from helpers import PASS_A, PASS_B
 
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP, PHONE = (1280, 800), (390, 844)
+MOBILE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -114,7 +118,13 @@ class Person:
     def __init__(
         self, browser, base: str, shots: Path, name: str, size: tuple[int, int] = (1280, 800)
     ) -> None:
-        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        phone = size[0] < 600  # a phone: touch, a mobile browser, as a person would have
+        self.context = browser.new_context(
+            viewport={"width": size[0], "height": size[1]},
+            is_mobile=phone,
+            has_touch=phone,
+            **({"user_agent": MOBILE_AGENT} if phone else {}),
+        )
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)
         self.base, self.shots, self.name = base, shots, name
@@ -127,14 +137,24 @@ class Person:
         self.page.goto(f"{self.base}/{path}")
         self.settle()
 
+    def tab(self, name: str) -> None:
+        """Open a tab, checking it took: a click during a rerun can be lost."""
+        tab = self.page.get_by_role("tab", name=name)
+        for _ in range(3):
+            tab.click()
+            self.settle()
+            if tab.get_attribute("aria-selected") == "true":
+                return
+        raise AssertionError(f"the tab {name!r} did not open")
+
     def go(self, title: str) -> None:
         """Move to another page inside the app, as a person would (a reload signs out).
 
         On a phone-sized screen the sidebar starts closed: open it first.
         """
         # A link's accessible name starts with its icon's name ("home Welcome").
-        name = re.compile(rf"(^|\s){re.escape(title)}$")
-        link = self.page.get_by_test_id("stSidebar").get_by_role("link", name=name).first
+        name = re.compile(rf"^([a-z0-9_]+\s+)?{re.escape(title)}$")
+        link = self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).first
         expand = self.page.get_by_test_id("stExpandSidebarButton")
         if expand.is_visible():  # a phone-sized screen: the sidebar starts closed
             expand.click()
@@ -168,15 +188,15 @@ class Person:
         self.settle()
 
 
-def make_couple(people, tag: str) -> tuple[Person, Person]:
+def make_couple(people, tag: str, size: tuple[int, int] = DESKTOP) -> tuple[Person, Person]:
     """Sam makes a space in one browser; Alex joins with the invite code in another."""
-    sam = people("sam")
+    sam = people("sam", size)
     # The first request may be a deep link on a fresh server: it must still run app.py
     # around the page (the help link is there, no "Page not found" pop-up).
     sam.open("account")
     sam.page.get_by_role("link", name="Get help now").first.wait_for()
     assert sam.page.get_by_text("Page not found").count() == 0
-    sam.page.get_by_role("tab", name="Make a space").click()
+    sam.tab("Make a space")
     new = "Make a space"
     sam.fill("A name for your space", "Sam and Alex", new)
     sam.fill("Your name, as your partner will see it", "Sam", new)
@@ -191,9 +211,9 @@ def make_couple(people, tag: str) -> tuple[Person, Person]:
     code = sam.page.locator("[data-testid='stCode'] code").first.inner_text().strip()
     assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{2,4}){6}", code), code
 
-    alex = people("alex")
+    alex = people("alex", size)
     alex.open("account")
-    alex.page.get_by_role("tab", name="Join your partner").click()
+    alex.tab("Join your partner")
     for label, value in [
         ("Invite code", code),
         ("Your name, as your partner will see it", "Alex"),

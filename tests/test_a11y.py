@@ -45,9 +45,8 @@ def serious(results) -> list[str]:
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_no_serious_accessibility_problems_on_any_page(people, size):
-    sam, alex = make_couple(people, f"a11y-{size[0]}")
+    sam, alex = make_couple(people, f"a11y-{size[0]}", size)
     alex.context.close()
-    sam.page.set_viewport_size({"width": size[0], "height": size[1]})
     axe = Axe()
     problems: dict[str, list[str]] = {}
     for title, slug in PAGES:

@@ -46,6 +46,7 @@ def test_answer_apart_then_both_see_both_and_agree():
 
     answer(alex, "Alex: I have been afraid to start")
     shown = texts(alex)
+    assert "You have both answered now" in shown
     assert "Sam: I miss how we used to talk" in shown
     assert "Alex: I have been afraid to start" in shown
     assert PROMPT.follow_up in shown

@@ -17,7 +17,6 @@ from workbook.ui.session import (
     help_now_link,
     lock,
     member,
-    sidebar_links,
     sign_in_as,
     sign_out,
 )
@@ -46,6 +45,5 @@ __all__ = [
     "render_get_help",
     "render_welcome",
     "sign_in_as",
-    "sidebar_links",
     "sign_out",
 ]

@@ -136,17 +136,6 @@ def enforce_idle_lock() -> None:
     st.session_state["last_active"] = time.monotonic()
 
 
-def sidebar_links(sections: dict) -> None:
-    """The app's navigation: "Get help now" first, then each section as a heading."""
-    with st.sidebar:
-        st.page_link(GET_HELP_PAGE, label="Get help now", icon=":material/emergency:")
-        for section, pages in sections.items():
-            st.markdown(f"**{section}**")
-            for page in pages:
-                if page.url_path != "get_help":  # already first, above the sections
-                    st.page_link(page, label=page.title, icon=page.icon or None)
-
-
 def account_sidebar() -> None:
     """Who is signed in, with Lock and Sign out, on every page."""
     with st.sidebar:

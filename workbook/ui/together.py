@@ -46,7 +46,14 @@ def _answer(prompt_id: str) -> None:
     except (SQLAlchemyError, OSError):
         flash(prompt_id, "error", text.SAVE_FAILED)
         return
-    flash(prompt_id, "ok", "Saved. It stays hidden until you have both answered.")
+    state = together.states(db(), current, [prompt_id])[prompt_id]
+    flash(
+        prompt_id,
+        "ok",
+        "Saved. You have both answered now: open them together when you are ready."
+        if state.revealed
+        else "Saved. It stays hidden until you have both answered.",
+    )
 
 
 def _agree(prompt_id: str) -> None:
