@@ -128,3 +128,26 @@ def test_a_passphrase_change_signs_out_the_other_device():
     phone.run()  # the phone was on Your space: it now shows the sign-in form and why
     assert "member" not in phone.session_state
     assert any("signed out because your passphrase changed" in i.value for i in phone.info)
+
+
+def test_a_long_journal_is_shown_a_page_at_a_time():
+    from workbook import journal
+    from workbook.ui.session import db
+
+    at = create_space(open_app())
+    member = at.session_state["member"]
+    prompts = [p.id for c in workbook().chapters for p in c.prompts][:25]
+    for i, prompt_id in enumerate(prompts):
+        journal.save(
+            db(),
+            member,
+            chapter_id=prompt_id.split("-")[0],
+            prompt_id=prompt_id,
+            text=f"entry number {i}",
+            visibility="private",
+        )
+    at.switch_page("pages/journal.py").run()
+    assert "25 of 25 entries" in texts(at)
+    assert len([t for t in at.text if t.value.startswith("entry number")]) == 20
+    at.number_input(key="j-page").set_value(2).run()
+    assert len([t for t in at.text if t.value.startswith("entry number")]) == 5

@@ -102,3 +102,30 @@ def test_tokens_survive_how_people_type_them():
 
 def test_key_bytes_never_appear_in_repr():
     assert KEY.secret.hex() not in repr(KEY)
+
+
+def test_simultaneous_key_derivations_all_finish():
+    """Four sign-ins at the same moment, at the real cost: none may hang or fail.
+
+    With two Argon2id runs at once in one process (cryptography 50 / OpenSSL 4) the
+    benchmark saw hangs and MemoryError; derivations now take turns.
+    """
+    import threading
+
+    results: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def derive() -> None:
+        try:
+            key = vault.derive_kek("lamp river quiet plum", b"s" * 16, KdfParams(), b"p" * 32)
+            results.append(key.secret)
+        except BaseException as exc:  # noqa: BLE001  (report any failure to the test)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=derive, daemon=True) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert len(results) == 4 and len(set(results)) == 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import cache
@@ -219,13 +220,20 @@ def printable(text: str) -> tuple[str, bool]:
     return "".join(out), replaced
 
 
+def needs_shaping(text: str) -> bool:
+    """Right-to-left letters or combining marks: text that plain layout would get wrong."""
+    return any(
+        unicodedata.bidirectional(ch) in ("R", "AL", "AN") or unicodedata.combining(ch)
+        for ch in text
+    )
+
+
 class _Document(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(format="A4")
         self.doc_title = title
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.set_text_shaping(True)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 18, 18)
         self.set_title(title)
@@ -248,9 +256,12 @@ class _Document(FPDF):
     ) -> None:
         safe, replaced = printable(text)
         self.replaced |= replaced
+        # HarfBuzz shaping is what makes Arabic and Hebrew right, but it is slow (about
+        # 10 s for 860 entries): use it only for text that needs it.
+        self.set_text_shaping(needs_shaping(safe))
         self.set_font("DejaVu", "B" if bold else "", size)
         self.set_text_color(*color)
-        self.multi_cell(0, size * 0.5, safe, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, safe, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(gap)
 
 

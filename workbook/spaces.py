@@ -111,14 +111,30 @@ def _name_ad(table: str, row_id: str, space_id: str) -> bytes:
     return vault.ad(table, "name_ct", row_id, space_id, "shared")
 
 
+@dataclass(frozen=True)
+class _Fresh:
+    """A new salt and the key derived from it, made before any transaction opens.
+
+    Argon2id takes about 100 ms: inside a write transaction it would hold SQLite's
+    one write lock that long and make other writers wait or fail.
+    """
+
+    salt: bytes
+    kek: Key = field(repr=False)
+
+
+def _fresh(db: Db, passphrase: str) -> _Fresh:
+    salt = vault.new_salt()
+    return _Fresh(salt, vault.derive_kek(passphrase, salt, db.kdf, db.pepper))
+
+
 def _insert_partner(
-    conn, db: Db, *, space_id: str, space_key: Key, display_name: str, login: str, passphrase: str
+    conn, db: Db, *, space_id: str, space_key: Key, display_name: str, login: str, fresh: _Fresh
 ) -> tuple[str, Key, str, bytes]:
     """Write a partner row with fresh keys; returns (id, private key, recovery code, salt)."""
     partner_id = new_id()
     private_key = Key.new()
-    salt = vault.new_salt()
-    kek = vault.derive_kek(passphrase, salt, db.kdf, db.pepper)
+    salt, kek = fresh.salt, fresh.kek
     recovery = vault.new_token()
     recovery_kek = vault.derive_from_token(recovery, db.pepper, "recovery")
     conn.execute(
@@ -162,6 +178,7 @@ def create_space(
     _check_new_passphrase(passphrase, confirm, login, display_name, space_name)
     space_id = new_id()
     space_key = Key.new()
+    fresh = _fresh(db, passphrase)
     with db.engine.begin() as conn:
         if _login_taken(conn, db, login):
             raise SpaceError(text.NAME_TAKEN)
@@ -179,7 +196,7 @@ def create_space(
             space_key=space_key,
             display_name=display_name,
             login=login,
-            passphrase=passphrase,
+            fresh=fresh,
         )
     member = Member(partner_id, space_id, display_name, space_name, private_key, space_key, salt)
     return NewPartner(member, code)
@@ -224,6 +241,7 @@ def join_space(
     invalid = SpaceError(text.INVITE_INVALID)
     if token is None:
         raise invalid
+    fresh = _fresh(db, passphrase)
     with db.engine.begin() as conn:
         row = conn.execute(
             select(invites).where(
@@ -257,7 +275,7 @@ def join_space(
             space_key=space_key,
             display_name=display_name,
             login=login,
-            passphrase=passphrase,
+            fresh=fresh,
         )
         space_name = _space_name(conn, row.space_id, space_key)
     member = Member(
@@ -384,18 +402,19 @@ def sign_in(db: Db, login: str, passphrase: str) -> Member:
     except VaultError:
         _record_failure(db, login_hash)
         raise SignInFailed(WRONG) from None
+    # Raise (or lower, in tests) the cost at the next sign-in; derived before the write.
+    fresh = _fresh(db, passphrase) if params != db.kdf else None
     with db.engine.begin() as conn:
         _clear_failures(conn, login_hash)
-        if params != db.kdf:  # raise (or lower, in tests) the cost at the next sign-in
-            _rewrap(conn, db, row.id, row.space_id, passphrase, private_key, space_key)
+        if fresh is not None:
+            _rewrap(conn, db, row.id, row.space_id, fresh, private_key, space_key)
         return _member_from_keys(conn, row, private_key, space_key)
 
 
 def _rewrap(
-    conn, db: Db, partner_id: str, space_id: str, passphrase: str, private_key: Key, space_key: Key
+    conn, db: Db, partner_id: str, space_id: str, fresh: _Fresh, private_key: Key, space_key: Key
 ) -> bytes:
-    salt = vault.new_salt()
-    kek = vault.derive_kek(passphrase, salt, db.kdf, db.pepper)
+    salt, kek = fresh.salt, fresh.kek
     conn.execute(
         update(partners)
         .where(partners.c.id == partner_id)
@@ -453,9 +472,16 @@ def change_passphrase(db: Db, member: Member, current: str, new: str, confirm: s
     if not verify_passphrase(db, member, current):
         raise SpaceError(text.CURRENT_MISMATCH)
     _check_new_passphrase(new, confirm, member.name)
+    fresh = _fresh(db, new)
     with db.engine.begin() as conn:
         salt = _rewrap(
-            conn, db, member.partner_id, member.space_id, new, member.private_key, member.space_key
+            conn,
+            db,
+            member.partner_id,
+            member.space_id,
+            fresh,
+            member.private_key,
+            member.space_key,
         )
     return replace(member, session_mark=salt)
 
@@ -481,9 +507,10 @@ def recover(db: Db, *, login: str, recovery_code: str, passphrase: str, confirm:
         _record_failure(db, login_hash)
         raise failed from None
     _check_new_passphrase(passphrase, confirm, login)
+    fresh = _fresh(db, passphrase)
     with db.engine.begin() as conn:
         _clear_failures(conn, login_hash)
-        _rewrap(conn, db, row.id, row.space_id, passphrase, private_key, space_key)
+        _rewrap(conn, db, row.id, row.space_id, fresh, private_key, space_key)
         return _member_from_keys(conn, row, private_key, space_key)
 
 

@@ -49,9 +49,11 @@ NONCE_LEN = 12
 KEY_LEN = 32
 PAD_BLOCK = 256
 HEADER_LEN = 1 + KEY_ID_LEN + NONCE_LEN
-# Argon2id runs outside the GIL but takes 64 MiB each: cap how many run at once so a
-# burst of sign-ins cannot exhaust memory (100 at once would need 6.4 GiB).
-_KDF_SLOTS = threading.BoundedSemaphore(4)
+# One Argon2id at a time per process. It runs outside the GIL with its own threads
+# (4 lanes) and 64 MiB; with cryptography 50 / OpenSSL 4, two at once in one process
+# were seen to hang forever or raise MemoryError (bench/README.md). One at a time is
+# about 11 sign-ins a second per process, and memory stays bounded.
+_KDF_SLOTS = threading.BoundedSemaphore(1)
 
 
 class VaultError(Exception):

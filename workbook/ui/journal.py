@@ -13,6 +13,8 @@ from workbook.store import now
 from workbook.timeline import Filters
 from workbook.ui.session import ACCOUNT_PAGE, db, flash, member, show_flash
 
+PAGE_SIZE = 20
+
 
 def _needs_space(what: str) -> Member | None:
     current = member()
@@ -160,7 +162,13 @@ def render_journal() -> None:
         column_config={"updated": st.column_config.DatetimeColumn("Date", format="D MMM YYYY")},
     )
     other_name = next((p.name for p in partners if p.id != current.partner_id), "your partner")
-    for row in shown.itertuples():
+    # A page of entries at a time: each entry carries its own buttons and edit box, and
+    # Streamlit's cost grows with every widget on the page (bench/README.md).
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key="j-page"))
+    for row in shown.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].itertuples():
         with st.container(border=True):
             st.markdown(f"**{row.prompt}**")
             edited = " · edited" if row.updated > row.created else ""
