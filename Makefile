@@ -49,3 +49,23 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt | $(BIN)/python
 # Remove the virtual environment (your data in data/ stays)
 clean:
 	rm -rf $(VENV)
+
+# --- Benchmarks and load test (bench/): not part of `make test` ----------------------
+BENCH_OUT    ?= data/bench.json
+LOAD_OUT     ?= data/load.json
+COUPLES      ?= 10,50,100
+LOAD_SECONDS ?= 60
+
+.PHONY: bench load
+
+# Time pages, actions and storage calls against a bare page (FULL=1 adds 1M rows)
+bench: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.run --out $(BENCH_OUT) $(if $(FULL),--full)
+
+# Load test: simulated couples over Streamlit's websocket on 127.0.0.1 (COUPLES=10,50,100)
+load: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.load --couples $(COUPLES) --seconds $(LOAD_SECONDS) --out $(LOAD_OUT)
+
+$(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $@ $(VENV)/.runtime-installed

@@ -1,0 +1,201 @@
+"""A small asyncio client that speaks Streamlit's websocket protocol, as the browser does.
+
+One ``Session`` is one browser tab: it connects to ``/_stcore/stream`` with the
+subprotocol ``streamlit``, sends ``BackMsg.rerun_script`` (the page to run and the widget
+values), and reads ``ForwardMsg`` until the script run has finished. Widget ids are
+read from the element protos of the deltas, never guessed: each widget element carries
+its ``id`` (``$$ID-<hash>-<key>``).
+
+Only ever pointed at 127.0.0.1 (the callers build the URL from ``common.HOST``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+FINISHED_EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+FINISHED_WITH_COMPILE_ERROR = ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR
+TEXT_FIELDS = ("body", "label", "code_text")
+
+
+class RunError(Exception):
+    """A script run did not finish cleanly (closed socket, timeout, exception element)."""
+
+
+@dataclass
+class Element:
+    kind: str  # the Element oneof name: "text_area", "button", "markdown", "alert", ...
+    proto: object
+    path: tuple[int, ...]
+
+    @property
+    def id(self) -> str:
+        return getattr(self.proto, "id", "")
+
+    @property
+    def key(self) -> str:
+        """The user key inside a widget id (``$$ID-<hash>-<key>``), or ``""``."""
+        parts = self.id.split("-", 2)
+        return parts[2] if len(parts) == 3 and parts[2] != "None" else ""
+
+    @property
+    def label(self) -> str:
+        return getattr(self.proto, "label", "")
+
+    @property
+    def text(self) -> str:
+        for name in TEXT_FIELDS:
+            value = getattr(self.proto, name, None)
+            if isinstance(value, str) and value:
+                return value
+        return ""
+
+
+@dataclass
+class RunResult:
+    seconds: float
+    elements: list[Element] = field(default_factory=list)
+    blocks: list[tuple[tuple[int, ...], object]] = field(default_factory=list)
+    page_not_found: bool = False
+    messages: int = 0
+    pages: list[str] = field(default_factory=list)  # url paths from the navigation message
+
+    def of(self, kind: str) -> list[Element]:
+        return [e for e in self.elements if e.kind == kind]
+
+    def by_key(self, kind: str, key: str) -> Element | None:
+        return next((e for e in self.of(kind) if e.key == key), None)
+
+    def by_label(self, kind: str, label: str) -> list[Element]:
+        return [e for e in self.of(kind) if e.label == label]
+
+    @property
+    def texts(self) -> list[str]:
+        return [e.text for e in self.elements if e.text]
+
+    def has_text(self, needle: str) -> bool:
+        return any(needle in t for t in self.texts)
+
+    @property
+    def exceptions(self) -> list[str]:
+        return [getattr(e.proto, "message", "") or "exception" for e in self.of("exception")]
+
+    def successes(self) -> list[str]:
+        """Bodies of st.success messages."""
+        return [e.proto.body for e in self.of("alert") if e.proto.format == e.proto.Format.SUCCESS]
+
+    def expander_labels(self) -> list[str]:
+        out = []
+        for _path, block in self.blocks:
+            if block.WhichOneof("type") == "expandable":
+                out.append(block.expandable.label)
+        return out
+
+
+def text_value(widget_id: str, value: str) -> WidgetState:
+    return WidgetState(id=widget_id, string_value=value)
+
+
+def trigger(widget_id: str) -> WidgetState:
+    return WidgetState(id=widget_id, trigger_value=True)
+
+
+class Session:
+    """One browser tab on the app."""
+
+    def __init__(self, url: str, timeout: float = 60.0) -> None:
+        if not url.startswith(("ws://127.0.0.1:", "ws://localhost:")):
+            raise ValueError("the load client only connects to 127.0.0.1")
+        self.url = url
+        self.timeout = timeout
+        self.ws = None
+
+    async def connect(self) -> None:
+        self.ws = await websockets.connect(
+            self.url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=self.timeout,
+            ping_interval=None,
+        )
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+            self.ws = None
+
+    async def __aenter__(self) -> Session:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def run(self, page: str = "", widgets: list[WidgetState] | tuple = ()) -> RunResult:
+        """Rerun the script on ``page`` (its URL path; "" is the default page).
+
+        Returns the elements of the last run (a run that ends in ``st.rerun()`` is
+        followed by another; only the final one counts) and its wall time, from
+        sending the request to the ``script_finished`` message.
+        """
+        back = BackMsg()
+        back.rerun_script.page_name = page
+        back.rerun_script.query_string = ""
+        for state in widgets:
+            back.rerun_script.widget_states.widgets.append(state)
+        start = time.perf_counter()
+        await self.ws.send(back.SerializeToString())
+        result = RunResult(0.0)
+        try:
+            await asyncio.wait_for(self._read_until_finished(result), self.timeout)
+        except TimeoutError as exc:
+            raise RunError(f"no script_finished within {self.timeout:.0f} s") from exc
+        except websockets.ConnectionClosed as exc:
+            raise RunError(f"connection closed: {exc}") from exc
+        result.seconds = time.perf_counter() - start
+        if result.exceptions:
+            raise RunError("exception in the app: " + "; ".join(result.exceptions)[:300])
+        return result
+
+    async def _read_until_finished(self, result: RunResult) -> None:
+        while True:
+            raw = await self.ws.recv()
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            result.messages += 1
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                # A new script run starts: what came before belongs to an earlier run.
+                result.elements.clear()
+                result.blocks.clear()
+            elif kind == "delta":
+                path = tuple(msg.metadata.delta_path)
+                delta = msg.delta
+                which = delta.WhichOneof("type")
+                if which == "new_element":
+                    element_kind = delta.new_element.WhichOneof("type")
+                    result.elements.append(
+                        Element(element_kind, getattr(delta.new_element, element_kind), path)
+                    )
+                elif which == "add_block":
+                    result.blocks.append((path, delta.add_block))
+            elif kind == "navigation":
+                result.pages = [p.url_pathname for p in msg.navigation.app_pages]
+            elif kind == "page_not_found":
+                result.page_not_found = True
+            elif kind == "ref_hash":
+                raise RunError("the server sent a cached-message reference we never asked for")
+            elif kind == "script_finished":
+                status = msg.script_finished
+                if status == FINISHED_EARLY_FOR_RERUN:
+                    continue
+                if status == FINISHED_WITH_COMPILE_ERROR:
+                    raise RunError("the script failed to compile")
+                return
