@@ -19,6 +19,32 @@ def strength_hint(value: str, *others: str) -> None:
         (st.caption if result.ok else st.warning)(result.message)
 
 
+def new_partner_fields(prefix: str, *others: str) -> tuple[str, str, str, str]:
+    """Name, sign-in name, passphrase (with a live strength hint) and its confirmation."""
+    name = st.text_input("Your name, as your partner will see it", key=f"{prefix}_name")
+    login = st.text_input(
+        "Sign-in name (only for signing in; nobody else sees it)",
+        key=f"{prefix}_login",
+        autocomplete="username",
+    )
+    secret = st.text_input(
+        "Passphrase",
+        type="password",
+        key=f"{prefix}_pass",
+        live=True,
+        autocomplete="new-password",
+        help="At least 8 characters. A few unrelated words are easy to remember and hard to guess.",
+    )
+    strength_hint(secret, login, name, *others)
+    confirm = st.text_input(
+        "Type the passphrase again",
+        type="password",
+        key=f"{prefix}_confirm",
+        autocomplete="new-password",
+    )
+    return name, login, secret, confirm
+
+
 def show_recovery() -> None:
     code = st.session_state.get("show_recovery")
     if not code:
@@ -74,28 +100,7 @@ def signed_out() -> None:
         space_name = st.text_input(
             "A name for your space", key="new_space_name", placeholder="For example: Sam and Alex"
         )
-        name = st.text_input("Your name, as your partner will see it", key="new_name")
-        login = st.text_input(
-            "Sign-in name (only for signing in; nobody else sees it)",
-            key="new_login",
-            autocomplete="username",
-        )
-        secret = st.text_input(
-            "Passphrase",
-            type="password",
-            key="new_pass",
-            live=True,
-            autocomplete="new-password",
-            help="At least 8 characters. A few unrelated words are "
-            "easy to remember and hard to guess.",
-        )
-        strength_hint(secret, login, name, space_name)
-        confirm = st.text_input(
-            "Type the passphrase again",
-            type="password",
-            key="new_confirm",
-            autocomplete="new-password",
-        )
+        name, login, secret, confirm = new_partner_fields("new", space_name)
         if st.button("Make our space", type="primary"):
             made = run(
                 spaces.create_space,
@@ -114,18 +119,7 @@ def signed_out() -> None:
             "Your partner can make an invite code in their space. It works once and for 7 days."
         )
         code = st.text_input("Invite code", key="join_code")
-        name = st.text_input("Your name, as your partner will see it", key="join_name")
-        login = st.text_input("Sign-in name", key="join_login", autocomplete="username")
-        secret = st.text_input(
-            "Passphrase", type="password", key="join_pass", live=True, autocomplete="new-password"
-        )
-        strength_hint(secret, login, name)
-        confirm = st.text_input(
-            "Type the passphrase again",
-            type="password",
-            key="join_confirm",
-            autocomplete="new-password",
-        )
+        name, login, secret, confirm = new_partner_fields("join")
         if st.button("Join the space", type="primary"):
             joined = run(
                 spaces.join_space,

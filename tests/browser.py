@@ -217,7 +217,7 @@ def make_couple(people, tag: str, size: tuple[int, int] = DESKTOP) -> tuple[Pers
     for label, value in [
         ("Invite code", code),
         ("Your name, as your partner will see it", "Alex"),
-        ("Sign-in name", f"alex-{tag}"),
+        ("Sign-in name (only for signing in; nobody else sees it)", f"alex-{tag}"),
         ("Passphrase", PASS_B),
         ("Type the passphrase again", PASS_B),
     ]:
