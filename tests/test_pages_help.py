@@ -127,3 +127,15 @@ def test_care_team_needs_a_name():
     [save] = [b for b in at.button if b.label == "Save contact"]
     save.click().run()
     assert any("write a name" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("leave", ["Sign out", "Lock"])
+def test_check_in_answers_are_gone_for_the_next_person_on_the_device(leave):
+    at = create_space(open_app())
+    at.switch_page("pages/checkin.py").run()
+    at.radio(key="wb:phq9:9").set_value(OPTIONS[2]).run()
+    assert "Please talk to someone today" in texts(at)
+    [b for b in at.button if b.label == leave][0].click().run()
+    assert "member" not in at.session_state
+    assert at.radio(key="wb:phq9:9").value is None
+    assert "Please talk to someone today" not in texts(at)

@@ -72,40 +72,35 @@ def sign_in_as(new_member: Member) -> None:
     st.session_state.pop("locked", None)
 
 
-# Everything a signed-in person leaves in the session; sign-out removes all of it.
-SESSION_KEYS = (
-    "member",
-    "member_id",
-    "last_active",
-    "locked",
-    "show_recovery",
-    "handover_to",
-    "not_today",
-    "invite_code",
-    "current_page",
-)
-SESSION_PREFIXES = ("draft:", "flash:", "readiness:", "exercise-note:")
+def _forget(keep=lambda key: False) -> None:
+    """Remove everything this session holds except what ``keep`` names.
 
-
-def sign_out() -> None:
-    """Drop the keys and every draft, so the next person on this device starts clean."""
+    Not just the keys: every widget's value too (check-in answers, search words, a
+    prepared backup, a chosen country), so the next person on a shared device sees
+    none of it.
+    """
     for key in list(st.session_state):
-        if key in SESSION_KEYS or str(key).startswith(SESSION_PREFIXES):
+        if not keep(str(key)):
             del st.session_state[key]
 
 
-def lock() -> None:
-    """Drop the keys but remember who was here, so the passphrase alone unlocks.
+def sign_out() -> None:
+    """Drop the keys, every draft and every answer, so the next person starts clean."""
+    _forget()
 
-    Unsaved drafts stay in memory under this partner's name; they are shown again
-    only after this partner unlocks.
+
+def lock() -> None:
+    """Drop the keys and everything on screen, but remember who was here.
+
+    Only this partner's unsaved drafts stay in memory, under their own name, and are
+    shown again only after this partner unlocks with their passphrase.
     """
     current = member()
     if current is None:
         return
+    mine = f"draft:{current.partner_id}:"
+    _forget(keep=lambda key: key.startswith(mine))
     st.session_state["locked"] = (current.partner_id, current.name)
-    for key in ("member", "member_id", "last_active", "show_recovery"):
-        st.session_state.pop(key, None)
 
 
 def enforce_idle_lock() -> None:
