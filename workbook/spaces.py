@@ -336,7 +336,7 @@ def _clear_failures(conn, login_hash: bytes) -> None:
     conn.execute(delete(signin_failures).where(signin_failures.c.login_hash == login_hash))
 
 
-WRONG = "That sign-in name and passphrase do not match. Check capital letters and try again."
+WRONG = text.SIGN_IN_MISMATCH
 
 
 def _member_from_keys(conn, row, private_key: Key, space_key: Key) -> Member:
@@ -531,16 +531,3 @@ def partners_of(db: Db, member: Member) -> list[Partner]:
         )
         for r in rows
     ]
-
-
-def pending_invite(db: Db, member: Member) -> bool:
-    """Whether an unused, unexpired invite exists for the member's space."""
-    with db.engine.connect() as conn:
-        return (
-            conn.execute(
-                select(invites.c.id).where(
-                    invites.c.space_id == member.space_id, invites.c.expires_at >= now()
-                )
-            ).first()
-            is not None
-        )
