@@ -38,11 +38,10 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("server-data")
+def start_server(data: Path, **extra_env: str) -> Iterator[str]:
+    """Run serve.py on a free port with its data in ``data``; yield its URL, then stop it."""
     port = free_port()
-    env = {**os.environ, "WORKBOOK_DATA_DIR": str(data)}
+    env = {**os.environ, "WORKBOOK_DATA_DIR": str(data), **extra_env}
     env.pop("WORKBOOK_DATABASE_URL", None)
     proc = subprocess.Popen(
         [
@@ -76,6 +75,11 @@ def server(tmp_path_factory) -> Iterator[str]:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    yield from start_server(tmp_path_factory.mktemp("server-data"))
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,18 @@
 """Where a couple is in the workbook: counts per chapter and partner, and one next step.
 
 Counts come from metadata (which prompts have an answer, by whom), never from opening
-anything private: the number of private answers a partner has written is visible in
-the database anyway (README, "visible without any key"). No streaks, no scores: just
-"2 of 6 answered" and one gentle suggestion.
+anything private. A partner is shown only counts of what was shared with them: how many
+private answers the other wrote is not theirs to know, even though an operator could
+count the rows. No streaks, no scores, and one gentle suggestion.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 
-from workbook import vault
+from workbook import sealed, vault
 from workbook.content import Chapter, Workbook
 from workbook.spaces import Member, Partner
 from workbook.store import Db, exercises_done, new_id, now, reflections, together_answers
@@ -108,7 +108,14 @@ def summary(
     with db.engine.connect() as conn:
         own = conn.execute(
             select(reflections.c.author_id, reflections.c.prompt_id, func.count())
-            .where(reflections.c.space_id == member.space_id)
+            .where(
+                reflections.c.space_id == member.space_id,
+                # A partner's private answers are theirs alone, even as a number.
+                or_(
+                    reflections.c.author_id == member.partner_id,
+                    reflections.c.visibility == sealed.SHARED,
+                ),
+            )
             .group_by(reflections.c.author_id, reflections.c.prompt_id)
         ).all()
         together = conn.execute(

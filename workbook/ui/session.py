@@ -7,6 +7,7 @@ caches here hold only the settings and the engine, which are the same for everyo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,13 +73,17 @@ def sign_in_as(new_member: Member) -> None:
     st.session_state.pop("locked", None)
 
 
-def _forget(keep=lambda key: False) -> None:
-    """Remove everything this session holds except what ``keep`` names.
+# Session keys that may outlive a sign-out, a lock or a hand-over. This is an
+# allow-list: every other key (widget values, "Not today" choices, a prepared backup,
+# search words, a chosen country) goes, so the next person on a shared device starts
+# clean even from keys nobody thought of when this was written.
+LOCKED = "locked"  # (partner id, name) of whoever locked this device
+HANDOVER = "handover_to"  # who this device is being passed to, and by whom
+SIGNED_OUT_NOTE = "signed_out_note"  # a kind sentence for the sign-in view
 
-    Not just the keys: every widget's value too (check-in answers, search words, a
-    prepared backup, a chosen country), so the next person on a shared device sees
-    none of it.
-    """
+
+def _forget(keep: Callable[[str], bool] = lambda key: False) -> None:
+    """Remove everything this session holds except the keys ``keep`` allows."""
     for key in list(st.session_state):
         if not keep(str(key)):
             del st.session_state[key]
@@ -100,7 +105,30 @@ def lock() -> None:
         return
     mine = f"draft:{current.partner_id}:"
     _forget(keep=lambda key: key.startswith(mine))
-    st.session_state["locked"] = (current.partner_id, current.name)
+    st.session_state[LOCKED] = (current.partner_id, current.name)
+
+
+def hand_over(to_id: str, to_name: str) -> None:
+    """Pass this device to the other partner: forget everything of the first partner.
+
+    Only who is handing over to whom (and the page to come back to) is kept.
+    """
+    current = member()
+    info = {
+        "to_id": to_id,
+        "to_name": to_name,
+        "from_id": current.partner_id if current else "",
+        "from_name": current.name if current else "",
+        "page": st.session_state.get("current_page"),
+    }
+    _forget()
+    st.session_state[HANDOVER] = info
+
+
+def _idle_too_long() -> bool:
+    limit = app_settings().lock_minutes * 60
+    last = st.session_state.get("last_active", time.monotonic())
+    return time.monotonic() - last > limit
 
 
 def enforce_idle_lock() -> None:
@@ -112,9 +140,7 @@ def enforce_idle_lock() -> None:
     current = member()
     if current is None:
         return
-    limit = app_settings().lock_minutes * 60
-    last = st.session_state.get("last_active", time.monotonic())
-    if time.monotonic() - last > limit:
+    if _idle_too_long():
         lock()
         return
     try:
@@ -123,12 +149,31 @@ def enforce_idle_lock() -> None:
         valid = True  # a dropped connection is not a reason to lose the session
     if not valid:
         sign_out()
-        st.session_state["signed_out_note"] = (
+        st.session_state[SIGNED_OUT_NOTE] = (
             "You were signed out because your passphrase changed or your space changed. "
             "Please sign in again."
         )
         return
     st.session_state["last_active"] = time.monotonic()
+
+
+def _idle_watch() -> None:
+    """Fragment body: lock on time, without waiting for the next click."""
+    if member() is not None and _idle_too_long():
+        lock()
+        st.rerun()
+
+
+def idle_watch() -> None:
+    """Check idle time on a timer while signed in, so the screen and keys go on time.
+
+    A fragment rerun touches neither the database nor ``last_active``: it costs a few
+    microseconds every ``lock_minutes / 5`` (at most 30 s).
+    """
+    if member() is None:
+        return
+    every = max(1.0, min(30.0, app_settings().lock_minutes * 60 / 5))
+    st.fragment(_idle_watch, run_every=every)()
 
 
 def account_sidebar() -> None:
@@ -145,7 +190,8 @@ def account_sidebar() -> None:
             cols[1].button(
                 "Sign out", key="sidebar_sign_out", on_click=sign_out, icon=":material/logout:"
             )
-        elif st.session_state.get("locked"):
+            idle_watch()
+        elif st.session_state.get(LOCKED):
             st.caption("Locked. Open **Your space** to carry on.")
         else:
             st.caption("Not signed in. Open **Your space** to keep your answers.")

@@ -15,16 +15,16 @@ from workbook.readiness import Answers
 from workbook.spaces import Member
 from workbook.together import TogetherState
 from workbook.ui.session import (
+    HANDOVER,
     MAX_ANSWER_CHARS,
     db,
     draft_key,
     flash,
+    hand_over,
     member,
     show_flash,
     sign_in_as,
 )
-
-HANDOVER = "handover_to"
 
 
 def handover_pending() -> bool:
@@ -79,17 +79,7 @@ def _not_today(prompt_id: str) -> None:
 
 def _start_handover(to: spaces.Partner) -> None:
     """Hide this partner's screen and ask the other for their passphrase on this device."""
-    current = member()
-    page = st.session_state.get("current_page")
-    for key in ("member", "member_id", "last_active"):
-        st.session_state.pop(key, None)
-    st.session_state[HANDOVER] = {
-        "to_id": to.id,
-        "to_name": to.name,
-        "from_id": current.partner_id if current else "",
-        "from_name": current.name if current else "",
-        "page": page,
-    }
+    hand_over(to.id, to.name)
 
 
 def render_together(
