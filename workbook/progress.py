@@ -9,6 +9,7 @@ count the rows. No streaks, no scores, and one gentle suggestion.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import delete, func, insert, or_, select
 
@@ -25,6 +26,7 @@ MAX_NOTE = 2_000
 class ExerciseNote:
     author_id: str
     note: str
+    created_at: datetime  # exports and the therapy summary date the note by it
 
 
 @dataclass
@@ -95,6 +97,7 @@ def exercises(
             ExerciseNote(
                 r.author_id,
                 vault.open_text(member.space_key, r.note_ct, _ad(r.id, r.space_id)),
+                r.created_at,
             ),
         )
         for r in rows
