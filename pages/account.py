@@ -3,6 +3,7 @@
 import streamlit as st
 
 from workbook import owndata, passphrase, spaces, ui
+from workbook.markdown import escape
 
 RECOVERY_NOTE = (
     "Keep this recovery key somewhere safe, away from this device: written on paper, or in "
@@ -187,7 +188,7 @@ def locked() -> None:
     partner_id, name = st.session_state["locked"]
     st.title("Your space")
     st.info(
-        f"Locked to keep your words private. {name}, enter your passphrase to carry on.",
+        f"Locked to keep your words private. {escape(name)}, enter your passphrase to carry on.",
         icon=":material/lock:",
     )
     with st.form("unlock"):
@@ -201,12 +202,13 @@ def locked() -> None:
 
 
 def signed_in(member: spaces.Member) -> None:
-    st.title(member.space_name)
+    st.title(escape(member.space_name))
     show_recovery()
     people = run(spaces.partners_of, member) or []
     others = [p.name for p in people if p.id != member.partner_id]
     if others:
-        st.write(f"This is the private space of {' and '.join(p.name for p in people)}.")
+        names = " and ".join(escape(p.name) for p in people)
+        st.write(f"This is the private space of {names}.")
     else:
         st.write(
             "Your partner has not joined yet. When they are ready, make an invite "

@@ -2,13 +2,25 @@
 
 In the app and in exported Markdown files a partner's words must stay words: no
 links, images or formatting that could make the other's viewer call out to a host.
+
+``escape`` is THE helper for the app: every display name, space name, note or answer
+that reaches ``st.markdown``/``caption``/``write``/``info``/``success``/``toast``/
+``title``, or any widget label, option label (radio, tabs), ``help=`` or expander
+label, goes through it. (``st.text``, ``st.code``, ``st.dataframe``, text-area values
+and selectbox/multiselect options are plain text already and need nothing.)
 """
 
-SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:")
+# Every ASCII character Markdown, GitHub's extensions or Streamlit's directives give a
+# meaning to: links and images ``[ ] ( ) !``, HTML and autolinks ``< >``, entities
+# ``&``, e-mail autolinks ``@``, emphasis, code, tables, headings and lists, ``$``
+# (LaTeX), ``:`` (emoji, ``:material/…:`` icons and ``:red[…]`` colours).
+# CommonMark lets any of them be backslash-escaped, and shows the character itself.
+SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:&@")
 
 
-def escape(value: str) -> str:
-    return "".join("\\" + ch if ch in SPECIAL else ch for ch in value)
+def escape(value: object) -> str:
+    """``value`` as literal text inside Markdown or a Streamlit label: nothing can form."""
+    return "".join("\\" + ch if ch in SPECIAL else ch for ch in str(value))
 
 
 LIGHT = set("\\`*_[]<>!")

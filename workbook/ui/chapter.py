@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbook import journal, spaces, text
 from workbook.content import Chapter, Prompt, TogetherPrompt, page_text, workbook
 from workbook.journal import Reflection
+from workbook.markdown import escape
 from workbook.ui.session import (
     ACCOUNT_PAGE,
     AUDIENCE_LABEL,
@@ -18,7 +19,6 @@ from workbook.ui.session import (
     THERAPIST_PAGE,
     db,
     draft_key,
-    escape_markdown,
     flash,
     member,
     show_flash,
@@ -56,7 +56,7 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
         "ok",
         text.SAVED_PRIVATE
         if visibility == journal.PRIVATE
-        else text.SAVED_SHARED.format(partner=partner_name),
+        else text.SAVED_SHARED.format(partner=escape(partner_name)),
     )
 
 
@@ -102,7 +102,7 @@ def _prompt_block(
         if notes:
             st.caption(" · ".join(notes))
         for other in (others or {}).get(prompt.id, []):
-            st.caption(f"{escape_markdown(partner_name)} shared:")
+            st.caption(f"{escape(partner_name)} shared:")
             st.text(other.text)
         st.text_area(
             prompt.text,
@@ -120,7 +120,7 @@ def _prompt_block(
                 who = (
                     "Only you can see this."
                     if mine.visibility == journal.PRIVATE
-                    else f"Shared with {partner_name}."
+                    else f"Shared with {escape(partner_name)}."
                 )
                 edited = f" Edited {_when(mine.updated_at)}." if mine.edited else ""
                 st.caption(f"Saved {_when(mine.created_at)}.{edited} {who}")
@@ -132,7 +132,7 @@ def _prompt_block(
                 args=(chapter_id, prompt.id, journal.PRIVATE, partner_name),
             )
             cols[1].button(
-                f"Share with {partner_name}",
+                f"Share with {escape(partner_name)}",
                 key=f"save-shared:{prompt.id}",
                 on_click=_save,
                 args=(chapter_id, prompt.id, journal.SHARED, partner_name),

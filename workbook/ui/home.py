@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import progress, spaces, together
 from workbook.content import workbook
+from workbook.markdown import escape
 from workbook.ui.session import ACCOUNT_PAGE, db, member
 
 
@@ -32,7 +33,7 @@ def render_home() -> None:
     step = progress.next_step(current, partners, rows)
     with st.container(border=True):
         st.markdown("**A suggestion for next**")
-        st.write(step.text)
+        st.write(escape(step.text))  # it may hold the partner's name
         if step.chapter_number:
             st.page_link(
                 f"pages/chapter_{step.chapter_number}.py",
@@ -55,7 +56,7 @@ def render_home() -> None:
                     own = row.own_answered.get(pid, 0)
                     answered = row.together_answered.get(pid, 0)
                     done = "done" if pid in row.exercise else "not yet"
-                    st.markdown(f"**{who}**")
+                    st.markdown(f"**{escape(who)}**")
                     st.text(
                         f"On your own: {own} of {len(chapter.prompts)}\n"
                         f"Together answers: {answered} of {len(chapter.together)}\n"
@@ -65,5 +66,5 @@ def render_home() -> None:
             if row.waiting_on_me:
                 notes.append(f"{len(row.waiting_on_me)} waiting for you.")
             if row.waiting_on_partner and other is not None:
-                notes.append(f"{len(row.waiting_on_partner)} waiting for {other.name}.")
+                notes.append(f"{len(row.waiting_on_partner)} waiting for {escape(other.name)}.")
             st.caption(" ".join(notes))

@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbook import export, journal, spaces, text, timeline
 from workbook.content import workbook
 from workbook.journal import PRIVATE, SHARED
+from workbook.markdown import escape
 from workbook.spaces import Member
 from workbook.store import now
 from workbook.timeline import Filters
@@ -173,7 +174,8 @@ def render_journal() -> None:
             st.markdown(f"**{row.prompt}**")
             edited = " · edited" if row.updated > row.created else ""
             st.caption(
-                f"{row.chapter} · {row.author} · {row.visibility} · {row.created:%d %b %Y}{edited}"
+                f"{row.chapter} · {escape(row.author)} · {row.visibility} · "
+                f"{row.created:%d %b %Y}{edited}"
             )
             st.text(row.text)
             if row.author_id == current.partner_id:
@@ -191,7 +193,7 @@ def render_journal() -> None:
                     )
                 target = SHARED if row.visibility == PRIVATE else PRIVATE
                 cols[1].button(
-                    f"Share with {other_name}" if target == SHARED else "Make private",
+                    f"Share with {escape(other_name)}" if target == SHARED else "Make private",
                     key=f"switch:{row.id}",
                     on_click=_switch,
                     args=(row.id, target),
@@ -237,7 +239,7 @@ def render_therapy_summary() -> None:
         )
     chosen = []
     for i, e in enumerate(entries):
-        label = f"{e.chapter}: {e.prompt} ({e.kind}, {e.author})"
+        label = escape(f"{e.chapter}: {e.prompt} ({e.kind}, {e.author})")
         if st.checkbox(label, key=f"sum:{i}", value=e.kind == "agreement"):
             chosen.append(e)
     with_history = st.checkbox(

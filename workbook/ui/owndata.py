@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import owndata, spaces
+from workbook.markdown import escape
 from workbook.store import now
 from workbook.ui.journal import downloads
 from workbook.ui.session import ACCOUNT_PAGE, db, member, sign_out
@@ -119,7 +120,7 @@ def render_your_data() -> None:
             "It cannot be undone."
         )
         typed = st.text_input(
-            f"Type the name of your space ({current.space_name}) to confirm",
+            f"Type the name of your space ({escape(current.space_name)}) to confirm",
             key="delete_space_name",
         )
         if st.button("Delete everything", type="primary"):

@@ -28,9 +28,9 @@ AUDIENCE_LABEL = {
 }
 
 
-def escape_markdown(value: str) -> str:
-    """Make user text safe to place inside Markdown: no links, images or formatting."""
-    return markdown.escape(value)
+# The one helper for user text in Markdown and labels is ``workbook.markdown.escape``;
+# this older name stays as an alias for code written before.
+escape_markdown = markdown.escape
 
 
 def help_now_link() -> None:
@@ -182,8 +182,8 @@ def account_sidebar() -> None:
         current = member()
         if current is not None:
             st.caption(
-                f"Signed in as **{escape_markdown(current.name)}** · "
-                f"{escape_markdown(current.space_name)}"
+                f"Signed in as **{markdown.escape(current.name)}** · "
+                f"{markdown.escape(current.space_name)}"
             )
             cols = st.columns(2)
             cols[0].button("Lock", key="sidebar_lock", on_click=lock, icon=":material/lock:")

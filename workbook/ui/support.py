@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import careteam
 from workbook.guide import guide
+from workbook.markdown import escape
 from workbook.resources import NEEDS, directory
 from workbook.sealed import PRIVATE, SHARED
 from workbook.ui.help import country_picker, emergency_links, resource_line
@@ -135,7 +136,7 @@ def render_care_team() -> None:
     for c in people:
         with st.container(border=True):
             mine = c.author_id == current.partner_id
-            st.markdown(f"**{c.role}**")
+            st.markdown(f"**{escape(c.role)}**")
             st.text("\n".join(x for x in (c.name, c.phone, c.email, c.notes) if x))
             if mine:
                 st.caption(

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import progress, readiness, spaces, text, together
 from workbook.content import Chapter, TogetherPrompt
+from workbook.markdown import escape
 from workbook.readiness import Answers
 from workbook.spaces import Member
 from workbook.together import TogetherState
@@ -138,10 +139,11 @@ def _together_box(
     if mine is not None and key not in st.session_state:
         st.session_state[key] = mine.text
     if state is not None and state.partner_answered:
-        st.info(f"{name} has answered. Their answer stays hidden until you answer too.")
+        st.info(f"{escape(name)} has answered. Their answer stays hidden until you answer too.")
     elif mine is not None:
         st.info(
-            f"Waiting for {name} to answer. Your answer stays hidden until you have both answered."
+            f"Waiting for {escape(name)} to answer. "
+            "Your answer stays hidden until you have both answered."
         )
     elif other is None:
         st.caption(
@@ -167,11 +169,11 @@ def _together_box(
     cols[1].button("Not today", key=f"skip:{prompt.id}", on_click=_not_today, args=(prompt.id,))
     if mine is not None and other is not None and not state.partner_answered:
         cols[2].button(
-            f"Pass to {other.name}",
+            f"Pass to {escape(other.name)}",
             key=f"handover:{prompt.id}",
             on_click=_start_handover,
             args=(other,),
-            help=f"On this device: hide your answer and let {other.name} answer.",
+            help=f"On this device: hide your answer and let {escape(other.name)} answer.",
         )
 
 
@@ -184,7 +186,7 @@ def _reveal(prompt: TogetherPrompt, state: TogetherState, name: str) -> None:
             if state.edited_after_reveal(state.mine):
                 st.caption("Edited after you both answered.")
         with right:
-            st.markdown(f"**{name}**")
+            st.markdown(f"**{escape(name)}**")
             st.text(state.theirs.text)
             if state.edited_after_reveal(state.theirs):
                 st.caption("Edited after you both answered.")
@@ -210,13 +212,14 @@ def render_handover() -> None:
     """The hand-over screen: the first partner's answer is off the screen; the second
     confirms with their own passphrase before anything of theirs is shown."""
     info = st.session_state[HANDOVER]
-    st.title(f"Pass to {info['to_name']}")
+    to_name, from_name = escape(info["to_name"]), escape(info["from_name"])
+    st.title(f"Pass to {to_name}")
     st.info(
-        f"Your answer is saved and hidden. Please pass this device to {info['to_name']}.",
+        f"Your answer is saved and hidden. Please pass this device to {to_name}.",
         icon=":material/sync_alt:",
     )
     with st.form("handover"):
-        st.markdown(f"**{info['to_name']}**, enter your passphrase to answer.")
+        st.markdown(f"**{to_name}**, enter your passphrase to answer.")
         secret = st.text_input("Passphrase", type="password", autocomplete="current-password")
         if st.form_submit_button("Continue", type="primary"):
             try:
@@ -230,7 +233,7 @@ def render_handover() -> None:
                 if page:
                     st.switch_page(page)
                 st.rerun()
-    if st.button(f"Back to {info['from_name']}"):
+    if st.button(f"Back to {from_name}"):
         st.session_state["locked"] = (info["from_id"], info["from_name"])
         del st.session_state[HANDOVER]
         st.rerun()
@@ -275,9 +278,9 @@ def render_readiness(current: Member | None, partners: list[spaces.Partner]) -> 
     if latest is not None and latest.complete:
         _checkin_result(latest, name)
     elif latest is not None and latest.mine is not None:
-        st.info(f"Waiting for {name} to answer. You will see both answers together.")
+        st.info(f"Waiting for {escape(name)} to answer. You will see both answers together.")
     elif latest is not None and latest.partner_answered:
-        st.info(f"{name} has answered. Their answers stay hidden until you answer too.")
+        st.info(f"{escape(name)} has answered. Their answers stay hidden until you answer too.")
     with st.expander(
         "Check in again" if latest is not None and latest.mine is not None else "Check in",
         expanded=latest is None or latest.mine is None,
@@ -307,7 +310,7 @@ def _checkin_result(latest: readiness.Round, name: str) -> None:
         left, right = st.columns(2)
         for col, who, answers in ((left, "You", latest.mine), (right, name, latest.theirs)):
             with col:
-                st.markdown(f"**{who}**")
+                st.markdown(f"**{escape(who)}**")
                 st.text(
                     f"Go-ahead: {answers.green_light}\n"
                     f"Body: {answers.physical}\n"
@@ -361,7 +364,10 @@ def render_exercise(
             done = {}
         for author_id, note in done.items():
             who = "You" if author_id == current.partner_id else names.get(author_id, "Your partner")
-            st.caption(f"{who} marked this done." + (f" Note: {note.note}" if note.note else ""))
+            st.caption(
+                f"{escape(who)} marked this done."
+                + (f" Note: {escape(note.note)}" if note.note else "")
+            )
         if current.partner_id in done:
             st.button(
                 "Not done after all",
