@@ -24,6 +24,8 @@ SETTINGS = {
     "WORKBOOK_INSTANCE_SECRET": "The per-install secret as 64 hex characters, instead of the "
     "file data/instance.key",
     "WORKBOOK_LOCK_MINUTES": "Lock a session after this many idle minutes (default 15)",
+    "WORKBOOK_ALLOWED_HOSTS": "Extra host names browsers may use, comma-separated "
+    "(server.allowedHosts; 127.0.0.1, localhost and the bound address are always in)",
 }
 
 

@@ -11,8 +11,11 @@ without losing anything.
 
 from __future__ import annotations
 
+import fcntl
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +35,7 @@ from sqlalchemy import (
     create_engine,
     event,
     false,
+    text,
 )
 
 metadata = MetaData()
@@ -186,6 +190,17 @@ preferences = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
+# One row (id 1): HMAC of a constant under the instance secret. Every process checks
+# it at start (workbook.startup), so two processes with different secrets cannot
+# share one database. A keyed MAC of a fixed string reveals nothing about the secret.
+instance_check = Table(
+    "instance_check",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("check_value", LargeBinary(32), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
 # (table, column) pairs that hold ciphertext; the schema test checks this registry.
 ENCRYPTED_COLUMNS = {
     ("spaces", "name_ct"),
@@ -224,6 +239,7 @@ CLEAR_COLUMNS = {
     "round",
     "partner_id",
     "rotate_due",
+    "check_value",
 }
 
 
@@ -279,19 +295,47 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"connect_timeout": 10}
+    )
+
+
+# Any fixed number: the key of the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK_KEY = 0x776F726B626F6F6B  # "workbook"
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration (creates it on an empty database)."""
+    """Bring the schema up to the newest migration (creates it on an empty database).
+
+    Under a database-wide lock, so processes starting at the same moment on a fresh
+    database take turns instead of racing to create the same tables: a transaction
+    advisory lock on PostgreSQL (released at commit), a file lock beside SQLite's file.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
+    with _sqlite_file_lock(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive lock on ``<database file>.lock`` while SQLite migrates (no-op otherwise)."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.lock", "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def dispose_all() -> None:
@@ -318,4 +362,7 @@ class Db:
 
 
 def open_db(settings) -> Db:
-    return Db(engine_for(settings.database_url), settings.instance_secret, settings.kdf)
+    """The database, migrated and checked against this process's instance secret."""
+    from workbook import startup  # startup builds on this module
+
+    return startup.prepare(settings)

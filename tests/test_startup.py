@@ -1,0 +1,165 @@
+"""A process starts only on a database it can reach, migrate and agree with.
+
+Covers issue 14 §2: the instance-secret check, clear refusals from ``serve.py``,
+simultaneous first starts on a fresh PostgreSQL database, and ``server.allowedHosts``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+import serve
+from workbook import startup, store
+
+from conftest import PROJECT, free_port
+
+
+def test_the_first_secret_is_recorded_and_another_is_refused(target):
+    engine = target.db.engine
+    first, other = os.urandom(32), os.urandom(32)
+    startup.check_instance_secret(engine, first)
+    startup.check_instance_secret(engine, first)  # the same secret starts again
+    with pytest.raises(startup.StartupError, match="not the one this database was set up"):
+        startup.check_instance_secret(engine, other)
+
+
+def _serve(env: dict, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=PROJECT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _healthy(port: int, seconds: float = 60, proc: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (proc is None or proc.poll() is None):
+        try:
+            url = f"http://127.0.0.1:{port}/_stcore/health"
+            with urllib.request.urlopen(url, timeout=1) as r:  # noqa: S310
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out.decode(errors="replace")
+
+
+def test_a_process_with_another_secret_refuses_to_start_and_says_why(tmp_path):
+    env = {"WORKBOOK_DATA_DIR": str(tmp_path), "WORKBOOK_DATABASE_URL": ""}
+    env["WORKBOOK_INSTANCE_SECRET"] = "11" * 32
+    first = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from workbook import settings, startup;startup.prepare(settings.from_environment())",
+        ],
+        cwd=PROJECT,
+        env={**os.environ, **env},
+        capture_output=True,
+        timeout=60,
+    )
+    assert first.returncode == 0, first.stderr
+    env["WORKBOOK_INSTANCE_SECRET"] = "22" * 32
+    proc = _serve(env, free_port())
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert b"not the one this database was set up with" in out
+    assert b"WORKBOOK_INSTANCE_SECRET" in out
+
+
+def test_a_dead_database_stops_the_process_instead_of_reporting_healthy(tmp_path):
+    dead = f"postgresql+psycopg://workbook:hunter2@127.0.0.1:{free_port()}/workbook"
+    port = free_port()
+    proc = _serve({"WORKBOOK_DATA_DIR": str(tmp_path), "WORKBOOK_DATABASE_URL": dead}, port)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert b"Cannot reach the database" in out
+    assert b"hunter2" not in out  # the password never reaches the log
+    assert not _healthy(port, seconds=0.5)
+
+
+@pytest.mark.postgres
+def test_two_processes_started_at_once_on_a_fresh_database_both_come_up(postgres, tmp_path):
+    name = "start_" + uuid.uuid4().hex[:10]
+    admin = create_engine(postgres.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    env = {
+        "WORKBOOK_DATA_DIR": str(tmp_path),
+        "WORKBOOK_DATABASE_URL": postgres.url(name),
+        "WORKBOOK_INSTANCE_SECRET": os.urandom(32).hex(),
+    }
+    ports = [free_port(), free_port()]
+    procs = [_serve(env, port) for port in ports]
+    try:
+        up = [_healthy(port, proc=proc) for port, proc in zip(ports, procs, strict=True)]
+    finally:
+        logs = [_stop(proc) for proc in procs]
+    assert up == [True, True], logs
+    engine = create_engine(postgres.url(name))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert conn.execute(text("SELECT count(*) FROM instance_check")).scalar() == 1
+    engine.dispose()
+    store.dispose_all()
+
+
+def test_allowed_hosts_default_to_loopback_and_grow_with_the_address_and_setting():
+    assert serve.allowed_hosts(None, "") == ["127.0.0.1", "localhost"]
+    assert serve.allowed_hosts("127.0.0.1", "") == ["127.0.0.1", "localhost"]
+    assert serve.allowed_hosts("192.168.1.20", "Workbook.Example.org, ") == [
+        "127.0.0.1",
+        "localhost",
+        "192.168.1.20",
+        "workbook.example.org",
+    ]
+    assert socket.gethostname().lower() in serve.allowed_hosts("0.0.0.0", "")  # noqa: S104
+    argv = serve.streamlit_argv(["--server.address", "10.0.0.5"], "app.py")
+    assert argv.count("--server.allowedHosts") == 3 and "10.0.0.5" in argv[4:]
+    given = serve.streamlit_argv(["--server.allowedHosts", "x.example"], "app.py")
+    assert given.count("--server.allowedHosts") == 1
+
+
+def _upgrade_status(port: int, host: str) -> bytes:
+    request = (
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(request.encode())
+        return s.recv(200).split(b"\r\n", 1)[0]
+
+
+def test_a_websocket_for_an_unknown_host_name_is_refused(tmp_path):
+    port = free_port()
+    proc = _serve({"WORKBOOK_DATA_DIR": str(tmp_path), "WORKBOOK_DATABASE_URL": ""}, port)
+    try:
+        assert _healthy(port, proc=proc)
+        assert b" 101 " in _upgrade_status(port, "127.0.0.1")
+        assert b" 101 " in _upgrade_status(port, "localhost")
+        assert b" 101 " not in _upgrade_status(port, "rebound.example")
+    finally:
+        _stop(proc)
