@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from workbook.checkin import questionnaire
 from workbook.guide import guide
 
 from apphelpers import (
+    APP,
     couple,
     create_space,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
@@ -56,6 +58,63 @@ def test_a_self_harm_answer_shows_crisis_support_in_the_same_rerun():
     assert "116 123" in shown and "999" in shown
 
 
+@pytest.mark.parametrize(
+    ("context", "shown_now"),
+    [
+        ({"timezone": "Europe/London", "locale": "en-US"}, ["116 123", "999"]),
+        ({"timezone": "Australia/Sydney"}, ["13 11 14", "000"]),
+        ({"locale": "en-IE"}, ["116 123", "112"]),
+        ({"timezone": "America/Toronto", "locale": "fr-CA"}, ["9-8-8", "911"]),
+    ],
+    ids=["uk-zone-beats-us-language", "australia", "ireland-language", "canada"],
+)
+def test_the_crisis_box_shows_the_likely_country_and_the_international_line_at_once(
+    context, shown_now
+):
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.context = context
+    at.run()
+    at.switch_page("pages/checkin.py").run()
+    at.radio(key="wb:phq9:9").set_value(OPTIONS[1]).run()
+    shown = texts(at)
+    for number in shown_now:
+        assert number in shown
+    assert "befrienders.org" in shown
+    [call] = [m.value for m in at.markdown if m.value.startswith("Call ")]
+    assert " now, or " in call  # action first: "Call ... now"
+
+
+def test_with_no_clue_to_the_country_the_box_still_says_what_to_do_now():
+    at = open_app("pages/checkin.py")
+    at.radio(key="wb:phq9:9").set_value(OPTIONS[1]).run()
+    [call] = [m.value for m in at.markdown if m.value.startswith("Call ")]
+    assert call.startswith("Call a crisis line near you now, or your local emergency number")
+    assert "befrienders.org" in texts(at)
+    assert at.selectbox(key="wb_country").value is None
+
+
+def test_a_guessed_country_can_be_changed():
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.context = {"timezone": "Europe/London"}
+    at.run()
+    at.switch_page("pages/get_help.py").run()
+    assert at.selectbox(key="get_help_country").value == "United Kingdom"
+    at.selectbox(key="get_help_country").select("New Zealand").run()
+    assert "1737" in texts(at) and "Emergency number in New Zealand" in texts(at)
+
+
+def test_get_help_now_opens_with_the_warning_signs_each_named():
+    at = open_app("pages/get_help.py")
+    [box] = at.error
+    assert box.value.startswith("**Get help now if you or your partner has any of these signs")
+    for name in ("Heavy bleeding:", "Pain that painkillers do not ease:", "dizzy or faint"):
+        assert name in box.value
+    assert "BPAS" in box.value
+    assert "Source:" not in texts(at)
+    [sources] = [e for e in at.expander if e.label == "Sources"]
+    assert "bpas.org" in str([m.value for m in sources.markdown])
+
+
 def test_gad7_can_be_chosen_and_scored():
     at = open_app("pages/checkin.py")
     at.segmented_control(key="wb_which").set_value("Worry (GAD-7)").run()
@@ -72,7 +131,7 @@ def test_a_kept_result_is_private_until_shared():
     [keep] = [b for b in sam.button if b.label == "Keep this in my private history"]
     keep.click().run()
     assert "Saved to your private history" in texts(sam)
-    assert "0 (none to minimal)" in texts(sam)
+    assert "PHQ-9: none to minimal (score 0)" in texts(sam)
     alex.switch_page("pages/checkin.py").run()
     assert "Shared with you" not in texts(alex)
     [share] = [b for b in sam.button if b.label == "Share with my partner"]

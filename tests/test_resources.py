@@ -11,11 +11,14 @@ from workbook.resources import (
     NEEDS,
     PHONE_PATTERN,
     directory,
+    guess_country,
     parse_directory,
     urgent,
 )
 
-HELPLINES = Path(__file__).resolve().parents[2] / "shared" / "design" / "helplines.md"
+from helpers import shared_dir
+
+HELPLINES = (shared_dir() or Path("/nonexistent")) / "design" / "helplines.md"
 RESOURCES = Path(__file__).resolve().parents[1] / "prompts" / "resources.toml"
 
 
@@ -81,3 +84,50 @@ def test_urgent_signs_each_name_their_source():
     for sign in (*signs.signs, *signs.later_signs):
         assert sign.url.startswith("http") and sign.source
     assert not re.search(r"\d{3}", signs.intro + signs.non_urgent)  # no numbers in prose
+
+
+def test_the_signs_after_a_miscarriage_come_first_and_name_themselves():
+    signs = urgent()
+    first = signs.signs[0]
+    assert first.text.startswith("**Heavy bleeding:**") and "BPAS" in first.source
+    assert any("painkillers do not ease" in s.text for s in signs.signs)
+    assert all(s.text.startswith("**") for s in (*signs.signs, *signs.later_signs))
+    assert signs.intro.startswith("Get help now")
+
+
+def test_the_sources_are_gathered_once_each():
+    signs = urgent()
+    urls = [s.url for s in signs.sources]
+    assert len(urls) == len(set(urls)) == 3
+    assert {s.url for s in (*signs.signs, *signs.later_signs)} == set(urls)
+
+
+KNOWN = {c.code for c in directory().countries if c.emergency}
+
+
+@pytest.mark.parametrize(
+    ("locale", "zone", "code"),
+    [
+        ("en-US", "Europe/London", "GB"),  # the time zone says more than the language
+        ("en-US", "America/New_York", "US"),
+        ("en-US", "America/Indiana/Knox", "US"),
+        ("en-CA", None, "CA"),
+        ("fr-CA", "America/Toronto", "CA"),
+        (None, "Australia/Perth", "AU"),
+        ("en-GB", "Europe/Dublin", "IE"),
+        ("en_NZ", None, "NZ"),
+        ("id", None, "ID"),
+        ("id-ID", "Asia/Makassar", "ID"),
+        ("en-GB", "Europe/Paris", "GB"),  # an unknown zone falls back to the language
+        ("fr-FR", "Europe/Paris", None),  # neither is a country we list
+        (None, None, None),
+        ("", "", None),
+        ("zh-Hant-TW", None, None),
+    ],
+)
+def test_the_country_is_guessed_from_the_time_zone_then_the_language(locale, zone, code):
+    assert guess_country(locale, zone, KNOWN) == code
+
+
+def test_a_guess_is_only_ever_a_country_we_list():
+    assert guess_country("en-GB", "Europe/London", {"US"}) is None

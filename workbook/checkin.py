@@ -84,10 +84,17 @@ class Questionnaire:
 
 @dataclass(frozen=True)
 class Safety:
-    """The message shown at once when PHQ-9 item 9 is above 0."""
+    """The message shown at once when PHQ-9 item 9 is above 0.
+
+    ``label``, ``meaning`` and ``next_step`` replace the band's own wherever a result
+    is shown, so no place ever pairs a self-harm answer with a "you're fine" message.
+    """
 
     title: str
     text: str  # holds {crisis_line} and {emergency}; never a phone number
+    label: str
+    meaning: str
+    next_step: str
 
     def render(self, crisis_line: str, emergency: str) -> str:
         """The message with the checked numbers (or links to them) filled in."""
@@ -109,6 +116,16 @@ class CheckinText:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What a result means and what to do next: the one thing every screen shows."""
+
+    label: str
+    meaning: str
+    next_step: str
+    urgent: bool  # PHQ-9 item 9 above 0: crisis support, whatever the total
+
+
+@dataclass(frozen=True)
 class Result:
     questionnaire_id: str
     answers: tuple[int, ...]
@@ -116,6 +133,15 @@ class Result:
     max_total: int
     band: Band
     needs_crisis_support: bool  # PHQ-9 item 9 above 0: show the safety message first
+
+    @property
+    def outcome(self) -> Outcome:
+        """The band's words, or the crisis words when item 9 is above 0."""
+        if self.needs_crisis_support:
+            s = questionnaires().safety
+            return Outcome(s.label, s.meaning, s.next_step, True)
+        b = self.band
+        return Outcome(b.label, b.meaning, b.next_step, False)
 
 
 def _options(r: _Reader) -> tuple[Option, ...]:
@@ -195,7 +221,11 @@ def _safety(top: _Reader) -> Safety:
         r.fail("text", f"must use exactly the placeholders {wanted}")
     if any(ch.isdigit() for ch in text):
         r.fail("text", "must not hold a number: numbers come from resources.toml")
-    return Safety(r.text("title"), text)
+    words = {f: r.text(f) for f in ("label", "meaning", "next_step")}
+    for field, value in words.items():
+        if any(ch.isdigit() for ch in value):
+            r.fail(field, "must not hold a number: numbers come from resources.toml")
+    return Safety(r.text("title"), text, **words)
 
 
 def parse_questionnaires(data: dict[str, Any], file: str = QUESTIONNAIRES_FILE.name) -> CheckinText:
@@ -258,6 +288,11 @@ def score(questionnaire_id: str, answers: Sequence[int]) -> Result:
     )
 
 
+def outcome(questionnaire_id: str, answers: Sequence[int]) -> Outcome:
+    """What a completed check-in means, from its answers (used for saved results too)."""
+    return score(questionnaire_id, answers).outcome
+
+
 def due_again(last_taken: datetime, now: datetime) -> bool:
     """True once CHECK_AGAIN_AFTER (14 days) has passed since the last check-in.
 
@@ -274,12 +309,14 @@ __all__ = [
     "CheckinText",
     "ContentError",
     "Option",
+    "Outcome",
     "Questionnaire",
     "Reference",
     "Result",
     "Safety",
     "due_again",
     "load_questionnaires",
+    "outcome",
     "parse_questionnaires",
     "questionnaire",
     "questionnaires",

@@ -147,8 +147,7 @@ def other_lines(db: Db, member: Member) -> dict[str, list[str]]:
     names = {p.id: p.name for p in spaces.partners_of(db, member)}
     checks = [
         f"{r.created_at:%d %b %Y} {names.get(r.author_id, 'Partner')}: "
-        f"{'PHQ-9' if r.questionnaire_id == 'phq9' else 'GAD-7'} {r.total} ({r.band_label}), "
-        f"{r.visibility}"
+        f"{wellbeing.summary(r)}, {r.visibility}"
         for r in wellbeing.history(db, member)
     ]
     contacts = [

@@ -94,8 +94,17 @@ class Sign:
 class Urgent:
     intro: str
     signs: tuple[Sign, ...]
+    later_intro: str
     later_signs: tuple[Sign, ...]
     non_urgent: str
+
+    @property
+    def sources(self) -> tuple[Sign, ...]:
+        """Each source once, in the order the signs name them (for one "Sources" fold)."""
+        seen: dict[str, Sign] = {}
+        for sign in (*self.signs, *self.later_signs):
+            seen.setdefault(sign.url, sign)
+        return tuple(seen.values())
 
 
 def parse_directory(data: dict, file: str = "resources.toml") -> Directory:
@@ -171,7 +180,71 @@ def parse_urgent(data: dict, file: str = "urgent.toml") -> Urgent:
             r.fail(field, "needs at least one sign")
         return items
 
-    return Urgent(r.text("intro"), signs("signs"), signs("later_signs"), r.text("non_urgent"))
+    return Urgent(
+        r.text("intro"),
+        signs("signs"),
+        r.text("later_intro"),
+        signs("later_signs"),
+        r.text("non_urgent"),
+    )
+
+
+# Browser time zones that name one of the countries in resources.toml. A time zone
+# says where the device is better than a language setting does (many phones say
+# "en-US" everywhere), so it is asked first. Prefixes end in "/".
+TIMEZONE_COUNTRY = {
+    "Europe/London": "GB",
+    "Europe/Belfast": "GB",
+    "Europe/Dublin": "IE",
+    "Australia/": "AU",
+    "Pacific/Auckland": "NZ",
+    "Pacific/Chatham": "NZ",
+    "Asia/Jakarta": "ID",
+    "Asia/Pontianak": "ID",
+    "Asia/Makassar": "ID",
+    "Asia/Jayapura": "ID",
+    "Canada/": "CA",
+    "US/": "US",
+    "Pacific/Honolulu": "US",
+    "America/Indiana/": "US",
+    "America/Kentucky/": "US",
+    "America/North_Dakota/": "US",
+}
+_CANADA = (
+    "Toronto Vancouver Edmonton Winnipeg Halifax St_Johns Regina Montreal Moncton "
+    "Whitehorse Yellowknife Iqaluit Glace_Bay Goose_Bay Swift_Current Dawson_Creek "
+    "Fort_Nelson Creston Dawson Inuvik Rankin_Inlet Resolute Cambridge_Bay Atikokan "
+    "Blanc-Sablon Nipigon Thunder_Bay Rainy_River Pangnirtung"
+)
+_USA = (
+    "New_York Chicago Denver Los_Angeles Phoenix Anchorage Boise Detroit Juneau Sitka "
+    "Nome Adak Menominee Metlakatla Yakutat Indianapolis Louisville"
+)
+TIMEZONE_COUNTRY |= {f"America/{city}": "CA" for city in _CANADA.split()}
+TIMEZONE_COUNTRY |= {f"America/{city}": "US" for city in _USA.split()}
+
+
+def guess_country(locale: str | None, timezone: str | None, known: set[str]) -> str | None:
+    """The most likely country code from the browser's time zone, then its language tag.
+
+    Only codes in ``known`` are returned; None when neither says anything we can use,
+    so the page shows the international line and asks the person to choose.
+    """
+    if timezone:
+        for zone, code in TIMEZONE_COUNTRY.items():
+            matches = timezone.startswith(zone) if zone.endswith("/") else timezone == zone
+            if matches and code in known:
+                return code
+    if locale:
+        parts = locale.replace("_", "-").split("-")
+        region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+        if region is None and parts[0].lower() == "id":
+            region = "ID"  # Indonesian with no region: Indonesia
+        if region == "UK":
+            region = "GB"
+        if region in known:
+            return region
+    return None
 
 
 @cache
@@ -186,4 +259,13 @@ def urgent(path: Path = PROMPTS_DIR / "urgent.toml") -> Urgent:
     return parse_urgent(read_toml(path), path.name)
 
 
-__all__ = ["ContentError", "Country", "Directory", "Resource", "Urgent", "directory", "urgent"]
+__all__ = [
+    "ContentError",
+    "Country",
+    "Directory",
+    "Resource",
+    "Urgent",
+    "directory",
+    "guess_country",
+    "urgent",
+]

@@ -8,6 +8,7 @@ lives in ``workbook.checkin``; this module only keeps results and reads them bac
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from workbook.spaces import Member
 from workbook.store import Db, new_id, now, wellbeing_results
 
 TABLE, COLUMN = "wellbeing_results", "result_ct"
+NAMES = {"phq9": "PHQ-9", "gad7": "GAD-7"}
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,17 @@ class SavedResult:
     questionnaire_id: str
     answers: tuple[int, ...]
     total: int
-    band_label: str
+    band_label: str  # as saved; show ``outcome.label`` instead, which applies item 9
     created_at: datetime
+
+    @property
+    def outcome(self) -> checkin.Outcome:
+        """Worked out from the saved answers, so the item-9 rule holds for old rows too."""
+        return checkin.outcome(self.questionnaire_id, self.answers)
+
+    @property
+    def name(self) -> str:
+        return NAMES.get(self.questionnaire_id, self.questionnaire_id)
 
 
 def save(
@@ -111,3 +122,27 @@ def remove(db: Db, member: Member, result_id: str) -> None:
                 wellbeing_results.c.author_id == member.partner_id,
             )
         )
+
+
+def summary(result: SavedResult) -> str:
+    """One line for a list or an export: the meaning's label first, then the score.
+
+    Every place that lists saved results uses this, so the item-9 rule (crisis words,
+    never the band's "minimal") cannot be forgotten in one of them.
+    """
+    return f"{result.name}: {result.outcome.label} (score {result.total})"
+
+
+def chart_rows(
+    results: list[SavedResult], to_local: Callable[[datetime], datetime]
+) -> list[dict[str, object]]:
+    """Rows for the history chart: its labels say what each result means, item 9 applied."""
+    return [
+        {
+            "date": to_local(r.created_at),
+            "check-in": r.name,
+            "score": r.total,
+            "what it means": r.outcome.label,
+        }
+        for r in results
+    ]

@@ -1,8 +1,10 @@
-"""The "Get help now" page and the country picker the help pages share.
+"""The "Get help now" page, the crisis box, and the country picker the help pages share.
 
-Warning signs come first (action first, VOICE.md section 6), then the emergency
-number and crisis lines for the chosen country. The country is remembered for the
-session, and for a signed-in partner in their own encrypted preferences.
+Action first (VOICE.md section 6): the warning signs open the page, each naming
+itself, and the numbers for the most likely country show at once. The country is
+guessed from the browser's time zone and language, remembered once the person
+chooses one (for the session, and for a signed-in partner in their own encrypted
+preferences), and can always be changed.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import preferences
-from workbook.resources import Country, Resource, directory, urgent
-from workbook.ui.session import db, member
+from workbook import checkin, preferences
+from workbook.resources import Country, Resource, directory, guess_country, urgent
+from workbook.ui.session import GET_HELP_PAGE, db, member
 
 COUNTRY_KEY = "help_country"
+NO_COUNTRY_CRISIS = "a crisis line near you"
+NO_COUNTRY_EMERGENCY = "your local emergency number"
 
 
 def _remembered_country() -> str | None:
@@ -38,20 +42,30 @@ def _remember(name: str) -> None:
             pass  # remembering is a convenience; the page works without it
 
 
-def country_picker(key: str) -> Country | None:
-    """A country select box, pre-filled with the partner's remembered choice."""
-    book = directory()
-    countries = {c.name: c for c in book.countries if c.emergency}
+def _guessed_code(known: set[str]) -> str | None:
+    """The country the browser's time zone or language points to, if we list it."""
+    try:
+        return guess_country(st.context.locale, st.context.timezone, known)
+    except (AttributeError, RuntimeError):  # no browser context (a bare script run)
+        return None
+
+
+def country_picker(key: str, label: str = "Your country") -> Country | None:
+    """A country select box: the partner's remembered choice, else the best guess."""
+    countries = {c.name: c for c in directory().countries if c.emergency}
     names = list(countries)
-    remembered = _remembered_country()
+    default = _remembered_country()
+    if default not in names:
+        code = _guessed_code({c.code for c in countries.values()})
+        default = next((n for n, c in countries.items() if c.code == code), None)
     choice = st.selectbox(
-        "Your country",
+        label,
         names,
-        index=names.index(remembered) if remembered in names else None,
+        index=names.index(default) if default else None,
         placeholder="Choose your country to see its numbers",
         key=key,
     )
-    if choice and choice != remembered:
+    if choice and choice != default:
         _remember(choice)
     return countries.get(choice) if choice else None
 
@@ -70,7 +84,12 @@ def crisis_lines(country: Country) -> list[Resource]:
     return sorted(lines, key=lambda r: (not r.phone, bool(r.note)))
 
 
-def resource_line(r: Resource) -> None:
+def international_lines() -> list[Resource]:
+    """Lines for anyone, in any country (shown beside the country's own)."""
+    return [r for r in directory().resources if r.country == "INT" and "talk-now" in r.needs]
+
+
+def _brief(r: Resource) -> str:
     parts = [f"**{r.name}**"]
     if r.phone:
         parts.append(f"call [{r.phone}]({r.phone_link})")
@@ -80,64 +99,99 @@ def resource_line(r: Resource) -> None:
         parts.append(r.website)
     if r.hours:
         parts.append(r.hours)
-    st.markdown(" · ".join(parts))
+    return " · ".join(parts)
+
+
+def resource_line(r: Resource, source: bool = True) -> None:
+    st.markdown(_brief(r))
     note = f" {r.note.rstrip('.')}." if r.note else ""
     st.caption(f"{r.offers}{note}")
-    first = r.source.split(" ; ")[0]
-    # A link inside a caption is drawn too faint to read (WCAG contrast), so not there.
-    st.markdown(f"Source: [{_host(first)}]({first}), checked {r.checked}.")
+    if source:
+        first = r.source.split(" ; ")[0]
+        # A link inside a caption is drawn too faint to read (WCAG contrast), so not there.
+        st.markdown(f"Source: [{_host(first)}]({first}), checked {r.checked}.")
 
 
 def _host(url: str) -> str:
     return url.split("//", 1)[-1].split("/", 1)[0]
 
 
+def crisis_box(key: str) -> None:
+    """What to do now after a self-harm answer: call first, then why, then comfort.
+
+    The likely country's numbers and the international line show at once; the
+    country picker sits under them so the person can change it.
+    """
+    text = checkin.questionnaires().safety
+    with st.container(border=True):
+        st.error(f"**{text.title}**", icon=":material/emergency:")
+        top = st.container()
+        country = country_picker(key, "Your country (change it if this is wrong)")
+        lines = crisis_lines(country) if country is not None else []
+        calls = [r for r in lines if r.phone]
+        if calls:
+            crisis = f"{calls[0].name} on [{calls[0].phone}]({calls[0].phone_link})"
+        else:
+            crisis = NO_COUNTRY_CRISIS
+        emergency = emergency_links(country) if country is not None else NO_COUNTRY_EMERGENCY
+        top.markdown(text.render(crisis_line=crisis, emergency=emergency))
+        for r in [r for r in lines if r is not (calls[0] if calls else None)]:
+            top.markdown(f"- {_brief(r)}")
+        for r in international_lines():
+            top.markdown(f"- In any country: {_brief(r)}. {r.offers}")
+        st.page_link(GET_HELP_PAGE, label="More ways to get help now", icon=":material/call:")
+
+
 def render_get_help() -> None:
-    """Urgent warning signs first, then emergency numbers and crisis lines by country."""
+    """Warning signs first, then the emergency number and crisis lines, then sources."""
     signs = urgent()
     book = directory()
     st.title("Get help now")
-    st.error(signs.intro, icon=":material/emergency:")
-    country = country_picker("get_help_country")
+    st.error(
+        "\n".join(
+            [
+                f"**{signs.intro}**",
+                "",
+                *(f"- {s.text}" for s in signs.signs),
+                "",
+                signs.later_intro,
+                "",
+                *(f"- {s.text}" for s in signs.later_signs),
+            ]
+        ),
+        icon=":material/emergency:",
+    )
+    top = st.container()
+    country = country_picker("get_help_country", "Your country (change it if this is wrong)")
     if country is not None:
-        st.markdown(f"### Emergency number in {country.name}: {emergency_links(country)}")
+        top.markdown(f"### Emergency number in {country.name}: {emergency_links(country)}")
         if country.emergency_note:
-            st.caption(country.emergency_note)
-        first = country.emergency_source.split(" ; ")[0]
-        st.markdown(f"Source: [{_host(first)}]({first})")
-        lines = crisis_lines(country)
-        if lines:
-            st.markdown("#### To talk to someone now")
-            for r in lines:
-                resource_line(r)
-        st.page_link(
-            "pages/support.py", label="More support and therapists", icon=":material/support:"
-        )
+            top.caption(country.emergency_note)
     else:
-        st.markdown(
-            "Emergency numbers: "
-            + "; ".join(
-                f"{c.name} **{' or '.join(c.emergency)}**" for c in book.countries if c.emergency
-            )
+        top.markdown(
+            "### Emergency numbers: "
+            + "; ".join(f"{c.name} {emergency_links(c)}" for c in book.countries if c.emergency)
         )
     st.info(
         "If you might act on thoughts of ending your life, call your emergency number now.",
         icon=":material/call:",
     )
-
-    st.header("Warning signs in your body", divider="gray")
-    for sign in signs.signs:
-        _sign(sign)
-    st.markdown("**In the days after a miscarriage, also watch for signs of infection:**")
-    for sign in signs.later_signs:
-        _sign(sign)
+    lines = crisis_lines(country) if country is not None else []
+    st.markdown("#### To talk to someone now")
+    for r in (*lines, *international_lines()):
+        resource_line(r, source=False)
+    st.page_link("pages/support.py", label="More support and therapists", icon=":material/support:")
     st.info(signs.non_urgent, icon=":material/local_hospital:")
+    with st.expander("Sources"):
+        for s in signs.sources:
+            st.markdown(f"- [{s.source}]({s.url})")
+        if country is not None and country.emergency_source:
+            first = country.emergency_source.split(" ; ")[0]
+            st.markdown(f"- Emergency number: [{_host(first)}]({first})")
+        for r in (*lines, *international_lines()):
+            first = r.source.split(" ; ")[0]
+            st.markdown(f"- {r.name}: [{_host(first)}]({first}), checked {r.checked}")
     st.caption(
         f"Numbers checked on {book.checked}. Services change: if a number does not "
         "work, call your local emergency number."
     )
-
-
-def _sign(sign) -> None:
-    st.markdown(f"- {sign.text}")
-    st.markdown(f"Source: [{sign.source}]({sign.url})")

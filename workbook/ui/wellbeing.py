@@ -6,6 +6,7 @@ under that question in the same rerun, before any total is worked out.
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,33 +14,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbook import checkin, spaces, wellbeing
 from workbook.sealed import PRIVATE, SHARED
 from workbook.store import now
-from workbook.ui.help import country_picker, crisis_lines, emergency_links
-from workbook.ui.session import GET_HELP_PAGE, db, flash, member, show_flash
+from workbook.ui.clock import DATE, DAY_MONTH, local, when
+from workbook.ui.help import crisis_box
+from workbook.ui.session import db, flash, member, show_flash
 
 NAMES = {"phq9": "Mood (PHQ-9)", "gad7": "Worry (GAD-7)"}
 
 
 def _answer_key(qid: str, item: int) -> str:
     return f"wb:{qid}:{item}"
-
-
-def _safety_box() -> None:
-    text = checkin.questionnaires().safety
-    with st.container(border=True):
-        st.error(f"**{text.title}**", icon=":material/emergency:")
-        country = country_picker("wb_country")
-        if country is None:
-            crisis, emergency = "a crisis line (choose your country above)", "your emergency number"
-        else:
-            lines = [r for r in crisis_lines(country) if r.phone]
-            crisis = (
-                f"{lines[0].name} on [{lines[0].phone}]({lines[0].phone_link})"
-                if lines
-                else "a crisis line (see Get help now)"
-            )
-            emergency = emergency_links(country)
-        st.markdown(text.render(crisis_line=crisis, emergency=emergency))
-        st.page_link(GET_HELP_PAGE, label="More ways to get help now", icon=":material/call:")
 
 
 def _save_result(result: checkin.Result) -> None:
@@ -85,7 +68,7 @@ def render_wellbeing() -> None:
         score = labels.index(choice) if choice is not None else None
         answers.append(score)
         if qid == checkin.SAFETY_QUESTIONNAIRE and i == checkin.SAFETY_ITEM and score:
-            _safety_box()
+            crisis_box("wb_country")
     st.radio(q.difficulty_question, q.difficulty_options, index=None, key=f"wb:{qid}:difficulty")
     st.caption(q.licence)
     if None in answers:
@@ -96,15 +79,17 @@ def render_wellbeing() -> None:
         )
     else:
         result = checkin.score(qid, [a for a in answers if a is not None])
+        said = result.outcome  # the crisis words whenever item 9 is above 0
         with st.container(border=True):
-            if result.needs_crisis_support:
+            st.subheader("What your answers suggest")
+            if said.urgent:
                 st.warning(
-                    "Because of your answer to question 9, please look at the "
-                    "support above today, whatever your total."
+                    f"{said.meaning} Please look at the support above today, whatever the score."
                 )
-            st.subheader(f"{result.total} out of {result.max_total}")
-            st.markdown(result.band.meaning)
-            st.markdown(f"**Next step:** {result.band.next_step}")
+            else:
+                st.markdown(said.meaning)
+            st.markdown(f"**Next step:** {said.next_step}")
+            st.markdown(f"Score: {result.total} out of {result.max_total}.")
             st.markdown(f"Source for the score bands: [{q.source.title}]({q.source.url})")
             if current is not None:
                 st.button(
@@ -131,13 +116,7 @@ def _history(current: spaces.Member) -> None:
     if not mine:
         st.caption("Nothing saved yet. When you keep a result, it shows here, just for you.")
     else:
-        frame = pd.DataFrame(
-            [
-                {"date": r.created_at, "check-in": NAMES[r.questionnaire_id], "total": r.total}
-                for r in mine
-            ]
-        )
-        st.line_chart(frame, x="date", y="total", color="check-in")
+        _chart(mine)
         last = mine[-1]
         if checkin.due_again(last.created_at, now()):
             st.info(
@@ -146,13 +125,12 @@ def _history(current: spaces.Member) -> None:
             )
         else:
             again = last.created_at + checkin.CHECK_AGAIN_AFTER
-            st.caption(f"It can help to check in again after two weeks, from {again:%d %B}.")
+            st.caption(
+                f"It can help to check in again after two weeks, from {when(again, DAY_MONTH)}."
+            )
         for r in reversed(mine):
             cols = st.columns([3, 2])
-            cols[0].text(
-                f"{r.created_at:%d %b %Y} · {NAMES[r.questionnaire_id]} · "
-                f"{r.total} ({r.band_label})"
-            )
+            cols[0].text(f"{when(r.created_at, DATE)} · {wellbeing.summary(r)}")
             other = SHARED if r.visibility == PRIVATE else PRIVATE
             cols[1].button(
                 "Share with my partner" if other == SHARED else "Make private again",
@@ -164,6 +142,22 @@ def _history(current: spaces.Member) -> None:
         st.subheader("Shared with you")
         for r in shared:
             st.text(
-                f"{partners.get(r.author_id, 'Your partner')}: {r.created_at:%d %b %Y} · "
-                f"{NAMES[r.questionnaire_id]} · {r.total} ({r.band_label})"
+                f"{partners.get(r.author_id, 'Your partner')}: {when(r.created_at, DATE)} · "
+                f"{wellbeing.summary(r)}"
             )
+
+
+def _chart(results: list[wellbeing.SavedResult]) -> None:
+    """Scores over time; each point's label is what the result means (item 9 applied)."""
+    frame = pd.DataFrame(wellbeing.chart_rows(results, local))
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:T", title="Date"),
+            y=alt.Y("score:Q", title="Score"),
+            color=alt.Color("check-in:N", title="Check-in"),
+            tooltip=["date:T", "check-in:N", "what it means:N", "score:Q"],
+        )
+    )
+    st.altair_chart(chart, alt="Your check-in scores over time, with what each one means.")
