@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 
-from workbook import sealed
+from workbook import rotation, sealed
 from workbook.spaces import Member
 from workbook.store import Db, care_contacts, new_id, now
 
@@ -70,6 +70,7 @@ def add(
     payload = _payload(role, name, phone, email, notes)
     row_id, stamp = new_id(), now()
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, CareTeamError)
         conn.execute(
             insert(care_contacts).values(
                 id=row_id,
@@ -112,6 +113,7 @@ def _own(conn, member: Member, contact_id: str):
 
 def set_visibility(db: Db, member: Member, contact_id: str, visibility: str) -> None:
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, CareTeamError)
         row = _own(conn, member, contact_id)
         sealed.change_visibility(conn, member, care_contacts, COLUMN, row, visibility)
 

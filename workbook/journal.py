@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 
-from workbook import sealed
+from workbook import rotation, sealed
 from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, new_id, now, reflections
@@ -80,6 +80,7 @@ def save(
     sealed.check_visibility(visibility)
     text = _clean(text)
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, JournalError)
         existing = conn.execute(
             select(reflections.c.id, reflections.c.created_at).where(
                 reflections.c.space_id == member.space_id,
@@ -148,6 +149,7 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
     """Change the text of one of the member's own entries."""
     text = _clean(text)
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, JournalError)
         row = _own_row(conn, member, reflection_id)
         stamp = now()
         conn.execute(
@@ -173,6 +175,7 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
 def set_visibility(db: Db, member: Member, reflection_id: str, visibility: str) -> Reflection:
     """Share or unshare one's own entry: re-sealed under the other key in one transaction."""
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, JournalError)
         row = _own_row(conn, member, reflection_id)
         text = sealed.change_visibility(conn, member, reflections, COLUMN, row, visibility)
     return Reflection(

@@ -25,7 +25,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, LargeBinary, delete, insert, select, text, update
 
-from workbook import spaces, vault
+from workbook import rotation, spaces, vault
 from workbook.spaces import Member, SpaceError
 from workbook.store import (
     Db,
@@ -83,6 +83,7 @@ def regenerate_recovery(db: Db, member: Member, passphrase: str) -> str:
         ),
     )
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, SpaceError)
         conn.execute(
             update(partners).where(partners.c.id == member.partner_id).values(recovery_wrap=wrap)
         )
@@ -114,6 +115,8 @@ def delete_my_entries(db: Db, member: Member) -> int:
 def leave_space(db: Db, member: Member) -> None:
     """Remove this partner and all they wrote; the last partner out deletes the space."""
     with db.engine.begin() as conn:
+        # First, so it waits for writes in flight and every session of the space ends.
+        rotation.mark_partner_left(conn, member.space_id)
         others = conn.execute(
             select(partners.c.id).where(
                 partners.c.space_id == member.space_id, partners.c.id != member.partner_id
@@ -130,12 +133,7 @@ def leave_space(db: Db, member: Member) -> None:
         conn.execute(delete(partners).where(partners.c.id == member.partner_id))
         if not others:
             _delete_space(conn, member.space_id)
-        else:  # the one who stays re-keys the space at their next sign-in
-            conn.execute(
-                update(spaces_table)
-                .where(spaces_table.c.id == member.space_id)
-                .values(rotate_due=True)
-            )
+        # Otherwise the one who stays re-keys the space at their next sign-in.
     _tidy(db.engine)
 
 

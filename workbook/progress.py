@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, insert, or_, select
 
-from workbook import sealed, vault
+from workbook import rotation, sealed, vault
 from workbook.content import Chapter, Workbook
 from workbook.spaces import Member, Partner
 from workbook.store import Db, exercises_done, new_id, now, reflections, together_answers
@@ -51,6 +51,7 @@ def mark_exercise_done(db: Db, member: Member, chapter_id: str, note: str = "") 
     if len(note) > MAX_NOTE:
         raise ValueError(f"Please keep the note under {MAX_NOTE:,} characters.")
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, ValueError)
         conn.execute(
             delete(exercises_done).where(
                 exercises_done.c.space_id == member.space_id,

@@ -18,7 +18,7 @@ from functools import cache
 
 from sqlalchemy import func, insert, select, update
 
-from workbook import vault
+from workbook import rotation, vault
 from workbook.content import PROMPTS_DIR, Source, _Reader, read_toml
 from workbook.spaces import Member
 from workbook.store import Db, new_id, now, readiness_answers
@@ -123,6 +123,7 @@ def submit(db: Db, member: Member, answers: Answers) -> int:
     _check(answers)
     payload = json.dumps(answers.__dict__)
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, ValueError)
         latest = conn.execute(
             select(func.max(readiness_answers.c.round)).where(
                 readiness_answers.c.space_id == member.space_id

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, false, func, insert, select, update
 
 from workbook import passphrase as passphrases
 from workbook import rotation, text, vault
@@ -53,6 +53,9 @@ class Member:
     # The partner's wrap salt when this session opened: a passphrase change elsewhere
     # changes it, which ends this session (see ``session_valid``).
     session_mark: bytes = field(default=b"", repr=False, compare=False)
+    # The space's key epoch when this session opened: a leave or a re-key raises it,
+    # which ends this session and refuses its writes (``rotation.require_current_key``).
+    key_epoch: int = field(default=-1, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -198,13 +201,18 @@ def create_space(
             login=login,
             fresh=fresh,
         )
-    member = Member(partner_id, space_id, display_name, space_name, private_key, space_key, salt)
+    member = Member(partner_id, space_id, display_name, space_name, private_key, space_key, salt, 0)
     return NewPartner(member, code)
 
 
 def create_invite(db: Db, member: Member) -> str:
-    """A single-use code for the other partner, valid for 7 days; older codes stop working."""
+    """A single-use code for the other partner, valid for 7 days; older codes stop working.
+
+    Refused from a session older than the space's key, and while a re-key is due: the
+    invite carries the space key, and only the current one may be handed on.
+    """
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, SpaceError)
         count = conn.execute(
             select(func.count()).select_from(partners).where(partners.c.space_id == member.space_id)
         ).scalar_one()
@@ -250,6 +258,16 @@ def join_space(
         ).first()
         if row is None or row.expires_at < now():
             raise invalid
+        # Lock the space row; a space waiting for a re-key takes nobody new (the
+        # invite would carry the key the partner who left may have kept).
+        epoch = conn.execute(
+            update(spaces)
+            .where(spaces.c.id == row.space_id, spaces.c.rotate_due == false())
+            .values(key_epoch=spaces.c.key_epoch)
+            .returning(spaces.c.key_epoch)
+        ).scalar()
+        if epoch is None:
+            raise invalid
         if _login_taken(conn, db, login):
             raise SpaceError(text.NAME_TAKEN)
         count = conn.execute(
@@ -279,7 +297,7 @@ def join_space(
         )
         space_name = _space_name(conn, row.space_id, space_key)
     member = Member(
-        partner_id, row.space_id, display_name, space_name, private_key, space_key, salt
+        partner_id, row.space_id, display_name, space_name, private_key, space_key, salt, epoch
     )
     return NewPartner(member, recovery)
 
@@ -343,10 +361,13 @@ def _member_from_keys(conn, row, private_key: Key, space_key: Key) -> Member:
     """Finish opening a session: the newest space key, a re-key if one is due, the names.
 
     ``space_key`` is the one inside the passphrase or recovery wrap; after a re-key the
-    current one is in ``space_wrap``, sealed under the private key.
+    current one is in ``space_wrap``, sealed under the private key. The re-key is
+    claimed first (a conditional UPDATE), so it runs once however many sign-ins race,
+    and everything read after the claim is what the winner committed.
     """
+    claimed = rotation.claim(conn, row.space_id)
     current = conn.execute(
-        select(partners.c.space_wrap, partners.c.kdf_salt, spaces.c.rotate_due)
+        select(partners.c.space_wrap, partners.c.kdf_salt, partners.c.name_ct, spaces.c.key_epoch)
         .join(spaces, spaces.c.id == partners.c.space_id)
         .where(partners.c.id == row.id)
     ).one()
@@ -354,8 +375,8 @@ def _member_from_keys(conn, row, private_key: Key, space_key: Key) -> Member:
         [space_key] = vault.unwrap_keys(
             private_key, current.space_wrap, rotation.space_wrap_ad(row.id, row.space_id)
         )
-    name_ct = row.name_ct
-    if current.rotate_due:
+    name_ct = current.name_ct
+    if claimed:
         space_key = rotation.rotate(conn, row.space_id, row.id, private_key, space_key)
         # The name was re-sealed too: read it again under the new key.
         name_ct = conn.execute(
@@ -370,16 +391,25 @@ def _member_from_keys(conn, row, private_key: Key, space_key: Key) -> Member:
         private_key,
         space_key,
         current.kdf_salt,
+        current.key_epoch,
     )
 
 
 def session_valid(db: Db, member: Member) -> bool:
-    """False once the partner changed passphrase elsewhere, left, or the space is gone."""
+    """False once the partner changed passphrase elsewhere, a partner left, the space was
+    re-keyed, or the space is gone: the session ends at its next action."""
     with db.engine.connect() as conn:
-        salt = conn.execute(
-            select(partners.c.kdf_salt).where(partners.c.id == member.partner_id)
-        ).scalar()
-    return salt is not None and salt == member.session_mark
+        current = conn.execute(
+            select(partners.c.kdf_salt, spaces.c.key_epoch, spaces.c.rotate_due)
+            .join(spaces, spaces.c.id == partners.c.space_id)
+            .where(partners.c.id == member.partner_id)
+        ).first()
+    return (
+        current is not None
+        and current.kdf_salt == member.session_mark
+        and current.key_epoch == member.key_epoch
+        and not current.rotate_due
+    )
 
 
 def sign_in(db: Db, login: str, passphrase: str) -> Member:
@@ -474,6 +504,7 @@ def change_passphrase(db: Db, member: Member, current: str, new: str, confirm: s
     _check_new_passphrase(new, confirm, member.name)
     fresh = _fresh(db, new)
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, SpaceError)
         salt = _rewrap(
             conn,
             db,

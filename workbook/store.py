@@ -48,6 +48,11 @@ spaces = Table(
     Column("created_at", DateTime, nullable=False),
     # Set when a partner leaves: the one who stays re-keys the space at next sign-in.
     Column("rotate_due", Boolean, nullable=False, server_default=false()),
+    # Goes up by one when a partner leaves and again when the space is re-keyed. A
+    # session remembers the epoch it opened under; every write checks it in its own
+    # transaction (``rotation.require_current_key``), so nothing is sealed with an
+    # old key and every open session ends at its next action.
+    Column("key_epoch", Integer, nullable=False, server_default="0"),
 )
 
 partners = Table(
@@ -240,6 +245,7 @@ CLEAR_COLUMNS = {
     "partner_id",
     "rotate_due",
     "check_value",
+    "key_epoch",
 }
 
 

@@ -37,11 +37,31 @@ INVITE_INVALID = (
 )
 NAME_TAKEN = "That sign-in name is not available. Please choose another."
 SPACE_FULL = "Your space already has two partners."
+KEY_CHANGED = (
+    "Your space changed since you signed in (a partner left or a key was renewed), so "
+    "we stopped here to keep your words safe. Please sign in again: nothing saved "
+    "before is lost."
+)
+SOME_UNREADABLE = (
+    "{count} saved entr{plural} could not be opened with your space's current key and "
+    "{verb} left out. Everything else is here. This can happen after a partner leaves; "
+    "nothing you can see was changed."
+)
 CONFIRM_MISSING = (
     "Please type your passphrase a second time, in the box below it, so we know it is "
     "the one you meant."
 )
 PASSPHRASES_DIFFER = "The two passphrases are not the same. Please type them again."
+
+
+def unreadable_note(count: int) -> str | None:
+    """The gentle note for rows that could not be opened, or None if there were none."""
+    if not count:
+        return None
+    one = count == 1
+    return SOME_UNREADABLE.format(
+        count=count, plural="y" if one else "ies", verb="was" if one else "were"
+    )
 
 
 def answer_problem(words: str, limit: int) -> str | None:

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 
+from workbook import rotation, vault
 from workbook import text as messages
-from workbook import vault
 from workbook.spaces import Member
 from workbook.store import Db, agreements, new_id, now, together_answers
 
@@ -87,6 +87,7 @@ def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
     """Save or revise the member's own answer to a together prompt."""
     text = _clean(text)
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, TogetherError)
         row = conn.execute(
             select(together_answers.c.id, together_answers.c.created_at).where(
                 together_answers.c.space_id == member.space_id,
@@ -191,6 +192,7 @@ def agree(db: Db, member: Member, prompt_id: str, text: str) -> Agreement:
     """Save what the couple agreed after the reveal; either partner may write or edit it."""
     text = _clean(text)
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, TogetherError)
         if not _state(conn, member, prompt_id).revealed:
             raise TogetherError(
                 "You can write what you agreed once you have both answered this question."

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 
-from workbook import checkin, sealed
+from workbook import checkin, rotation, sealed
 from workbook.spaces import Member
 from workbook.store import Db, new_id, now, wellbeing_results
 
@@ -57,6 +57,7 @@ def save(
     )
     row_id, stamp = new_id(), now()
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, ValueError)
         conn.execute(
             insert(wellbeing_results).values(
                 id=row_id,
@@ -107,6 +108,7 @@ def history(db: Db, member: Member) -> list[SavedResult]:
 def set_visibility(db: Db, member: Member, result_id: str, visibility: str) -> None:
     """Share one's own result with the partner, or make it private again."""
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, ValueError)
         row = sealed.own_row(conn, wellbeing_results, member, result_id)
         if row is None:
             raise ValueError("That check-in is not yours or is no longer here.")
