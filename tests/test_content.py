@@ -1,5 +1,6 @@
 """The workbook content: every shipped file valid, broken files named clearly."""
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -8,7 +9,10 @@ from pathlib import Path
 import pytest
 import textstat
 
+from workbook import text
 from workbook.content import PROMPTS_DIR, ContentError, load_workbook, workbook
+from workbook.guide import guide
+from workbook.resources import directory, urgent
 
 from helpers import shared_dir
 
@@ -65,10 +69,95 @@ def test_no_cheer_and_no_blame_words(chapter):
         assert not re.search(rf"\b{banned}\b", words, re.IGNORECASE), banned
 
 
-def test_every_point_of_the_article_is_covered():
+def says(chapter, point) -> bool:
+    """True when one paragraph of the chapter's own text holds all the point's evidence."""
+    return any(
+        all(re.search(pattern, para, re.IGNORECASE) for pattern in point.evidence)
+        for para in chapter.paragraphs()
+    )
+
+
+def test_every_point_of_the_article_is_said_in_some_chapter_text():
     book = workbook()
-    covered = {point for c in book.chapters for point in c.covers}
-    assert {p.id for p in book.points} <= covered
+    unsaid = [p.id for p in book.points if not any(says(c, p) for c in book.chapters)]
+    assert not unsaid
+
+
+@pytest.mark.parametrize("chapter", workbook().chapters, ids=lambda c: c.id)
+def test_a_chapter_covers_only_points_its_text_says(chapter):
+    points = {p.id: p for p in workbook().points}
+    assert [pid for pid in chapter.covers if not says(chapter, points[pid])] == []
+
+
+def test_the_coverage_check_reads_the_text_not_the_list():
+    """The issue's case: chapter 2 must say 'miscarriage is common' and 'early' itself."""
+    book = workbook()
+    point = next(p for p in book.points if p.id == "miscarriage-common")
+    heart = book.chapter("heart")
+    assert says(heart, point)
+    stripped = dataclasses.replace(
+        heart, why_it_matters=heart.why_it_matters.replace("Miscarriage is common", "")
+    )
+    assert not says(stripped, point)
+
+
+def test_every_fact_names_a_source_from_the_fact_sheet():
+    """A chapter's or a help page's source must be a page the fact sheet checked."""
+    shared = shared_dir()
+    if shared is None:
+        pytest.skip("the shared design folder is not beside this checkout")
+    sheet = (shared / "design" / "content-facts.md").read_text(encoding="utf-8")
+    allowed = sheet.split("## 9.")[0]  # section 9 is the do-not-use list
+    urls = [(c.id, s.url) for c in workbook().chapters for s in c.sources]
+    urls += [("guide", s.url) for sec in guide().sections for s in sec.sources]
+    urls += [("urgent", s.url) for s in urgent().sources]
+    assert [(where, url) for where, url in urls if url not in allowed] == []
+
+
+EDITOR_WORDS = (
+    "could confirm",
+    "could not confirm",
+    "news pages",
+    "secondary pages",
+    "re-check",
+    "before release",
+    "not confirmed",
+    "perinatal mental health team",
+    "the article this workbook",
+)
+
+
+def test_no_editing_notes_and_no_unconfirmed_services_on_screen():
+    shown = [
+        *(para for c in workbook().chapters for para in c.paragraphs()),
+        *(f"{sec.heading} {sec.body}" for sec in guide().sections),
+        *(f"{r.name} {r.offers} {r.note} {r.hours}" for r in directory().resources),
+    ]
+    for words_on_screen in shown:
+        for words in EDITOR_WORDS:
+            assert words not in words_on_screen.lower(), (words, words_on_screen)
+
+
+@pytest.mark.parametrize("r", directory().resources, ids=lambda r: r.name)
+def test_what_each_service_offers_is_easy_to_read(r):
+    assert textstat.flesch_kincaid_grade(r.offers) <= 8
+
+
+UI_STRINGS = {k: v for k, v in vars(text).items() if k.isupper() and isinstance(v, str)}
+
+
+@pytest.mark.parametrize("name", sorted(UI_STRINGS))
+def test_every_message_in_text_py_is_easy_to_read(name):
+    message = UI_STRINGS[name].format(
+        partner="Alex", limit=20_000, duration="a minute", name="Alex"
+    )
+    assert textstat.flesch_kincaid_grade(message) <= 8, message
+
+
+def test_the_crisis_and_warning_words_are_easy_to_read():
+    signs = urgent()
+    for words in (signs.intro, signs.later_intro, signs.non_urgent):
+        assert textstat.flesch_kincaid_grade(words) <= 8, words
 
 
 def test_every_fact_beyond_the_article_names_a_source():

@@ -8,6 +8,7 @@ naming the file, the chapter and the field, so the writer knows where to look.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -82,6 +83,18 @@ class Chapter:
     sources: tuple[Source, ...]
     file: str
 
+    def paragraphs(self) -> list[str]:
+        """Every paragraph a reader can see in this chapter, for checks on the text."""
+        parts = [
+            self.why_it_matters,
+            self.more,
+            self.exercise.text,
+            self.get_help,
+            *(f"{p.text} {p.hint}" for p in self.prompts),
+            *(f"{t.text} {t.follow_up}" for t in self.together),
+        ]
+        return [para.strip() for part in parts for para in part.split("\n\n") if para.strip()]
+
     def prompt(self, prompt_id: str) -> Prompt | TogetherPrompt:
         """Find a prompt of either kind by id (raises KeyError for an unknown id)."""
         for p in (*self.prompts, *self.together):
@@ -92,8 +105,15 @@ class Chapter:
 
 @dataclass(frozen=True)
 class ArticlePoint:
+    """A point of the source article; ``evidence`` is what a chapter must say to cover it.
+
+    Each evidence item is a case-insensitive regular expression; a chapter covers the
+    point only when one paragraph of its text matches all of them (checked in tests).
+    """
+
     id: str
     summary: str
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,7 +242,18 @@ def parse_chapter(data: dict[str, Any], file: str) -> Chapter:
 
 def load_points(path: Path) -> tuple[ArticlePoint, ...]:
     r = _Reader(path.name, "-", read_toml(path))
-    return tuple(ArticlePoint(p.text("id"), p.text("summary")) for p in r.tables("points"))
+    points = []
+    for p in r.tables("points"):
+        evidence = p.strings("evidence")
+        if not evidence:
+            p.fail("evidence", "needs at least one pattern the chapter text must hold")
+        for pattern in evidence:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                p.fail("evidence", f"'{pattern}' is not a valid pattern: {exc}")
+        points.append(ArticlePoint(p.text("id"), p.text("summary"), evidence))
+    return tuple(points)
 
 
 def load_workbook(directory: Path = PROMPTS_DIR) -> Workbook:
