@@ -143,14 +143,19 @@ def test_what_each_service_offers_is_easy_to_read(r):
     assert textstat.flesch_kincaid_grade(r.offers) <= 8
 
 
+class Filled(dict):
+    """Placeholder values for a message: known ones by name, any other as the number 2."""
+
+    def __missing__(self, key: str) -> int:
+        return 2
+
+
 UI_STRINGS = {k: v for k, v in vars(text).items() if k.isupper() and isinstance(v, str)}
 
 
 @pytest.mark.parametrize("name", sorted(UI_STRINGS))
 def test_every_message_in_text_py_is_easy_to_read(name):
-    message = UI_STRINGS[name].format(
-        partner="Alex", limit=20_000, duration="a minute", name="Alex"
-    )
+    message = UI_STRINGS[name].format_map(Filled(partner="Alex", duration="a minute"))
     assert textstat.flesch_kincaid_grade(message) <= 8, message
 
 
@@ -244,4 +249,103 @@ def test_a_prompt_id_used_twice_is_refused(copy_of_prompts):
     second = workbook().chapters[1].prompts[0].id
     _replace(copy_of_prompts / "02-heart.toml", f'"{second}"', f'"{first}"')
     with pytest.raises(ContentError, match=f"'{first}' also used"):
+        load_workbook(copy_of_prompts)
+
+
+# --- the prompts themselves ------------------------------------------------------------
+
+YES_NO_STEMS = (
+    "is",
+    "are",
+    "am",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "would",
+    "could",
+    "can",
+    "will",
+    "should",
+    "was",
+    "were",
+    "shall",
+    "may",
+    "might",
+)
+MAX_YES_NO = 3
+
+
+def first_question(text: str) -> str:
+    """The first sentence of a prompt that asks something (ends in a question mark)."""
+    sentences = re.findall(r"[^.?]*\?", text)
+    return sentences[0].strip() if sentences else text
+
+
+def test_at_most_a_few_prompts_start_with_a_yes_no_question():
+    closed = [
+        p.id
+        for c in workbook().chapters
+        for p in (*c.prompts, *c.together)
+        if first_question(p.text).split()[0].lower().strip('"') in YES_NO_STEMS
+    ]
+    assert len(closed) <= MAX_YES_NO, closed
+
+
+def test_the_yes_no_count_would_catch_a_closed_prompt():
+    assert first_question("Are you carrying guilt? Write it down.").split()[0] == "Are"
+    assert (
+        first_question("Some feel guilt. If you do, what does it say?")
+        == "If you do, what does it say?"
+    )
+
+
+@pytest.mark.parametrize(
+    "words", ["if you let them", "is guilt still with you", "is there anything about how your"]
+)
+def test_no_wording_presumes_how_someone_feels(words):
+    text = " ".join(para for c in workbook().chapters for para in c.paragraphs()).lower()
+    assert words not in text
+
+
+@pytest.mark.parametrize("chapter", workbook().chapters, ids=lambda c: c.id)
+def test_each_chapter_marks_one_or_two_if_you_only_do_one(chapter):
+    marked = [p.id for p in (*chapter.prompts, *chapter.together) if p.only_one]
+    assert 1 <= len(marked) <= 2, marked
+
+
+def test_the_prompts_a_grieving_couple_would_miss_are_there():
+    book = workbook()
+    body, heart = book.chapter("body"), book.chapter("heart")
+    words = body.prompts[0]
+    assert words.id == "body-own-words" and words.audience == "everyone"
+    assert '"our baby"' in words.text and '"the pregnancy"' in words.text
+    trying = body.prompt("body-together-5")
+    assert "not trying again" in trying.text and "some couples decide not to" in trying.follow_up
+    marking = heart.prompt("heart-together-5")
+    assert "planting a tree" in marking.text and "Doing nothing" in marking.follow_up
+
+
+def test_chapter_3_asks_about_small_acts_at_most_twice():
+    talking = workbook().chapter("talking")
+    asks = [
+        p.id
+        for p in (*talking.prompts, *talking.together)
+        if re.search(r"\bsmall\b", f"{p.text} {getattr(p, 'follow_up', '')}", re.IGNORECASE)
+    ]
+    asks += ["exercise"] if "small" in talking.exercise.text.lower() else []
+    assert len(asks) <= 2, asks
+
+
+def test_only_one_must_be_true_or_false(copy_of_prompts):
+    _replace(copy_of_prompts / "03-talking.toml", "only_one = true", 'only_one = "yes"')
+    with pytest.raises(ContentError, match=r"only_one': must be true or false"):
+        load_workbook(copy_of_prompts)
+
+
+def test_a_chapter_with_no_if_you_only_do_one_is_refused(copy_of_prompts):
+    _replace(copy_of_prompts / "04-support.toml", "only_one = true", "only_one = false")
+    with pytest.raises(ContentError, match=r"04-support.toml.*field 'only_one': mark 1 or 2"):
         load_workbook(copy_of_prompts)

@@ -198,3 +198,14 @@ def test_check_in_answers_are_gone_for_the_next_person_on_the_device(leave):
     assert "member" not in at.session_state
     assert at.radio(key="wb:phq9:9").value is None
     assert "Please talk to someone today" not in texts(at)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
+def test_the_chapter_page_labels_its_if_you_only_do_one_prompts(number):
+    from workbook.content import ONLY_ONE_LABEL, workbook
+
+    chapter = workbook().chapters[number - 1]
+    marked = [p for p in (*chapter.prompts, *chapter.together) if p.only_one]
+    at = open_app(f"pages/chapter_{number}.py")
+    labels = [c.value for c in at.caption if ONLY_ONE_LABEL in c.value]
+    assert len(labels) == len(marked)

@@ -9,28 +9,18 @@ naming the file, the chapter and the field, so the writer knows where to look.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+from workbook.reader import PROMPTS_DIR, ContentError, _Reader, read_toml
+
 AUDIENCES = ("everyone", "pregnant", "partner")
 MIN_OWN_PROMPTS = 4
 MIN_TOGETHER_PROMPTS = 3
-
-
-class ContentError(ValueError):
-    """A content file is missing, unreadable or breaks the schema in prompts/README.md.
-
-    The message names the file, the chapter and the field at fault, so a writer can
-    fix it without reading code.
-    """
-
-    def __init__(self, file: str, chapter: str, field: str, problem: str) -> None:
-        self.file, self.chapter, self.field, self.problem = file, chapter, field, problem
-        super().__init__(f"{file}: chapter '{chapter}': field '{field}': {problem}")
+ONLY_ONE_PER_CHAPTER = (1, 2)  # how many prompts a chapter may mark "if you only do one"
+ONLY_ONE_LABEL = "If you only do one"
 
 
 @dataclass(frozen=True)
@@ -41,6 +31,7 @@ class Prompt:
     text: str
     audience: str
     hint: str = ""
+    only_one: bool = False  # "If you only do one": one or two per chapter
 
 
 @dataclass(frozen=True)
@@ -50,6 +41,7 @@ class TogetherPrompt:
     id: str
     text: str
     follow_up: str
+    only_one: bool = False  # "If you only do one": one or two per chapter
 
 
 @dataclass(frozen=True)
@@ -128,70 +120,6 @@ class Workbook:
         raise KeyError(chapter_id)
 
 
-class _Reader:
-    """Reads fields from one table of a file, turning every problem into ContentError."""
-
-    def __init__(self, file: str, chapter: str, data: Any, where: str = "") -> None:
-        self.file, self.chapter, self.where = file, chapter, where
-        if not isinstance(data, dict):
-            self.fail("", "must be a table")
-        self.data: dict[str, Any] = data
-
-    def fail(self, field: str, problem: str) -> None:
-        raise ContentError(self.file, self.chapter, f"{self.where}{field}", problem)
-
-    def text(self, field: str, required: bool = True) -> str:
-        value = self.data.get(field)
-        if value is None:
-            if required:
-                self.fail(field, "is missing")
-            return ""
-        if not isinstance(value, str):
-            self.fail(field, f"must be text, not {type(value).__name__}")
-        if required and not value.strip():
-            self.fail(field, "is empty")
-        return value.strip()
-
-    def integer(self, field: str) -> int:
-        value = self.data.get(field)
-        if not isinstance(value, int) or isinstance(value, bool):
-            self.fail(field, "must be a whole number")
-        return value
-
-    def table(self, field: str) -> _Reader:
-        if field not in self.data:
-            self.fail(field, "is missing")
-        return _Reader(self.file, self.chapter, self.data[field], f"{self.where}{field}.")
-
-    def tables(self, field: str, required: bool = True) -> list[_Reader]:
-        value = self.data.get(field, [] if not required else None)
-        if value is None:
-            self.fail(field, "is missing")
-        if not isinstance(value, list):
-            self.fail(field, "must be a list of tables ([[...]])")
-        return [
-            _Reader(self.file, self.chapter, item, f"{self.where}{field}[{i + 1}].")
-            for i, item in enumerate(value)
-        ]
-
-    def strings(self, field: str) -> tuple[str, ...]:
-        value = self.data.get(field)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(field, "must be a list of text")
-        return tuple(value)
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse one TOML file; a syntax error names the file (chapter unknown yet)."""
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ContentError(path.name, "?", "", f"cannot be read ({exc.strerror})") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ContentError(path.name, "?", "", f"is not valid TOML: {exc}") from exc
-
-
 def parse_chapter(data: dict[str, Any], file: str) -> Chapter:
     """Check one chapter file's data against the schema and build a Chapter."""
     chapter_id = data.get("id") if isinstance(data.get("id"), str) else "?"
@@ -202,15 +130,23 @@ def parse_chapter(data: dict[str, Any], file: str) -> Chapter:
         audience = p.text("for")
         if audience not in AUDIENCES:
             p.fail("for", f"must be one of {', '.join(AUDIENCES)}, not '{audience}'")
-        prompts.append(Prompt(p.text("id"), p.text("text"), audience, p.text("hint", False)))
+        prompts.append(
+            Prompt(
+                p.text("id"), p.text("text"), audience, p.text("hint", False), p.flag("only_one")
+            )
+        )
     if len(prompts) < MIN_OWN_PROMPTS:
         r.fail("prompts", f"needs at least {MIN_OWN_PROMPTS} on-your-own prompts")
     together = [
-        TogetherPrompt(t.text("id"), t.text("text"), t.text("follow_up"))
+        TogetherPrompt(t.text("id"), t.text("text"), t.text("follow_up"), t.flag("only_one"))
         for t in r.tables("together")
     ]
     if len(together) < MIN_TOGETHER_PROMPTS:
         r.fail("together", f"needs at least {MIN_TOGETHER_PROMPTS} together prompts")
+    marked = sum(p.only_one for p in (*prompts, *together))
+    low, high = ONLY_ONE_PER_CHAPTER
+    if not low <= marked <= high:
+        r.fail("only_one", f"mark {low} or {high} prompts 'only_one = true', not {marked}")
     ids = [p.id for p in (*prompts, *together)]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

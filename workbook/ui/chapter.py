@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import journal, spaces, text
-from workbook.content import Chapter, Prompt, TogetherPrompt, page_text, workbook
+from workbook.content import ONLY_ONE_LABEL, Chapter, Prompt, TogetherPrompt, page_text, workbook
 from workbook.journal import Reflection
 from workbook.markdown import escape
 from workbook.ui.session import (
@@ -97,6 +97,8 @@ def _prompt_block(
         st.markdown(f"**{prompt.text}**")
         audience = getattr(prompt, "audience", "everyone")
         notes = [AUDIENCE_LABEL[audience]] if AUDIENCE_LABEL.get(audience) else []
+        if prompt.only_one:
+            notes.insert(0, ONLY_ONE_LABEL)
         if getattr(prompt, "hint", ""):
             notes.append(prompt.hint)
         if notes:

@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import progress, readiness, spaces, text, together
-from workbook.content import Chapter, TogetherPrompt
+from workbook.content import ONLY_ONE_LABEL, Chapter, TogetherPrompt
 from workbook.markdown import escape
 from workbook.readiness import Answers
 from workbook.spaces import Member
@@ -107,6 +107,8 @@ def render_together(
             continue
         with st.container(border=True):
             st.markdown(f"**{prompt.text}**")
+            if prompt.only_one:
+                st.caption(ONLY_ONE_LABEL)
             if current is None:
                 _guest_box(prompt)
             else:
