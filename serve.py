@@ -9,7 +9,8 @@ Why not plain ``streamlit run app.py``:
   by ``st.navigation`` in ``app.py``, so we tell Streamlit so before the server starts.
 - The database is reached, migrated and checked against the instance secret *before*
   the server listens (workbook/startup.py): a process that cannot serve says why and
-  exits with status 2 instead of answering health checks.
+  exits with status 2 instead of answering health checks. The low-priority workers
+  that turn passphrases into keys (workbook/kdfpool.py) start here too.
 - ``server.allowedHosts`` (the Host names WebSocket connections may use; it guards
   against DNS rebinding) is 127.0.0.1 and localhost, plus the address given with
   ``--server.address`` and any names in WORKBOOK_ALLOWED_HOSTS (comma-separated).
@@ -65,13 +66,14 @@ def main() -> int:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
-    from workbook import settings, startup
+    from workbook import kdfpool, settings, startup
 
     try:
         startup.prepare(settings.from_environment())
     except (startup.StartupError, settings.SettingsError) as exc:
         print(f"\nThe workbook did not start.\n{exc}\n", file=sys.stderr, flush=True)
         return 2
+    kdfpool.warm_up()  # start the sign-in workers now, not at the first sign-in
     PagesManager.uses_pages_directory = False
     app = str(Path(__file__).resolve().parent / "app.py")
     sys.argv = streamlit_argv(sys.argv[1:], app)

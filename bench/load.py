@@ -53,8 +53,9 @@ from workbook.content import workbook
 
 SAVED_PRIVATE = "Saved. Only you can see this."
 REVEALED = "You have both answered. Open them together when you are ready."
-TARGET_COUPLES = 50
-TARGET_P95_MS = 150
+TARGET_COUPLES = 100
+# Issue 14: while sign-ins arrive, one process on 2 cores.
+TARGETS_P95_MS = {"save": 150, "reveal": 150, "chapter page": 300}
 ACTIONS = (
     "open account page",
     "sign in",
@@ -559,22 +560,28 @@ def report(res: dict) -> None:
 
 
 def targets(res: dict) -> list[dict]:
+    """Issue 14's targets, at the largest level run: pages stay quick while sign-ins arrive."""
     out = []
-    level = next((lv for lv in res["levels"] if lv["couples"] == TARGET_COUPLES), None)
-    if level is None:
-        level = max(res["levels"], key=lambda lv: lv["couples"])
-    for action in ("save", "reveal"):
-        p95 = level["actions"][action]["p95_ms"]
+    level = max(res["levels"], key=lambda lv: lv["couples"])
+    for action, limit in TARGETS_P95_MS.items():
+        stats = level["actions"][action]
+        p95 = stats["p95_ms"]
         out.append(
             {
-                "target": f"{action} p95 < {TARGET_P95_MS} ms at {TARGET_COUPLES} couples",
-                "measured": f"p95 {ms(p95)} ms at {level['couples']} couples "
-                f"(n={level['actions'][action]['n']})",
-                "met": p95 is not None
-                and p95 < TARGET_P95_MS
-                and level["couples"] >= TARGET_COUPLES,
+                "target": f"{action} p95 < {limit} ms at {TARGET_COUPLES} couples",
+                "measured": f"p95 {ms(p95)} ms at {level['couples']} couples (n={stats['n']})",
+                "met": p95 is not None and p95 < limit and level["couples"] >= TARGET_COUPLES,
             }
         )
+    sign_in = level["actions"]["sign in"]
+    out.append(
+        {
+            "target": "sign-in p95 (reported; each waits its turn for the KDF pool)",
+            "measured": f"p50 {ms(sign_in['median_ms'])} ms, p95 {ms(sign_in['p95_ms'])} ms "
+            f"(n={sign_in['n']}, errors {sum(sign_in['errors'].values())})",
+            "met": sign_in["n"] > 0 and not sign_in["errors"],
+        }
+    )
     probe = res.get("concurrent_sign_in_probe")
     if probe is not None:
         out.append(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workbook import owndata, passphrase, spaces, ui
+from workbook import kdfpool, owndata, passphrase, spaces, text, ui
 from workbook.markdown import escape
 
 RECOVERY_NOTE = (
@@ -65,12 +65,20 @@ def run(action, *args, **kwargs):
         return action(ui.db(), *args, **kwargs)
     except spaces.SpaceError as exc:
         st.error(str(exc))
+    except kdfpool.KdfBusy:
+        st.warning(text.SIGN_IN_BUSY, icon=":material/hourglass_empty:")
     except Exception:  # a dropped database or full disk must not show a stack trace
         st.error(
             "Something went wrong on our side, and nothing was changed. "
             "Please try again in a moment."
         )
     return None
+
+
+def signing_in(action, *args, **kwargs):
+    """A call that derives a key from a passphrase: say so while it waits its turn."""
+    with st.spinner(text.SIGNING_IN):
+        return run(action, *args, **kwargs)
 
 
 def signed_out() -> None:
@@ -89,7 +97,7 @@ def signed_out() -> None:
         login = st.text_input("Sign-in name", autocomplete="username")
         secret = st.text_input("Passphrase", type="password", autocomplete="current-password")
         if st.form_submit_button("Sign in", type="primary"):
-            found = run(spaces.sign_in, login, secret)
+            found = signing_in(spaces.sign_in, login, secret)
             if found:
                 ui.sign_in_as(found)
                 st.rerun()
@@ -103,7 +111,7 @@ def signed_out() -> None:
         )
         name, login, secret, confirm = new_partner_fields("new", space_name)
         if st.button("Make our space", type="primary"):
-            made = run(
+            made = signing_in(
                 spaces.create_space,
                 space_name=space_name,
                 display_name=name,
@@ -122,7 +130,7 @@ def signed_out() -> None:
         code = st.text_input("Invite code", key="join_code")
         name, login, secret, confirm = new_partner_fields("join")
         if st.button("Join the space", type="primary"):
-            joined = run(
+            joined = signing_in(
                 spaces.join_space,
                 code=code,
                 display_name=name,
@@ -148,7 +156,7 @@ def signed_out() -> None:
                 "Type the new passphrase again", type="password", key="rec_confirm"
             )
             if st.form_submit_button("Set new passphrase", type="primary"):
-                back = run(
+                back = signing_in(
                     spaces.recover,
                     login=login,
                     recovery_code=code,
@@ -194,7 +202,7 @@ def locked() -> None:
     with st.form("unlock"):
         secret = st.text_input("Passphrase", type="password", autocomplete="current-password")
         if st.form_submit_button("Unlock", type="primary"):
-            back = run(spaces.unlock, partner_id, secret)
+            back = signing_in(spaces.unlock, partner_id, secret)
             if back:
                 ui.sign_in_as(back)
                 st.rerun()

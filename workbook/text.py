@@ -54,6 +54,14 @@ CONFIRM_MISSING = (
 PASSPHRASES_DIFFER = "The two passphrases are not the same. Please type them again."
 
 
+# Shown while a passphrase is turned into a key (it may wait behind other sign-ins).
+SIGNING_IN = "Signing you in…"
+SIGN_IN_BUSY = (
+    "Many people are signing in right now, so we could not finish yours. Nothing was "
+    "changed: please try again in a minute."
+)
+
+
 def unreadable_note(count: int) -> str | None:
     """The gentle note for rows that could not be opened, or None if there were none."""
     if not count:

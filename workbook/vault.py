@@ -33,15 +33,15 @@ import hashlib
 import hmac
 import os
 import secrets
-import threading
 import unicodedata
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from workbook import kdfpool
 
 VERSION = b"\x01"
 KEY_ID_LEN = 16
@@ -49,11 +49,6 @@ NONCE_LEN = 12
 KEY_LEN = 32
 PAD_BLOCK = 256
 HEADER_LEN = 1 + KEY_ID_LEN + NONCE_LEN
-# One Argon2id at a time per process. It runs outside the GIL with its own threads
-# (4 lanes) and 64 MiB; with cryptography 50 / OpenSSL 4, two at once in one process
-# were seen to hang forever or raise MemoryError (bench/README.md). One at a time is
-# about 11 sign-ins a second per process, and memory stays bounded.
-_KDF_SLOTS = threading.BoundedSemaphore(1)
 
 
 class VaultError(Exception):
@@ -153,20 +148,20 @@ def new_salt() -> bytes:
 
 
 def derive_kek(passphrase: str, salt: bytes, params: KdfParams, pepper: bytes | None) -> Key:
-    """Passphrase -> key-encryption key. Slow on purpose; at most 4 run at once.
+    """Passphrase -> key-encryption key. Slow on purpose, so it runs in a small pool of
+    low-priority worker processes (workbook.kdfpool) where it cannot starve page work.
 
     ``pepper`` is the instance secret; None only for a backup file, which must open
     on another install.
     """
-    with _KDF_SLOTS:
-        secret = Argon2id(
-            salt=salt,
-            length=KEY_LEN,
-            iterations=params.iterations,
-            lanes=params.lanes,
-            memory_cost=params.memory_kib,
-            secret=pepper or None,
-        ).derive(normalise_passphrase(passphrase))
+    secret = kdfpool.derive(
+        normalise_passphrase(passphrase),
+        salt,
+        params.memory_kib,
+        params.iterations,
+        params.lanes,
+        pepper or None,
+    )
     return Key(b"\x00" * KEY_ID_LEN, secret)
 
 

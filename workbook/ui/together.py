@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import progress, readiness, spaces, text, together
+from workbook import kdfpool, progress, readiness, spaces, text, together
 from workbook.content import ONLY_ONE_LABEL, Chapter, TogetherPrompt
 from workbook.markdown import escape
 from workbook.readiness import Answers
@@ -225,9 +225,12 @@ def render_handover() -> None:
         secret = st.text_input("Passphrase", type="password", autocomplete="current-password")
         if st.form_submit_button("Continue", type="primary"):
             try:
-                back = spaces.unlock(db(), info["to_id"], secret)
+                with st.spinner(text.SIGNING_IN):
+                    back = spaces.unlock(db(), info["to_id"], secret)
             except spaces.SpaceError as exc:
                 st.error(str(exc))
+            except kdfpool.KdfBusy:
+                st.warning(text.SIGN_IN_BUSY, icon=":material/hourglass_empty:")
             else:
                 page = info.get("page")
                 del st.session_state[HANDOVER]
