@@ -210,7 +210,7 @@ def locked() -> None:
 
 
 def signed_in(member: spaces.Member) -> None:
-    st.title(escape(member.space_name))
+    st.title(escape(member.space_name), anchor=False)  # no name in a URL fragment
     show_recovery()
     people = run(spaces.partners_of, member) or []
     others = [p.name for p in people if p.id != member.partner_id]

@@ -10,6 +10,8 @@ label, goes through it. (``st.text``, ``st.code``, ``st.dataframe``, text-area v
 and selectbox/multiselect options are plain text already and need nothing.)
 """
 
+import re
+
 # Every ASCII character Markdown, GitHub's extensions or Streamlit's directives give a
 # meaning to: links and images ``[ ] ( ) !``, HTML and autolinks ``< >``, entities
 # ``&``, e-mail autolinks ``@``, emphasis, code, tables, headings and lists, ``$``
@@ -17,10 +19,21 @@ and selectbox/multiselect options are plain text already and need nothing.)
 # CommonMark lets any of them be backslash-escaped, and shows the character itself.
 SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:&@")
 
+# GitHub's autolinks ("http://…", "www.…", "a@b.example") are found in the text AFTER
+# escapes are resolved, so no backslash stops them. An invisible WORD JOINER (U+2060)
+# inside "://", before "www"'s dot and before "@" does: the words look the same.
+JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)")
+
 
 def escape(value: object) -> str:
-    """``value`` as literal text inside Markdown or a Streamlit label: nothing can form."""
-    return "".join("\\" + ch if ch in SPECIAL else ch for ch in str(value))
+    """``value`` as literal text inside Markdown or a Streamlit label: nothing can form.
+
+    No link, image, HTML, emphasis, heading, list, emoji, icon, colour or LaTeX, and
+    no autolink: CommonMark drops each backslash, so the words show as typed.
+    """
+    text = _AUTOLINK.sub(JOINER, str(value))
+    return "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
 
 
 LIGHT = set("\\`*_[]<>!")

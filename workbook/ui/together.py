@@ -215,7 +215,7 @@ def render_handover() -> None:
     confirms with their own passphrase before anything of theirs is shown."""
     info = st.session_state[HANDOVER]
     to_name, from_name = escape(info["to_name"]), escape(info["from_name"])
-    st.title(f"Pass to {to_name}")
+    st.title(f"Pass to {to_name}", anchor=False)  # no name in a URL fragment
     st.info(
         f"Your answer is saved and hidden. Please pass this device to {to_name}.",
         icon=":material/sync_alt:",
