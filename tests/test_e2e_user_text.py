@@ -115,26 +115,30 @@ def test_markup_in_every_field_is_shown_as_text_and_calls_nobody(people):
         person = people(name)
         _sign_in(person, login, secret)
         sidebar = person.page.get_by_test_id("stSidebar").inner_text().replace("\u2060", "")
-        assert SPACE_NAME in sidebar, sidebar
+        if SPACE_NAME not in sidebar:
+            problems.append(f"{name}: the sidebar does not show the space name literally")
         for title in PAGES:
             person.go(title)
             _open_expanders(person)
             problems += _check_page(person, title)
-            if title == "Where you are":
-                assert partner in _shown(person)
+            if title == "Where you are" and partner not in _shown(person):
+                problems.append(f"{name}: the home page does not show the partner's name")
         if name == "sam":
             # One device: the hand-over screen and the locked screen name the partners.
             person.go("1. Your body is healing")
             person.page.get_by_role("button", name="Pass to").first.click()
             person.settle()
             problems += _check_page(person, "hand-over")
-            assert ALEX_NAME in _shown(person)
+            if ALEX_NAME not in _shown(person):
+                problems.append("the hand-over screen does not show Alex's name literally")
             person.page.get_by_role("button", name="Back to").first.click()
             person.settle()
             person.go("Your space")
             problems += _check_page(person, "locked")
-            assert SAM_NAME in _shown(person)
+            if SAM_NAME not in _shown(person):
+                problems.append("the locked screen does not show Sam's name literally")
         person.shot("markup-last-page")
         outside = person.hosts - {"127.0.0.1"}
-        assert not outside, f"{name}'s browser called {outside}"
+        if outside:
+            problems.append(f"{name}'s browser called {outside}")
     assert not problems, "\n".join(problems)
