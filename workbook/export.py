@@ -186,13 +186,23 @@ def to_markdown(
     return "\n".join(out).rstrip() + "\n"
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV
+# Injection"): a partner's answer or name could then call out or read other cells.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """The cell as text a spreadsheet shows, never runs: a leading ' as OWASP advises."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def to_csv(entries: list[Entry]) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read accents and emoji."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
     for e in entries:
-        row = asdict(e)
+        row = {k: csv_cell(v) if isinstance(v, str) else v for k, v in asdict(e).items()}
         row["created"], row["updated"] = e.created.isoformat(), e.updated.isoformat()
         writer.writerow(row)
     return buffer.getvalue().encode("utf-8-sig")
