@@ -105,7 +105,9 @@ def downloads(current: Member) -> None:
     )
     st.caption(
         "Your own private entries and everything shared. Never your partner's "
-        "private entries. Keep the files somewhere safe: they are not encrypted."
+        "private entries. Keep the files somewhere safe: they are not encrypted. "
+        "Each file is made when you press its button: a long journal takes a moment, "
+        "and the button turns while it is being made."
     )
 
 
