@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 
-from workbook import rotation, sealed
+from workbook import readable, rotation, sealed
 from workbook.spaces import Member
 from workbook.store import Db, care_contacts, new_id, now
 
@@ -93,15 +93,15 @@ def contacts(db: Db, member: Member) -> list[Contact]:
             .where(sealed.visible_to(care_contacts, member))
             .order_by(care_contacts.c.created_at, care_contacts.c.id)
         ).all()
-    return [
-        Contact(
+    return readable.open_all(
+        rows,
+        lambda r: Contact(
             r.id,
             r.author_id,
             r.visibility,
             **json.loads(sealed.open_field(member, TABLE, COLUMN, r)),
-        )
-        for r in rows
-    ]
+        ),
+    )
 
 
 def _own(conn, member: Member, contact_id: str):

@@ -23,8 +23,20 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from workbook import careteam, journal, markdown, progress, readiness, spaces, together, wellbeing
+from workbook import (
+    careteam,
+    journal,
+    markdown,
+    progress,
+    readable,
+    readiness,
+    spaces,
+    together,
+    wellbeing,
+)
+from workbook import text as messages
 from workbook.content import Workbook
+from workbook.readable import Readable
 from workbook.spaces import Member
 from workbook.store import Db
 
@@ -63,7 +75,8 @@ def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
             chapter_of[p.id] = c
             prompt_text[p.id] = p.text
     entries: list[Entry] = []
-    for r in journal.visible(db, member):
+    reflections = journal.visible(db, member)
+    for r in reflections:
         c = chapter_of.get(r.prompt_id)
         entries.append(
             Entry(
@@ -108,7 +121,8 @@ def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
                 )
             )
     titles = {c.id: c.title for c in book.chapters}
-    for chapter_id, note in progress.exercises(db, member):
+    notes = progress.exercises(db, member)
+    for chapter_id, note in notes:
         c = book.chapter(chapter_id)
         entries.append(
             Entry(
@@ -124,13 +138,15 @@ def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
         )
     order = {c.title: i for i, c in enumerate(book.chapters)}
     entries.sort(key=lambda e: (order.get(e.chapter, 99), KIND_ORDER.index(e.kind), e.created))
-    return entries
+    # Rows no key of this session opens are left out and counted, never an error.
+    return Readable(entries, readable.count(reflections, states, notes))
 
 
 def readiness_lines(db: Db, member: Member) -> list[str]:
     """Completed readiness check-ins, oldest first, as short lines."""
     lines = []
-    for r in reversed(readiness.rounds(db, member)):
+    history = readiness.rounds(db, member)
+    for r in reversed(history):
         if r.complete:
             g = readiness.guidance_for(r.mine, r.theirs)
             lines.append(
@@ -139,22 +155,32 @@ def readiness_lines(db: Db, member: Member) -> list[str]:
                 f"{r.theirs.green_light}, body {r.theirs.physical}, feelings "
                 f"{r.theirs.emotional}."
             )
-    return lines
+    return _with_note(lines, history)
+
+
+def _with_note(lines: list[str], *results: object) -> list[str]:
+    """``lines``, plus the kind note if some rows behind them could not be opened."""
+    note = messages.unreadable_note(readable.count(*results))
+    return [*lines, note] if note else lines
 
 
 def other_lines(db: Db, member: Member) -> dict[str, list[str]]:
     """Check-in results and care-team contacts the member may read."""
     names = {p.id: p.name for p in spaces.partners_of(db, member)}
+    results = wellbeing.history(db, member)
+    people = careteam.contacts(db, member)
     checks = [
         f"{r.created_at:%d %b %Y} {names.get(r.author_id, 'Partner')}: "
         f"{wellbeing.summary(r)}, {r.visibility}"
-        for r in wellbeing.history(db, member)
+        for r in results
     ]
     contacts = [
-        " / ".join(x for x in (c.role, c.name, c.phone, c.email, c.notes) if x)
-        for c in careteam.contacts(db, member)
+        " / ".join(x for x in (c.role, c.name, c.phone, c.email, c.notes) if x) for c in people
     ]
-    return {"Wellbeing check-ins": checks, "Care team": contacts}
+    return {
+        "Wellbeing check-ins": _with_note(checks, results),
+        "Care team": _with_note(contacts, people),
+    }
 
 
 def _when(moment: datetime) -> str:
@@ -166,6 +192,9 @@ def to_markdown(
 ) -> str:
     """A readable Markdown document; the partner's words are escaped and quoted."""
     out = [f"# {markdown.escape_light(title)}", "", markdown.escape_light(subtitle), ""]
+    note = messages.unreadable_note(readable.count(entries))
+    if note:
+        out += [f"*{markdown.escape_light(note)}*", ""]
     chapter = None
     for e in entries:
         if e.chapter != chapter:
@@ -337,6 +366,9 @@ def to_pdf(
     pdf.add_page()
     pdf.write_text(title, size=20, bold=True, color=(47, 84, 80), gap=2)
     pdf.write_text(subtitle, size=10, color=(110, 110, 110), gap=6)
+    note = messages.unreadable_note(readable.count(entries))
+    if note:
+        pdf.write_text(note, size=10, color=(110, 110, 110), gap=6)
     chapter = None
     for e in entries:
         if e.chapter != chapter:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 
-from workbook import rotation, sealed
+from workbook import readable, rotation, sealed
 from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, new_id, now, reflections
@@ -125,7 +125,7 @@ def visible(db: Db, member: Member, *, chapter_id: str | None = None) -> list[Re
         query = query.where(reflections.c.chapter_id == chapter_id)
     with db.engine.connect() as conn:
         rows = conn.execute(query.order_by(reflections.c.updated_at.desc(), reflections.c.id)).all()
-    return [_decrypt(member, row) for row in rows]
+    return readable.open_all(rows, lambda row: _decrypt(member, row))
 
 
 def get(db: Db, member: Member, reflection_id: str) -> Reflection:
@@ -135,7 +135,10 @@ def get(db: Db, member: Member, reflection_id: str) -> Reflection:
         ).first()
     if row is None:
         raise JournalError(messages.GONE)
-    return _decrypt(member, row)
+    try:
+        return _decrypt(member, row)
+    except readable.UNREADABLE as exc:
+        raise JournalError(messages.ENTRY_UNREADABLE) from exc
 
 
 def _own_row(conn, member: Member, reflection_id: str):

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, insert, or_, select
 
-from workbook import rotation, sealed, vault
+from workbook import readable, rotation, sealed, vault
 from workbook.content import Chapter, Workbook
 from workbook.spaces import Member, Partner
 from workbook.store import Db, exercises_done, new_id, now, reflections, together_answers
@@ -92,17 +92,17 @@ def exercises(
         query = query.where(exercises_done.c.chapter_id == chapter_id)
     with db.engine.connect() as conn:
         rows = conn.execute(query).all()
-    return [
-        (
+    return readable.open_all(
+        rows,
+        lambda r: (
             r.chapter_id,
             ExerciseNote(
                 r.author_id,
                 vault.open_text(member.space_key, r.note_ct, _ad(r.id, r.space_id)),
                 r.created_at,
             ),
-        )
-        for r in rows
-    ]
+        ),
+    )
 
 
 def summary(

@@ -18,7 +18,7 @@ from functools import cache
 
 from sqlalchemy import func, insert, select, update
 
-from workbook import rotation, vault
+from workbook import readable, rotation, vault
 from workbook.content import PROMPTS_DIR, Source, _Reader, read_toml
 from workbook.spaces import Member
 from workbook.store import Db, new_id, now, readiness_answers
@@ -181,18 +181,18 @@ def rounds(db: Db, member: Member) -> list[Round]:
     by_round: dict[int, list] = {}
     for row in rows:
         by_round.setdefault(row.round, []).append(row)
-    result = []
-    for number, group in by_round.items():
+
+    def one_round(item: tuple[int, list]) -> Round:
+        number, group = item
         mine_row = next((r for r in group if r.author_id == member.partner_id), None)
         their_row = next((r for r in group if r.author_id != member.partner_id), None)
         both = mine_row is not None and their_row is not None
-        result.append(
-            Round(
-                number=number,
-                mine=_open(member, mine_row) if mine_row else None,
-                theirs=_open(member, their_row) if both else None,
-                partner_answered=their_row is not None,
-                completed_at=max(mine_row.created_at, their_row.created_at) if both else None,
-            )
+        return Round(
+            number=number,
+            mine=_open(member, mine_row) if mine_row else None,
+            theirs=_open(member, their_row) if both else None,
+            partner_answered=their_row is not None,
+            completed_at=max(mine_row.created_at, their_row.created_at) if both else None,
         )
-    return result
+
+    return readable.open_all(by_round.items(), one_round)

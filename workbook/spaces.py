@@ -17,6 +17,7 @@ from sqlalchemy import delete, false, func, insert, select, update
 
 from workbook import passphrase as passphrases
 from workbook import rotation, text, vault
+from workbook.readable import UNREADABLE, Readable
 from workbook.store import Db, invites, new_id, now, partners, signin_failures, spaces
 from workbook.vault import KdfParams, Key, VaultError
 
@@ -546,19 +547,24 @@ def recover(db: Db, *, login: str, recovery_code: str, passphrase: str, confirm:
 
 
 def partners_of(db: Db, member: Member) -> list[Partner]:
-    """Both partners of the member's space, with names opened by the space key."""
+    """Both partners of the member's space, with names opened by the space key.
+
+    A name that does not open (sealed under a key this session does not hold) shows
+    as "Your partner" and is counted in ``unreadable``; it never fails the page.
+    """
     with db.engine.connect() as conn:
         rows = conn.execute(
             select(partners.c.id, partners.c.name_ct)
             .where(partners.c.space_id == member.space_id)
             .order_by(partners.c.created_at, partners.c.id)
         ).all()
-    return [
-        Partner(
-            r.id,
-            vault.open_text(
+    result = Readable()
+    for r in rows:
+        try:
+            name = vault.open_text(
                 member.space_key, r.name_ct, _name_ad("partners", r.id, member.space_id)
-            ),
-        )
-        for r in rows
-    ]
+            )
+        except UNREADABLE:
+            name, result.unreadable = text.PARTNER_FALLBACK_NAME, result.unreadable + 1
+        result.append(Partner(r.id, name))
+    return result

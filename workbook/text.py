@@ -47,6 +47,11 @@ SOME_UNREADABLE = (
     "{verb} left out. Everything else is here. This can happen after a partner leaves; "
     "nothing you can see was changed."
 )
+PARTNER_FALLBACK_NAME = "Your partner"
+ENTRY_UNREADABLE = (
+    "This entry could not be opened with your space's current key. Nothing else is "
+    "affected; you can write it again if you like."
+)
 CONFIRM_MISSING = (
     "Please type your passphrase a second time, in the box below it, so we know it is "
     "the one you meant."

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 
-from workbook import rotation, vault
+from workbook import readable, rotation, vault
 from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, agreements, new_id, now, together_answers
@@ -155,27 +155,44 @@ def _states(conn, member: Member, prompt_ids: list[str] | None) -> dict[str, Tog
         select(agreements).where(agreements.c.space_id == member.space_id)
     ).all()
     agreed = {r.prompt_id: r for r in agreement_rows}
-    result: dict[str, TogetherState] = {}
+    result = readable.ReadableMap()
     for prompt_id in prompt_ids if prompt_ids is not None else sorted(by_prompt):
-        mine_row = next(
-            (r for r in by_prompt.get(prompt_id, []) if r.author_id == member.partner_id), None
-        )
-        their_row = next(
-            (r for r in by_prompt.get(prompt_id, []) if r.author_id != member.partner_id), None
-        )
-        mine = _open(member, mine_row) if mine_row else None
-        # The rule: the other's answer is opened only when both exist.
-        theirs = _open(member, their_row) if (mine_row and their_row) else None
-        agreement = None
-        if prompt_id in agreed and theirs is not None:
-            a = agreed[prompt_id]
-            agreement = Agreement(
+        state, failed = _prompt_state(member, prompt_id, by_prompt.get(prompt_id, []), agreed)
+        result[prompt_id] = state
+        result.unreadable += failed
+    return result
+
+
+def _prompt_state(
+    member: Member, prompt_id: str, rows: list, agreed: dict
+) -> tuple[TogetherState, int]:
+    """One prompt's state, and how many of its rows could not be opened (shown as absent)."""
+    failed = 0
+
+    def attempt(opener):
+        nonlocal failed
+        try:
+            return opener()
+        except readable.UNREADABLE:
+            failed += 1
+            return None
+
+    mine_row = next((r for r in rows if r.author_id == member.partner_id), None)
+    their_row = next((r for r in rows if r.author_id != member.partner_id), None)
+    mine = attempt(lambda: _open(member, mine_row)) if mine_row else None
+    # The rule: the other's answer is opened only when both exist.
+    theirs = attempt(lambda: _open(member, their_row)) if (mine and their_row) else None
+    agreement = None
+    if prompt_id in agreed and theirs is not None:
+        a = agreed[prompt_id]
+        agreement = attempt(
+            lambda: Agreement(
                 vault.open_text(member.space_key, a.body_ct, _ad(a.id, a.space_id, "agreements")),
                 a.author_id,
                 a.updated_at,
             )
-        result[prompt_id] = TogetherState(prompt_id, mine, their_row is not None, theirs, agreement)
-    return result
+        )
+    return TogetherState(prompt_id, mine, their_row is not None, theirs, agreement), failed
 
 
 def _state(conn, member: Member, prompt_id: str) -> TogetherState:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 
-from workbook import checkin, rotation, sealed
+from workbook import checkin, readable, rotation, sealed
 from workbook.spaces import Member
 from workbook.store import Db, new_id, now, wellbeing_results
 
@@ -102,7 +102,7 @@ def history(db: Db, member: Member) -> list[SavedResult]:
             .where(sealed.visible_to(wellbeing_results, member))
             .order_by(wellbeing_results.c.created_at, wellbeing_results.c.id)
         ).all()
-    return [_open(member, r) for r in rows]
+    return readable.open_all(rows, lambda r: _open(member, r))
 
 
 def set_visibility(db: Db, member: Member, result_id: str, visibility: str) -> None:

@@ -24,6 +24,7 @@ from workbook.ui.session import (
     show_flash,
 )
 from workbook.ui.together import render_exercise, render_readiness, render_together
+from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 
 READINESS_CHAPTERS = ("body", "heart")
@@ -197,6 +198,7 @@ def render_chapter(chapter_id: str) -> None:
                 "stays here; try again in a moment."
             )
             entries = []
+        show_unreadable(entries)
         for entry in entries:
             if entry.author_id == current.partner_id:
                 saved[entry.prompt_id] = entry

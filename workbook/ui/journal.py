@@ -13,6 +13,7 @@ from workbook.spaces import Member
 from workbook.store import now
 from workbook.timeline import Filters
 from workbook.ui.session import ACCOUNT_PAGE, db, flash, member, show_flash
+from workbook.ui.unreadable import show_unreadable
 
 PAGE_SIZE = 20
 
@@ -123,6 +124,7 @@ def render_journal() -> None:
     except (SQLAlchemyError, OSError):
         st.error("We could not load your journal just now. Try again in a moment.")
         return
+    show_unreadable(entries)
     names = {p.id: p.name for p in partners}
     table = timeline.frame(entries, book, names, current.partner_id)
     if table.empty:
@@ -234,6 +236,7 @@ def render_therapy_summary() -> None:
     except (SQLAlchemyError, OSError):
         st.error("We could not load your entries just now. Try again in a moment.")
         return
+    show_unreadable(entries)
     if not entries:
         st.info(
             "Nothing shared yet. Private entries stay private until you choose. Share an "

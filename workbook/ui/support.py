@@ -12,6 +12,7 @@ from workbook.resources import NEEDS, directory
 from workbook.sealed import PRIVATE, SHARED
 from workbook.ui.help import country_picker, emergency_links, resource_line
 from workbook.ui.session import ACCOUNT_PAGE, GET_HELP_PAGE, db, flash, member, show_flash
+from workbook.ui.unreadable import show_unreadable
 
 
 def render_support() -> None:
@@ -131,6 +132,7 @@ def render_care_team() -> None:
     except (SQLAlchemyError, OSError):
         st.error("We could not load your contacts just now. Try again in a moment.")
         people = []
+    show_unreadable(people)
     if not people:
         st.caption("No contacts yet.")
     for c in people:

@@ -26,6 +26,7 @@ from workbook.ui.session import (
     show_flash,
     sign_in_as,
 )
+from workbook.ui.unreadable import show_unreadable
 
 
 def handover_pending() -> bool:
@@ -100,6 +101,7 @@ def render_together(
             states = together.states(db(), current, [t.id for t in chapter.together])
         except (SQLAlchemyError, OSError):
             st.error("We could not load your answers just now. Try again in a moment.")
+        show_unreadable(states)
     skipped = st.session_state.get("not_today", set())
     for prompt in chapter.together:
         if prompt.id in skipped:
@@ -279,6 +281,7 @@ def render_readiness(current: Member | None, partners: list[spaces.Partner]) -> 
     except (SQLAlchemyError, OSError):
         st.error("We could not load your check-ins just now. Try again in a moment.")
         return
+    show_unreadable(history)
     latest = history[0] if history else None
     if latest is not None and latest.complete:
         _checkin_result(latest, name)

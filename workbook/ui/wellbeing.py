@@ -17,6 +17,7 @@ from workbook.store import now
 from workbook.ui.clock import DATE, DAY_MONTH, local, when
 from workbook.ui.help import crisis_box
 from workbook.ui.session import db, flash, member, show_flash
+from workbook.ui.unreadable import show_unreadable
 
 NAMES = {"phq9": "Mood (PHQ-9)", "gad7": "Worry (GAD-7)"}
 
@@ -110,6 +111,7 @@ def _history(current: spaces.Member) -> None:
     except (SQLAlchemyError, OSError):
         st.error("We could not load your earlier check-ins just now.")
         return
+    show_unreadable(results)
     mine = [r for r in results if r.author_id == current.partner_id]
     shared = [r for r in results if r.author_id != current.partner_id]
     st.header("Your check-ins over time", divider="gray")
