@@ -43,9 +43,8 @@ KEY_CHANGED = (
     "before is lost."
 )
 SOME_UNREADABLE = (
-    "{count} saved entr{plural} could not be opened with your space's current key and "
-    "{verb} left out. Everything else is here. This can happen after a partner leaves; "
-    "nothing you can see was changed."
+    "Some saved words could not be opened with the key your space uses now, so they "
+    "are left out. All the rest is here. This can happen after a partner leaves."
 )
 PARTNER_FALLBACK_NAME = "Your partner"
 ENTRY_UNREADABLE = (
@@ -69,12 +68,7 @@ SIGN_IN_BUSY = (
 
 def unreadable_note(count: int) -> str | None:
     """The gentle note for rows that could not be opened, or None if there were none."""
-    if not count:
-        return None
-    one = count == 1
-    return SOME_UNREADABLE.format(
-        count=count, plural="y" if one else "ies", verb="was" if one else "were"
-    )
+    return SOME_UNREADABLE if count else None
 
 
 def answer_problem(words: str, limit: int) -> str | None:
