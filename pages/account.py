@@ -172,11 +172,7 @@ def signed_out() -> None:
 
 def restore(tab) -> None:
     with tab:
-        st.write(
-            "Bring back a space from a backup file. You need the passphrase you had when "
-            "you made it, and this install must have the same instance secret as the one "
-            "the backup came from."
-        )
+        st.write(text.RESTORE_NEEDS)
         with st.form("restore"):
             upload = st.file_uploader("Backup file", type=["wbk"])
             secret = st.text_input("Passphrase", type="password", key="restore_pass")

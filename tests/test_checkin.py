@@ -407,3 +407,11 @@ def test_an_unknown_questionnaire_in_the_file_is_refused(broken_copy):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(ContentError, match="questionnaires.toml.*cannot be read"):
         load_questionnaires(tmp_path / "questionnaires.toml")
+
+
+@pytest.mark.parametrize("qid", ["phq9", "gad7"])
+def test_the_licence_line_says_where_it_was_checked(qid):
+    source = questionnaire(qid).licence_source
+    assert source.url.startswith("https://") and "Pfizer" in source.title
+    raw = QUESTIONNAIRES_FILE.read_text(encoding="utf-8")
+    assert "no permission is required to reproduce" in raw  # the quoted statement is kept

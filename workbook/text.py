@@ -71,6 +71,17 @@ def unreadable_note(count: int) -> str | None:
     return SOME_UNREADABLE if count else None
 
 
+BACKUP_OPENS_WHERE = (
+    "A backup file holds your whole space, still encrypted. It opens only with your "
+    "passphrase, and only in this app: the same website you are using now. Keep it "
+    "somewhere safe."
+)
+RESTORE_NEEDS = (
+    "Bring back a space from a backup file. You need the passphrase you had when you "
+    "made it. A backup opens only in the app it came from."
+)
+
+
 def answer_problem(words: str, limit: int) -> str | None:
     """The kind message for an answer that cannot be saved as it is, or None if it can."""
     if not words.strip():

@@ -11,6 +11,7 @@ from workbook import journal, spaces, text
 from workbook.content import ONLY_ONE_LABEL, Chapter, Prompt, TogetherPrompt, page_text, workbook
 from workbook.journal import Reflection
 from workbook.markdown import escape
+from workbook.ui.clock import when
 from workbook.ui.session import (
     ACCOUNT_PAGE,
     AUDIENCE_LABEL,
@@ -78,7 +79,7 @@ def _delete(reflection_id: str, prompt_id: str) -> None:
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}, {moment:%H:%M} UTC"
+    return when(moment)  # in the reader's own time zone
 
 
 def _prompt_block(

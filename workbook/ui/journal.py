@@ -12,6 +12,7 @@ from workbook.markdown import escape
 from workbook.spaces import Member
 from workbook.store import now
 from workbook.timeline import Filters
+from workbook.ui.clock import DATE, local, when
 from workbook.ui.session import ACCOUNT_PAGE, db, flash, member, show_flash
 from workbook.ui.unreadable import show_unreadable
 
@@ -162,7 +163,9 @@ def render_journal() -> None:
     if shown.empty:
         st.write("Nothing matches. Try fewer words or another filter.")
     st.dataframe(
-        shown[["updated", "chapter", "prompt", "author", "visibility"]],
+        shown[["updated", "chapter", "prompt", "author", "visibility"]].assign(
+            updated=shown["updated"].map(local)  # the reader's own date
+        ),
         hide_index=True,
         column_config={"updated": st.column_config.DatetimeColumn("Date", format="D MMM YYYY")},
     )
@@ -179,7 +182,7 @@ def render_journal() -> None:
             edited = " · edited" if row.updated > row.created else ""
             st.caption(
                 f"{row.chapter} · {escape(row.author)} · {row.visibility} · "
-                f"{row.created:%d %b %Y}{edited}"
+                f"{when(row.created, DATE)}{edited}"
             )
             st.text(row.text)
             if row.author_id == current.partner_id:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import owndata, spaces
+from workbook import owndata, spaces, text
 from workbook.markdown import escape
 from workbook.store import now
 from workbook.ui.journal import downloads
@@ -61,11 +61,7 @@ def render_your_data() -> None:
                     st.warning("Write this down and keep it somewhere safe. It is shown only now.")
 
     st.header("Backup", divider="gray")
-    st.write(
-        "A backup file holds your whole space, still encrypted. It opens only with your "
-        "passphrase, and only on an install with the same instance secret "
-        "(data/instance.key). Keep it somewhere safe."
-    )
+    st.write(text.BACKUP_OPENS_WHERE)
     with st.form("backup"):
         secret = st.text_input("Your passphrase", type="password", key="backup_pass")
         made = st.form_submit_button("Prepare backup")

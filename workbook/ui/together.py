@@ -15,6 +15,7 @@ from workbook.markdown import escape
 from workbook.readiness import Answers
 from workbook.spaces import Member
 from workbook.together import TogetherState
+from workbook.ui.clock import DATE, when
 from workbook.ui.session import (
     HANDOVER,
     MAX_ANSWER_CHARS,
@@ -305,7 +306,8 @@ def render_readiness(current: Member | None, partners: list[spaces.Partner]) -> 
         with st.expander("Earlier check-ins"):
             for r in earlier:
                 st.caption(
-                    f"{r.completed_at:%d %b %Y}: {readiness.guidance_for(r.mine, r.theirs).title}"
+                    f"{when(r.completed_at, DATE)}: "
+                    f"{readiness.guidance_for(r.mine, r.theirs).title}"
                 )
 
 
