@@ -41,6 +41,10 @@ def new_partner_fields(prefix: str, *others: str) -> tuple[str, str, str, str]:
         "Type the passphrase again",
         type="password",
         key=f"{prefix}_confirm",
+        # Tab from a password field lands on its own "Show password" toggle, inside
+        # the widget, so the field never "loses focus" and never sends its value.
+        # Live commits it while typing, so Tab, Enter or a click all keep it.
+        live=True,
         autocomplete="new-password",
     )
     return name, login, secret, confirm
@@ -86,6 +90,10 @@ def signed_out() -> None:
     note = st.session_state.pop("signed_out_note", None)
     if note:
         st.info(note, icon=":material/info:")
+    else:
+        # A reload is a new session and leaves no trace we could read without a
+        # cookie, so the note is always here, said gently, for whoever needs it.
+        st.caption(text.SIGNED_OUT_KEPT)
     st.write(
         "A private space for the two of you. Everything you write in it is encrypted "
         "with your passphrase before it is stored."

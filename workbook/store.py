@@ -206,6 +206,20 @@ instance_check = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
+# Words typed but not yet saved, one row per partner and prompt, sealed with the
+# partner's private key; upserted as they type, deleted when the answer is saved.
+drafts = Table(
+    "drafts",
+    metadata,
+    Column(
+        "partner_id", String(36), ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("prompt_id", String(120), primary_key=True),
+    Column("space_id", String(36), ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False),
+    Column("body_ct", LargeBinary, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
 # (table, column) pairs that hold ciphertext; the schema test checks this registry.
 ENCRYPTED_COLUMNS = {
     ("spaces", "name_ct"),
@@ -222,6 +236,7 @@ ENCRYPTED_COLUMNS = {
     ("wellbeing_results", "result_ct"),
     ("care_contacts", "contact_ct"),
     ("preferences", "prefs_ct"),
+    ("drafts", "body_ct"),
 }
 # Columns that may stay in clear: ids, keyed hashes, dates, counts, flags, content ids,
 # KDF parameters (the README lists them as visible metadata).

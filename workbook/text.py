@@ -89,3 +89,10 @@ def answer_problem(words: str, limit: int) -> str | None:
     if len(words) > limit:
         return TOO_LONG.format(limit=limit)
     return None
+
+
+SIGNED_OUT_KEPT = (
+    "To keep your words private, reloading or closing this page signs you out. "
+    "Anything you typed while signed in is kept, encrypted: sign in and it is back "
+    "where you left it."
+)

@@ -19,7 +19,9 @@ from workbook.ui.session import (
     MAX_ANSWER_CHARS,
     THERAPIST_PAGE,
     db,
+    draft_field,
     draft_key,
+    draft_saved,
     flash,
     member,
     show_flash,
@@ -53,6 +55,7 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
     except (SQLAlchemyError, OSError):
         flash(prompt_id, "error", text.SAVE_FAILED)
         return
+    draft_saved(prompt_id)
     flash(
         prompt_id,
         "ok",
@@ -74,6 +77,7 @@ def _delete(reflection_id: str, prompt_id: str) -> None:
     except (SQLAlchemyError, OSError):
         flash(prompt_id, "error", "We could not delete this just now. Try again in a moment.")
         return
+    draft_saved(prompt_id)
     st.session_state.pop(draft_key(prompt_id), None)
     flash(prompt_id, "ok", "Deleted.")
 
@@ -110,7 +114,7 @@ def _prompt_block(
             st.text(other.text)
         st.text_area(
             prompt.text,
-            key=key,
+            **draft_field(prompt.id),
             height=120,
             max_chars=MAX_ANSWER_CHARS,
             label_visibility="collapsed",

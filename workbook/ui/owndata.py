@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import owndata, spaces, text
+from workbook import drafts, owndata, spaces, text
 from workbook.markdown import escape
 from workbook.store import now
 from workbook.ui.journal import downloads
@@ -91,6 +91,7 @@ def render_your_data() -> None:
         if st.button("Delete everything I wrote", disabled=not sure, type="primary"):
             try:
                 n = owndata.delete_my_entries(db(), current)
+                drafts.discard_all(db(), current)  # unsaved words are "what I wrote" too
                 st.success(f"Deleted {n} entries.")
             except (SQLAlchemyError, OSError):
                 st.error(TRIED)

@@ -6,13 +6,15 @@ caches here hold only the settings and the engine, which are the same for everyo
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import markdown, settings, spaces
+from workbook import drafts, markdown, settings, spaces
 from workbook.spaces import Member
 from workbook.store import Db, open_db
 
@@ -61,16 +63,32 @@ def member() -> Member | None:
 
 
 def sign_in_as(new_member: Member) -> None:
-    """Start a signed-in session. Anything typed before signing in is carried over."""
+    """Start a signed-in session with every kept draft back on screen.
+
+    Words typed before signing in are carried over (and kept from now on); words in
+    this tab's memory (after a lock) win over the stored copy, which is never newer.
+    """
+    carried = {}
     for key in [k for k in st.session_state if str(k).startswith("draft:guest:")]:
         words = st.session_state.pop(key)
-        mine = key.replace("draft:guest:", f"draft:{new_member.partner_id}:", 1)
-        if words and not st.session_state.get(mine):
-            st.session_state[mine] = words
+        if words:
+            carried[key.removeprefix("draft:guest:")] = words
     st.session_state["member"] = new_member
     st.session_state["member_id"] = new_member.partner_id
     st.session_state["last_active"] = time.monotonic()
-    st.session_state.pop("locked", None)
+    st.session_state.pop(LOCKED, None)
+    try:
+        stored = drafts.load(db(), new_member)
+    except (SQLAlchemyError, OSError):
+        stored = {}  # the words are still in the database; nothing to lose by waiting
+    mine = f"draft:{new_member.partner_id}:"
+    for prompt_id, words in stored.items():
+        if not st.session_state.get(mine + prompt_id):
+            st.session_state[mine + prompt_id] = words
+    for prompt_id, words in carried.items():
+        if not st.session_state.get(mine + prompt_id):
+            st.session_state[mine + prompt_id] = words
+            keep_draft(prompt_id)
 
 
 # Session keys that may outlive a sign-out, a lock or a hand-over. This is an
@@ -191,10 +209,93 @@ def account_sidebar() -> None:
                 "Sign out", key="sidebar_sign_out", on_click=sign_out, icon=":material/logout:"
             )
             idle_watch()
+            draft_keeper()
         elif st.session_state.get(LOCKED):
             st.caption("Locked. Open **Your space** to carry on.")
         else:
             st.caption("Not signed in. Open **Your space** to keep your answers.")
+
+
+SAVED_DIGESTS = "drafts_saved"  # {prompt id: digest of the words last saved as an answer}
+
+
+def _digest(words: str) -> bytes:
+    return hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=16).digest()
+
+
+def keep_draft(prompt_id: str) -> None:
+    """on_change of a text field: store its words, encrypted, for this partner.
+
+    Skipped for a guest (nothing to encrypt with) and for words just saved as the
+    answer (the Save callback may run before or after this one in the same rerun).
+    """
+    current = member()
+    if current is None:
+        return
+    words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
+    if st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id) == _digest(words):
+        return
+    try:
+        drafts.save(db(), current, prompt_id, words)
+    except (SQLAlchemyError, OSError, ValueError):
+        pass  # the words are still on screen; the next pause tries again
+
+
+def draft_saved(prompt_id: str) -> None:
+    """The answer to this prompt was saved: its draft is no longer needed."""
+    current = member()
+    if current is None:
+        return
+    words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
+    st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = _digest(words)
+    try:
+        drafts.discard(db(), current, prompt_id)
+    except (SQLAlchemyError, OSError):
+        pass  # a stale draft only means the saved words come back as a draft
+
+
+# st.text_area has no ``live=`` in Streamlit 1.67 (only st.text_input does): it commits
+# on a click out, Tab or Ctrl+Enter. This script, ours and holding no user text, sends
+# that Ctrl+Enter for a draft field after two seconds without typing, so the words
+# reach the server (and its on_change stores the draft) while the person still types.
+_DRAFT_SCRIPT = """<script>
+(() => {
+  if (window.__workbookDraftKeeper) return;
+  window.__workbookDraftKeeper = true;
+  let timer = null;
+  document.addEventListener("input", (event) => {
+    const area = event.target;
+    if (!(area instanceof HTMLTextAreaElement)) return;
+    if (!area.closest("[class*='st-key-draft']")) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      area.dispatchEvent(new KeyboardEvent("keydown", {
+        key: "Enter", code: "Enter", keyCode: 13, which: 13,
+        ctrlKey: true, bubbles: true, cancelable: true,
+      }));
+    }, %d);
+  }, true);
+})();
+</script>"""
+DRAFT_PAUSE_MS = 2000
+
+
+def draft_keeper() -> None:
+    """Install the small script that commits a draft field after a pause in typing."""
+    if member() is not None:
+        st.html(_DRAFT_SCRIPT % DRAFT_PAUSE_MS, unsafe_allow_javascript=True, width=1)
+
+
+def draft_field(prompt_id: str) -> dict[str, Any]:
+    """Keyword arguments for a text area whose words are kept as a draft as they type.
+
+    A guest's words stay on screen only (nothing to encrypt them with), so their field
+    has no on_change. A signed-in partner's field commits after a pause in typing (see
+    ``draft_keeper``), so a reload, crash or timeout costs at most the last two seconds.
+    """
+    if member() is None:
+        return {"key": draft_key(prompt_id)}
+    return {"key": draft_key(prompt_id), "on_change": keep_draft, "args": (prompt_id,)}
 
 
 def draft_key(prompt_id: str) -> str:

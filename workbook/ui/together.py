@@ -20,7 +20,9 @@ from workbook.ui.session import (
     HANDOVER,
     MAX_ANSWER_CHARS,
     db,
+    draft_field,
     draft_key,
+    draft_saved,
     flash,
     hand_over,
     member,
@@ -49,6 +51,7 @@ def _answer(prompt_id: str) -> None:
     except (SQLAlchemyError, OSError):
         flash(prompt_id, "error", text.SAVE_FAILED)
         return
+    draft_saved(prompt_id)
     state = together.states(db(), current, [prompt_id])[prompt_id]
     flash(
         prompt_id,
@@ -72,6 +75,7 @@ def _agree(prompt_id: str) -> None:
     except (SQLAlchemyError, OSError):
         flash(f"agreement:{prompt_id}", "error", text.SAVE_FAILED)
         return
+    draft_saved(f"agreement:{prompt_id}")
     flash(f"agreement:{prompt_id}", "ok", "Saved for you both.")
 
 
@@ -157,7 +161,7 @@ def _together_box(
         )
     st.text_area(
         prompt.text,
-        key=key,
+        **draft_field(prompt.id),
         height=100,
         max_chars=MAX_ANSWER_CHARS,
         label_visibility="collapsed",
@@ -201,7 +205,7 @@ def _reveal(prompt: TogetherPrompt, state: TogetherState, name: str) -> None:
             st.session_state[key] = state.agreement.text
         st.text_area(
             "What you agreed",
-            key=key,
+            **draft_field(f"agreement:{prompt.id}"),
             height=80,
             max_chars=MAX_ANSWER_CHARS,
             persist_state="session",

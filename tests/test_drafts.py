@@ -1,0 +1,91 @@
+"""Drafts storage on SQLite and PostgreSQL: encrypted, one row per partner and prompt."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from workbook import drafts, owndata, spaces
+from workbook.store import drafts as drafts_table
+
+from helpers import join, make_space
+
+
+@pytest.fixture
+def couple(db):
+    sam = make_space(db).member
+    alex = join(db, spaces.create_invite(db, sam)).member
+    return sam, alex
+
+
+def _rows(db) -> int:
+    with db.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(drafts_table)).scalar()
+
+
+def test_a_draft_comes_back_for_its_author_only_and_is_stored_encrypted(db, target, couple):
+    sam, alex = couple
+    drafts.save(db, sam, "body-own-1", "Draftmarker-77 half a thought")
+    assert drafts.load(db, sam) == {"body-own-1": "Draftmarker-77 half a thought"}
+    assert drafts.load(db, alex) == {}
+    assert b"Draftmarker-77" not in target.raw_bytes()
+
+
+def test_saving_again_replaces_the_draft_without_a_second_row(db, couple):
+    sam, _ = couple
+    for words in ("one", "one two", "one two three"):
+        drafts.save(db, sam, "body-own-1", words)
+    assert _rows(db) == 1
+    assert drafts.load(db, sam) == {"body-own-1": "one two three"}
+
+
+def test_two_saves_at_once_make_one_row_and_no_error(db, couple):
+    sam, _ = couple
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def write(i: int) -> None:
+        try:
+            start.wait()
+            for j in range(5):
+                drafts.save(db, sam, "talk-together-1", f"words {i}-{j}")
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert _rows(db) == 1
+
+
+def test_clearing_or_saving_the_answer_deletes_the_draft(db, couple):
+    sam, _ = couple
+    drafts.save(db, sam, "a", "words")
+    drafts.save(db, sam, "b", "words")
+    drafts.save(db, sam, "a", "   ")
+    drafts.discard(db, sam, "b")
+    assert drafts.load(db, sam) == {}
+    assert _rows(db) == 0
+
+
+def test_a_draft_moved_to_another_prompt_does_not_open(db, couple):
+    sam, _ = couple
+    drafts.save(db, sam, "a", "words for a")
+    with db.engine.begin() as conn:
+        conn.execute(drafts_table.update().values(prompt_id="b"))
+    assert drafts.load(db, sam) == {}
+
+
+def test_drafts_go_with_the_partner_who_leaves_and_with_the_space(db, couple):
+    sam, alex = couple
+    drafts.save(db, sam, "a", "Sam's words")
+    drafts.save(db, alex, "a", "Alex's words")
+    owndata.leave_space(db, alex)
+    assert _rows(db) == 1
+    owndata.leave_space(db, sam)
+    assert _rows(db) == 0

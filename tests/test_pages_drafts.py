@@ -1,0 +1,88 @@
+"""Nothing typed is lost: drafts come back after a reload, a sign-in or a lock (AppTest).
+
+A fresh AppTest is a new browser session, as a reload is.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from workbook import store
+from workbook.content import workbook
+
+from apphelpers import (
+    button,
+    couple,
+    create_space,
+    fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
+    open_app,
+    sign_in,
+    texts,
+)
+from helpers import PASS_A
+
+pytestmark = pytest.mark.usefixtures("fresh_install")
+BODY = workbook().chapter("body")
+TALKING = workbook().chapter("talking")
+
+
+def _area(at, prompt_id):
+    [area] = [a for a in at.text_area if a.key and a.key.endswith(f":{prompt_id}")]
+    return area
+
+
+def _draft_rows(at) -> int:
+    from workbook.ui.session import db
+
+    with db().engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(store.drafts)).scalar()
+
+
+def test_a_draft_comes_back_after_a_reload_and_sign_in():
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    _area(at, BODY.prompts[0].id).input("Half a thought, not saved").run()
+    _area(at, BODY.prompts[1].id).input("Another").run()
+    again = sign_in(open_app(), "sam", PASS_A)  # a reload is a new session
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, BODY.prompts[0].id).value == "Half a thought, not saved"
+    assert _area(again, BODY.prompts[1].id).value == "Another"
+
+
+def test_saving_the_answer_deletes_its_draft():
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(at, prompt.id).input("Now saved").run()
+    assert _draft_rows(at) == 1
+    at.button(key=f"save-private:{prompt.id}").click().run()
+    assert _draft_rows(at) == 0
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "Now saved"
+
+
+def test_a_together_draft_and_an_agreement_draft_are_kept_too():
+    sam, alex = couple()
+    prompt = TALKING.together[0]
+    sam.switch_page("pages/chapter_3.py").run()
+    _area(sam, prompt.id).input("Together, not yet saved").run()
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_3.py").run()
+    assert _area(again, prompt.id).value == "Together, not yet saved"
+
+
+def test_the_sign_in_view_says_kindly_that_typed_words_are_kept():
+    at = open_app("pages/account.py")
+    assert "Anything you typed while signed in is kept" in texts(at)
+
+
+def test_words_typed_as_a_guest_are_kept_once_signed_in():
+    at = open_app("pages/chapter_1.py")
+    _area(at, BODY.prompts[0].id).input("Before I had a space").run()
+    create_space(at)
+    button(at, "I have saved my recovery key").click().run()
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, BODY.prompts[0].id).value == "Before I had a space"

@@ -1,0 +1,85 @@
+"""Drafts: what a signed-in partner has typed but not saved, kept so nothing is lost.
+
+A reload, a crash, a sign-out or a timeout must never cost a person their words. Each
+draft is one row per partner and prompt (the primary key), written with an upsert so
+two tabs or two processes never make duplicates, and sealed with the partner's private
+key like a private entry: the other partner and the database see only that a draft
+exists for a prompt. A draft is deleted when its answer is saved.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from workbook import vault
+from workbook.spaces import Member
+from workbook.store import Db, drafts, now
+
+MAX_CHARS = 20_000  # the longest answer the app keeps; a longer draft is not stored
+MAX_KEY = 120
+
+
+def _ad(member: Member, prompt_id: str) -> bytes:
+    return vault.ad("drafts", "body_ct", prompt_id, member.space_id, member.partner_id)
+
+
+def save(db: Db, member: Member, prompt_id: str, words: str) -> None:
+    """Keep (or replace) this partner's draft for one prompt; empty words delete it."""
+    if len(prompt_id) > MAX_KEY:
+        raise ValueError("prompt id too long for a draft")
+    if not words.strip():
+        discard(db, member, prompt_id)
+        return
+    words = words[:MAX_CHARS]
+    values = {
+        "partner_id": member.partner_id,
+        "prompt_id": prompt_id,
+        "space_id": member.space_id,
+        "body_ct": vault.seal(member.private_key, words, _ad(member, prompt_id)),
+        "updated_at": now(),
+    }
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(drafts).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[drafts.c.partner_id, drafts.c.prompt_id],
+        set_={"body_ct": statement.excluded.body_ct, "updated_at": statement.excluded.updated_at},
+    )
+    with db.engine.begin() as conn:
+        conn.execute(statement)
+
+
+def load(db: Db, member: Member) -> dict[str, str]:
+    """Every draft of this partner, by prompt id. A draft that cannot be opened (an old
+    key) is skipped rather than failing the sign-in."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(drafts.c.prompt_id, drafts.c.body_ct).where(
+                drafts.c.partner_id == member.partner_id,
+                drafts.c.space_id == member.space_id,
+            )
+        ).all()
+    found: dict[str, str] = {}
+    for prompt_id, body_ct in rows:
+        try:
+            found[prompt_id] = vault.open_text(member.private_key, body_ct, _ad(member, prompt_id))
+        except vault.VaultError:
+            continue
+    return found
+
+
+def discard(db: Db, member: Member, prompt_id: str) -> None:
+    """Delete one draft (its answer was saved, or the words were cleared)."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            delete(drafts).where(
+                drafts.c.partner_id == member.partner_id, drafts.c.prompt_id == prompt_id
+            )
+        )
+
+
+def discard_all(db: Db, member: Member) -> None:
+    """Delete every draft of this partner (for "delete what I wrote")."""
+    with db.engine.begin() as conn:
+        conn.execute(delete(drafts).where(drafts.c.partner_id == member.partner_id))
