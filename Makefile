@@ -7,11 +7,18 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 HOST   ?= 127.0.0.1
 
-.PHONY: run test lint check format e2e clean
+.PHONY: run test lint check format e2e clean cluster
 
 # Start the app on http://$(HOST):$(PORT) with an embedded SQLite file in data/
 run: $(VENV)/.runtime-installed
 	$(BIN)/python serve.py --server.port $(PORT) --server.address $(HOST)
+
+# PostgreSQL, WORKERS app processes and HAProxy with TLS on https://127.0.0.1:8443, in the
+# foreground (Ctrl-C stops all). make cluster PORT=9443 WORKERS=3; see deploy/README.md
+WORKERS ?= 2
+CLUSTER_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8443)
+cluster: $(VENV)/.runtime-installed
+	$(BIN)/python -m deploy.cluster --port $(CLUSTER_PORT) --workers $(WORKERS)
 
 # Run the whole suite: unit, page (AppTest), storage on SQLite and PostgreSQL, browser
 test: $(VENV)/.test-installed
