@@ -20,10 +20,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, func, insert, select
 
-from workbook import journal, spaces, store, together
+from workbook import journal, spaces, store, text, together
 from workbook.content import workbook
 
-from helpers import join, make_space
+from helpers import PASS_A, join, make_space
 
 BOOK = workbook()
 CHAPTER = BOOK.chapters[0]
@@ -190,3 +190,25 @@ def test_the_migration_removes_duplicates_keeping_the_newest(target):
             )
         )
     engine.dispose()
+
+
+def test_two_people_taking_one_sign_in_name_at_once(db):
+    """One gets the space; the others get the kind "not available", never an error box."""
+    for i in range(ROUNDS // 2):
+        login = f"same-{i}"
+        made: list = []
+        refused: list[str] = []
+
+        def attempt(n: int, login: str = login, made=made, refused=refused) -> None:
+            try:
+                made.append(make_space(db, login=login, space=f"Space {n}"))
+            except spaces.SpaceError as exc:
+                refused.append(str(exc))
+
+        errors = _together(*[lambda n=n: attempt(n) for n in range(3)])
+        assert not errors, errors
+        assert len(made) == 1, (made, refused)
+        assert refused == [text.NAME_TAKEN] * 2
+    sam = spaces.sign_in(db, "same-0", PASS_A)
+    with pytest.raises(spaces.SpaceError, match="not available"):
+        join(db, spaces.create_invite(db, sam), login="same-1")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from sqlalchemy import delete, false, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from workbook import passphrase as passphrases
 from workbook import rotation, text, vault
@@ -141,8 +143,13 @@ def _insert_partner(
     salt, kek = fresh.salt, fresh.kek
     recovery = vault.new_token()
     recovery_kek = vault.derive_from_token(recovery, db.pepper, "recovery")
-    conn.execute(
-        insert(partners).values(
+    # The unique sign-in name decides, not a read before: of two people taking the
+    # same name at once, one gets the kind "not available" (and the transaction,
+    # raised out of, leaves nothing behind).
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    added = conn.execute(
+        dialect_insert(partners)
+        .values(
             id=partner_id,
             space_id=space_id,
             login_hash=_login_hash(db, login),
@@ -159,17 +166,12 @@ def _insert_partner(
             ),
             created_at=now(),
         )
-    )
+        .on_conflict_do_nothing(index_elements=["login_hash"])
+        .returning(partners.c.id)
+    ).first()
+    if added is None:
+        raise SpaceError(text.NAME_TAKEN)
     return partner_id, private_key, vault.format_token(recovery), salt
-
-
-def _login_taken(conn, db: Db, login: str) -> bool:
-    return (
-        conn.execute(
-            select(partners.c.id).where(partners.c.login_hash == _login_hash(db, login))
-        ).first()
-        is not None
-    )
 
 
 def create_space(
@@ -184,8 +186,6 @@ def create_space(
     space_key = Key.new()
     fresh = _fresh(db, passphrase)
     with db.engine.begin() as conn:
-        if _login_taken(conn, db, login):
-            raise SpaceError(text.NAME_TAKEN)
         conn.execute(
             insert(spaces).values(
                 id=space_id,
@@ -269,8 +269,6 @@ def join_space(
         ).scalar()
         if epoch is None:
             raise invalid
-        if _login_taken(conn, db, login):
-            raise SpaceError(text.NAME_TAKEN)
         count = conn.execute(
             select(func.count()).select_from(partners).where(partners.c.space_id == row.space_id)
         ).scalar_one()

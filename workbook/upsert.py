@@ -39,8 +39,9 @@ def upsert_sealed(
         dialect_insert(table)
         .values(id=row_id, **unique, **values_for(row_id), created_at=stamp, updated_at=stamp)
         .on_conflict_do_nothing(index_elements=list(unique))
-    )
-    if added.rowcount == 1:
+        .returning(table.c.id)
+    ).first()
+    if added is not None:  # (rowcount is not reliable for an INSERT on every driver)
         return row_id, stamp
     where = [table.c[name] == value for name, value in unique.items()]
     query = select(table.c.id, table.c.created_at).where(*where)
