@@ -125,7 +125,7 @@ def test_the_migration_removes_duplicates_keeping_the_newest(target):
     target.db.engine.dispose()  # the fixture's database is at head: go back one step
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0006")
+        command.downgrade(cfg, "0007")
     t0 = datetime(2026, 1, 1)
     with engine.begin() as conn:
         conn.execute(insert(store.spaces).values(id="s", name_ct=b"x", created_at=t0))

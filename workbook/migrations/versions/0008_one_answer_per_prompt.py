@@ -4,16 +4,16 @@ Two tabs saving the same answer at once could each find no row and insert one. O
 duplicates are removed first, keeping the most recently updated one (then the latest
 created, then the highest id, so the choice is the same on every database).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
