@@ -29,15 +29,24 @@ PROCESS_HEADER = "X-Workbook-Process"
 STICKY_COOKIE = "SERVERID"
 
 
+_SCRIPT_BODY = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+
+
+def _sha256(body: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+
+
 def inline_script_hashes() -> list[str]:
-    """CSP hashes of the inline scripts in Streamlit's own index.html (one in 1.67)."""
+    """CSP hashes of every inline script the browser runs: one line in Streamlit's own
+    index.html, and the app's draft keeper (workbook/ui/session.py, added with st.html).
+    A new inline script needs its hash here, or the browser blocks it behind the proxy
+    (tests/test_cluster.py fails on any blocked script)."""
+    from workbook.ui import session  # Streamlit is installed wherever the app runs
+
     index = Path(streamlit.__file__).parent / "static" / "index.html"
     html = index.read_text(encoding="utf-8")
-    bodies = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
-    return [
-        "'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'"
-        for b in bodies
-    ]
+    html += session._DRAFT_SCRIPT % session.DRAFT_PAUSE_MS
+    return [_sha256(body) for body in _SCRIPT_BODY.findall(html)]
 
 
 def content_security_policy() -> str:
