@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from workbook import passphrase as passphrases
 from workbook import rotation, text, vault
+from workbook.cleantext import has_words
 from workbook.readable import UNREADABLE, Readable
 from workbook.store import Db, invites, new_id, now, partners, signin_failures, spaces
 from workbook.vault import KdfParams, Key, VaultError
@@ -92,7 +93,7 @@ def _check_login(login: str) -> str:
 
 def _check_name(value: str, what: str) -> str:
     cleaned = " ".join(value.split())
-    if not cleaned:
+    if not has_words(cleaned):  # empty, or only zero-width/invisible characters
         raise SpaceError(f"Please write {what}. It can be a first name or a nickname.")
     if len(cleaned) > NAME_MAX:
         raise SpaceError(f"Please keep {what} under {NAME_MAX} characters.")

@@ -4,6 +4,8 @@ Kept here so the voice stays consistent (VOICE.md) and a writer can review all o
 in one read. Placeholders are filled with ``str.format``.
 """
 
+from workbook.cleantext import has_words
+
 NOT_SAVED_GUEST = (
     "You are not signed in, so what you write here stays on this screen only and is "
     "gone when you close the page. To keep it, make a private space or sign in."
@@ -84,7 +86,7 @@ RESTORE_NEEDS = (
 
 def answer_problem(words: str, limit: int) -> str | None:
     """The kind message for an answer that cannot be saved as it is, or None if it can."""
-    if not words.strip():
+    if not has_words(words):  # empty, spaces, or only zero-width/invisible characters
         return EMPTY_ANSWER
     if len(words) > limit:
         return TOO_LONG.format(limit=limit)
