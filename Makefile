@@ -63,7 +63,7 @@ LOAD_OUT     ?= data/load.json
 COUPLES      ?= 10,50,100
 LOAD_SECONDS ?= 60
 
-.PHONY: bench load
+.PHONY: bench load load-cluster
 
 # Time pages, actions and storage calls against a bare page (FULL=1 adds 1M rows)
 bench: $(VENV)/.bench-installed
@@ -72,6 +72,15 @@ bench: $(VENV)/.bench-installed
 # Load test: simulated couples over Streamlit's websocket on 127.0.0.1 (COUPLES=10,50,100)
 load: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.load --couples $(COUPLES) --seconds $(LOAD_SECONDS) --out $(LOAD_OUT)
+
+# The same couples through make cluster's proxy, 1 then 2 app processes (LOAD_WORKERS=1,2);
+# the largest of COUPLES
+LOAD_WORKERS ?= 1,2
+comma := ,
+load-cluster: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.cluster_load --workers $(LOAD_WORKERS) \
+		--couples $(lastword $(subst $(comma), ,$(COUPLES))) --seconds $(LOAD_SECONDS) \
+		--out data/load-cluster.json
 
 $(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt

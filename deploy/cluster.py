@@ -191,6 +191,7 @@ class Cluster:
         self.postgres: LocalPostgres | None = None
         self.apps: list[App] = []
         self.proxy: subprocess.Popen | None = None
+        self.database_url = ""
 
     # -- start ---------------------------------------------------------------
     def start(self) -> None:
@@ -204,6 +205,7 @@ class Cluster:
             self.postgres = LocalPostgres(self.folder / "pg")
             url = self.postgres.start()
             say(f"PostgreSQL on {LOOPBACK}:{self.postgres.port} (data in {self.folder / 'pg'})")
+        self.database_url = url
         cookie = os.environ.get("WORKBOOK_COOKIE_SECRET", "").strip() or secret_file(
             self.folder / "cookie.secret"
         )
