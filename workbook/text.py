@@ -84,6 +84,13 @@ RESTORE_NEEDS = (
 )
 
 
+NEAR_LIMIT = "{count:,} of {limit:,} characters. One answer can hold up to {limit:,}."
+OVER_LIMIT = (
+    "This is {over:,} characters longer than one answer can hold ({limit:,}). Nothing "
+    "is cut: your words are all still here. You could split them into two answers."
+)
+
+
 def answer_problem(words: str, limit: int) -> str | None:
     """The kind message for an answer that cannot be saved as it is, or None if it can."""
     if not has_words(words):  # empty, spaces, or only zero-width/invisible characters
