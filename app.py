@@ -13,39 +13,71 @@ st.set_page_config(
 # files in pages/ before st.navigation runs, and a different URL shows "Page not found".
 # One flat list, not sections: Streamlit draws section headings inside its <ul>, which
 # screen readers trip on (axe "serious"); and its own links close the sidebar on a
-# phone after a tap, which links of our own cannot. The order groups them anyway.
-PAGES = [
-    st.Page("pages/welcome.py", title="Welcome", icon=":material/home:", default=True),
-    st.Page("pages/get_help.py", title="Get help now", icon=":material/emergency:"),
-    st.Page("pages/account.py", title="Your space", icon=":material/key:"),
-    st.Page("pages/home.py", title="Where you are", icon=":material/timeline:"),
-    st.Page("pages/chapter_1.py", title="1. Your body is healing", icon=":material/looks_one:"),
-    st.Page(
-        "pages/chapter_2.py", title="2. Your heart is healing too", icon=":material/looks_two:"
-    ),
-    st.Page("pages/chapter_3.py", title="3. Talking with each other", icon=":material/looks_3:"),
-    st.Page("pages/chapter_4.py", title="4. Your support circle", icon=":material/looks_4:"),
-    st.Page("pages/chapter_5.py", title="5. When to see a therapist", icon=":material/looks_5:"),
-    st.Page("pages/journal.py", title="Journal", icon=":material/book:"),
-    st.Page("pages/therapy_summary.py", title="Bring to therapy", icon=":material/summarize:"),
-    st.Page("pages/your_data.py", title="Your data", icon=":material/shield_person:"),
-    st.Page("pages/therapist.py", title="When to see a therapist", icon=":material/psychology:"),
-    st.Page("pages/checkin.py", title="Wellbeing check-in", icon=":material/self_improvement:"),
-    st.Page("pages/support.py", title="Find support", icon=":material/support:"),
-    st.Page("pages/care_team.py", title="Our care team", icon=":material/contacts:"),
+# phone after a tap, which links of our own cannot. The order groups them instead:
+# where you are, the chapters, what you made, help, your space.
+# Every page is always registered, so a deep link works; a page is only *listed* for
+# the people who can use it (st.Page visibility), and a guest who opens a page that
+# needs the space gets the sign-in view in its place, keeping the link (app.py below).
+GUEST = "guest"  # listed for guests (and for partners)
+PARTNER = "partner"  # listed only for a signed-in partner
+WELCOME = "welcome"  # listed only for guests; a partner starts from Where you are
+NAV = [
+    ("pages/welcome.py", "Welcome", ":material/home:", WELCOME),
+    # together-flow: the "Today" page goes here, first for a signed-in partner:
+    # ("pages/today.py", "Today", ":material/wb_twilight:", PARTNER),
+    ("pages/home.py", "Where you are", ":material/timeline:", PARTNER),
+    ("pages/get_help.py", "Get help now", ":material/emergency:", GUEST),
+    ("pages/chapter_1.py", "1. Your body is healing", ":material/looks_one:", GUEST),
+    ("pages/chapter_2.py", "2. Your heart is healing too", ":material/looks_two:", GUEST),
+    ("pages/chapter_3.py", "3. Talking with each other", ":material/looks_3:", GUEST),
+    ("pages/chapter_4.py", "4. Your support circle", ":material/looks_4:", GUEST),
+    ("pages/chapter_5.py", "5. When to see a therapist", ":material/looks_5:", GUEST),
+    ("pages/journal.py", "Journal", ":material/book:", PARTNER),
+    ("pages/therapy_summary.py", "Bring to therapy", ":material/summarize:", PARTNER),
+    ("pages/checkin.py", "Wellbeing check-in", ":material/self_improvement:", GUEST),
+    ("pages/therapist.py", "Finding a therapist", ":material/psychology:", GUEST),
+    ("pages/support.py", "Find support", ":material/support:", GUEST),
+    ("pages/care_team.py", "Our care team", ":material/contacts:", PARTNER),
+    ("pages/account.py", "Your space", ":material/key:", GUEST),
+    ("pages/your_data.py", "Your data", ":material/shield_person:", PARTNER),
 ]
+# url paths (file names) of the pages that need a signed-in partner
+NEEDS_SPACE = {
+    path.removeprefix("pages/").removesuffix(".py") for path, _, _, who in NAV if who == PARTNER
+}
 
 from workbook import ui  # noqa: E402
+
+
+def pages(signed_in: bool) -> list:
+    listed = {GUEST, PARTNER} if signed_in else {GUEST, WELCOME}
+    return [
+        st.Page(
+            path,
+            title=title,
+            icon=icon,
+            default=path == "pages/welcome.py",
+            visibility="visible" if who in listed else "hidden",
+        )
+        for path, title, icon, who in NAV
+    ]
+
 
 if ui.handover_pending():
     # One device, two partners: nothing of the first partner's is shown while the
     # second confirms with their passphrase. Pages stay registered (hidden).
-    st.navigation(PAGES, position="hidden")
+    st.navigation(pages(False), position="hidden")
     ui.help_now_link()
     ui.render_handover()
 else:
-    page = st.navigation(PAGES, expanded=True)
     ui.enforce_idle_lock()
+    page = st.navigation(pages(ui.member() is not None), expanded=True)
     ui.account_sidebar()
+    ui.menu_hint()
     ui.help_now_link()
-    page.run()
+    if ui.member() is None and (ui.is_locked() or page.url_path in NEEDS_SPACE):
+        # Locked, or a page that needs the space: unlock or sign in right here, and
+        # the same page opens after (a deep link survives signing in).
+        ui.render_sign_in_here()
+    else:
+        page.run()

@@ -99,7 +99,8 @@ def signed_out() -> None:
         "with your passphrase before it is stored."
     )
     tab_in, tab_new, tab_join, tab_recover, tab_restore = st.tabs(
-        ["Sign in", "Make a space", "Join your partner", "Forgot passphrase", "Restore a backup"]
+        ["Sign in", "Make a space", "Join your partner", "Forgot passphrase", "Restore a backup"],
+        default=st.session_state.pop("account_tab", None),  # "Start your space" on Welcome
     )
     with tab_in, st.form("sign_in", enter_to_submit=True):
         login = st.text_input("Sign-in name", autocomplete="username")

@@ -54,6 +54,7 @@ def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
     panel.get_by_label("Passphrase", exact=True).fill(PASS_A)
     panel.get_by_role("button", name="Sign in").click()
     sam.settle()
+    sam.page.get_by_text("Signed in as").first.wait_for()  # the key derivation may queue
     sam.go("2. Your heart is healing too")
     sam.page.get_by_text("Only you can see this.").first.wait_for()
     assert sam.page.locator("textarea").nth(0).input_value() == "Sam's private line, only for Sam"

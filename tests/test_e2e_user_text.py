@@ -20,8 +20,7 @@ from workbook import settings, store
 from browser import Person, start_server
 from helpers import PASS_A, PASS_B
 
-PAGES = [
-    "Welcome",
+PAGES = [  # every page listed for a signed-in partner (Welcome is listed for guests only)
     "Your space",
     "Where you are",
     "1. Your body is healing",

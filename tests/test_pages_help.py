@@ -196,6 +196,9 @@ def test_check_in_answers_are_gone_for_the_next_person_on_the_device(leave):
     assert "Please talk to someone today" in texts(at)
     [b for b in at.button if b.label == leave][0].click().run()
     assert "member" not in at.session_state
+    assert "Please talk to someone today" not in texts(at)
+    if leave == "Lock":  # the locked screen stands in for the page; the next person:
+        [b for b in at.button if b.label == "Someone else is signing in"][0].click().run()
     assert at.radio(key="wb:phq9:9").value is None
     assert "Please talk to someone today" not in texts(at)
 
@@ -209,3 +212,16 @@ def test_the_chapter_page_labels_its_if_you_only_do_one_prompts(number):
     at = open_app(f"pages/chapter_{number}.py")
     labels = [c.value for c in at.caption if ONLY_ONE_LABEL in c.value]
     assert len(labels) == len(marked)
+
+
+def test_the_chart_says_something_useful_with_one_result():
+    at = create_space(open_app())
+    at.switch_page("pages/checkin.py").run()
+    answer_all(at, "phq9", 1, 9)
+    [b for b in at.button if b.label == "Keep this in my private history"][0].click().run()
+    assert not at.get("vega_lite_chart")  # a single dot says nothing
+    assert "When you check in again, a line here shows" in texts(at)
+    assert "PHQ-9: " in texts(at)
+    answer_all(at, "phq9", 0, 9)
+    [b for b in at.button if b.label == "Keep this in my private history"][0].click().run()
+    assert at.get("vega_lite_chart")

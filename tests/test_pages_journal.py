@@ -81,10 +81,13 @@ def test_therapy_summary_previews_only_what_is_chosen():
     [choice] = [c for c in sam.checkbox if c.key == "sum:0"]
     choice.check().run()
     sam.text_area(key="sum:questions").input("How do we talk about next time?").run()
-    preview = "\n".join(t.value for t in sam.text)
-    assert "Shared, for the therapist" in preview
-    assert "How do we talk about next time?" in preview
+    preview = texts(sam)
+    assert "Shared, for the therapist" in [t.value for t in sam.text]  # the words, as text
+    assert "- How do we talk about next time?" in preview
     assert "Private, not for the summary" not in preview
+    # Formatted, not Markdown source: no "# " heading or "> " quote shown as text.
+    assert not any(t.value.lstrip().startswith(("#", ">")) for t in sam.text)
+    assert "What we would like to talk about" in [m.value.lstrip("# ") for m in sam.markdown]
 
 
 def test_your_data_says_what_is_lost_and_deletes_only_with_the_typed_name():
@@ -151,3 +154,25 @@ def test_a_long_journal_is_shown_a_page_at_a_time():
     assert len([t for t in at.text if t.value.startswith("entry number")]) == 20
     at.number_input(key="j-page").set_value(2).run()
     assert len([t for t in at.text if t.value.startswith("entry number")]) == 5
+
+
+def test_the_journal_holds_what_you_made_together_once_revealed():
+    from workbook import together
+    from workbook.ui.session import db
+
+    prompt = workbook().chapter("talking").together[0]
+    sam, alex = couple()
+    together.answer(db(), sam.session_state["member"], prompt.id, "Sam's together words")
+    alex.switch_page("pages/journal.py").run()
+    assert "Sam's together words" not in texts(alex)  # hidden until both have answered
+    together.answer(db(), alex.session_state["member"], prompt.id, "Alex's together words")
+    together.agree(db(), alex.session_state["member"], prompt.id, "Sundays, no phones")
+    alex.run()
+    shown = texts(alex)
+    for words in ("Sam's together words", "Alex's together words", "Sundays, no phones"):
+        assert words in shown
+    table = alex.dataframe[0].value
+    assert {"Together answer", "What we agreed"} <= set(table["kind"])
+    config = alex.dataframe[0].proto.columns
+    for readable in ("Date", "Chapter", "Question", "Written by", "Who can see it"):
+        assert readable in config

@@ -121,17 +121,21 @@ def test_readiness_asks_for_every_answer():
     assert any("one answer for each question" in e.value for e in at.error)
 
 
-def test_home_view_shows_progress_and_one_next_step():
+def test_home_view_shows_what_waits_and_one_next_step_without_a_report_card():
     sam, alex = couple()
     sam.switch_page("pages/chapter_3.py").run()
     answer(sam, "Sam first")
     alex.switch_page("pages/home.py").run()
     shown = texts(alex)
-    assert "Sam has answered a together question in chapter 3" in shown
-    assert "Together answers: 1 of" in shown  # Sam's column
-    assert "1 waiting for you." in shown
+    assert "Sam has answered a together question" in shown
+    assert PROMPT.text in shown
+    assert "A gentle suggestion" in shown
+    # No grid of "0 of 7 ... not yet": counts live only in an expander, on request.
+    assert "This week's exercise" not in shown and "Together answers:" not in shown
+    [counts] = [e for e in alex.expander if e.label.startswith("Counts")]
+    assert "you answered 0 of" in " ".join(m.value for m in counts.markdown)
     sam.switch_page("pages/home.py").run()
-    assert "1 waiting for Alex." in texts(sam)
+    assert "Nothing is waiting for you" in texts(sam)
 
 
 def test_exercise_can_be_marked_done_with_a_note_both_can_read():

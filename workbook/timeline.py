@@ -14,9 +14,13 @@ import pandas as pd
 
 from workbook.content import Workbook
 from workbook.journal import Reflection
+from workbook.together import TogetherState
 
+# What each kind of entry is called on screen.
+OWN, TOGETHER, AGREED = "On your own", "Together answer", "What we agreed"
 COLUMNS = [
     "id",
+    "kind",
     "chapter",
     "chapter_id",
     "prompt",
@@ -30,18 +34,33 @@ COLUMNS = [
 
 
 def frame(
-    entries: list[Reflection], book: Workbook, names: dict[str, str], me: str
+    entries: list[Reflection],
+    book: Workbook,
+    names: dict[str, str],
+    me: str,
+    states: dict[str, TogetherState] | None = None,
 ) -> pd.DataFrame:
-    """One row per entry, newest first, with readable chapter, prompt and author."""
+    """One row per entry, newest first, with readable chapter, prompt and author.
+
+    ``states`` adds what the couple made together: both answers of every together
+    question once revealed (never before), and every agreement.
+    """
     chapters = {c.id: c for c in book.chapters}
     prompts = {p.id: p.text for c in book.chapters for p in (*c.prompts, *c.together)}
+
+    def author(author_id: str | None) -> str:
+        if author_id is None:
+            return "Both of you"
+        return "You" if author_id == me else names.get(author_id, "Your partner")
+
     rows = [
         {
             "id": e.id,
+            "kind": OWN,
             "chapter": chapters[e.chapter_id].title if e.chapter_id in chapters else e.chapter_id,
             "chapter_id": e.chapter_id,
             "prompt": prompts.get(e.prompt_id, e.prompt_id),
-            "author": "You" if e.author_id == me else names.get(e.author_id, "Your partner"),
+            "author": author(e.author_id),
             "author_id": e.author_id,
             "visibility": e.visibility,
             "created": e.created_at,
@@ -50,10 +69,50 @@ def frame(
         }
         for e in entries
     ]
+    rows += _together_rows(states or {}, book, author)
     table = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("created", "updated"):
         table[column] = pd.to_datetime(table[column])
     return table.sort_values("updated", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _together_rows(states: dict[str, TogetherState], book: Workbook, author) -> list[dict]:
+    rows = []
+    for chapter in book.chapters:
+        for prompt in chapter.together:
+            state = states.get(prompt.id)
+            if state is None or not state.revealed:
+                continue  # an answer stays hidden until both have answered
+            base = {"chapter": chapter.title, "chapter_id": chapter.id, "prompt": prompt.text}
+            for answer in (state.mine, state.theirs):
+                rows.append(
+                    {
+                        **base,
+                        "id": f"together:{prompt.id}:{answer.author_id}",
+                        "kind": TOGETHER,
+                        "author": author(answer.author_id),
+                        "author_id": answer.author_id,
+                        "visibility": "shared",
+                        "created": answer.created_at,
+                        "updated": answer.updated_at,
+                        "text": answer.text,
+                    }
+                )
+            if state.agreement is not None:
+                rows.append(
+                    {
+                        **base,
+                        "id": f"agreement:{prompt.id}",
+                        "kind": AGREED,
+                        "author": "Both of you",
+                        "author_id": "",
+                        "visibility": "shared",
+                        "created": state.agreement.updated_at,
+                        "updated": state.agreement.updated_at,
+                        "text": state.agreement.text,
+                    }
+                )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from workbook.ui.session import (
     ACCOUNT_PAGE,
     AUDIENCE_LABEL,
     GET_HELP_PAGE,
+    HOME_PAGE,
     MAX_ANSWER_CHARS,
     THERAPIST_PAGE,
     db,
@@ -23,7 +24,6 @@ from workbook.ui.session import (
     draft_key,
     draft_saved,
     flash,
-    length_hint,
     member,
     show_flash,
 )
@@ -117,11 +117,11 @@ def _prompt_block(
             prompt.text,
             **draft_field(prompt.id),
             height=120,
+            max_chars=MAX_ANSWER_CHARS,
             label_visibility="collapsed",
             placeholder="Write as much or as little as you like. Skipping is fine too.",
             persist_state="session",
         )
-        length_hint(key, MAX_ANSWER_CHARS)
         if follow_up:
             st.caption(f"Afterwards, together: {follow_up}")
         if current is not None:
@@ -159,16 +159,37 @@ def _prompt_block(
         show_flash(prompt.id)
 
 
+def _welcome_text() -> tuple[str, str]:
+    """The welcome text split after its first paragraph: the opening, then the rest."""
+    opening, _, rest = page_text("welcome").strip().partition("\n\n")
+    return opening, rest
+
+
 def render_welcome() -> None:
-    """The first page: what this is, a content note, the privacy promise, where to start."""
+    """The first page: what this is, one main way in, then the chapters as cards."""
     st.title("After a miscarriage: a workbook for two")
-    st.markdown(page_text("welcome"))
+    opening, rest = _welcome_text()
+    st.markdown(opening)
+    current = member()
+    left, right = st.columns(2)
+    if current is None:
+        if left.button("Start your space", type="primary", icon=":material/key:", width="stretch"):
+            st.session_state["account_tab"] = "Make a space"
+            st.switch_page(ACCOUNT_PAGE)
+    else:
+        left.page_link(HOME_PAGE, label="See where you are", icon=":material/timeline:")
+    if right.button("Read chapter 1 first", type="tertiary", icon=":material/menu_book:"):
+        st.switch_page("pages/chapter_1.py")
+    st.markdown(rest)
     st.subheader("The chapters")
     for chapter in workbook().chapters:
-        st.page_link(
-            f"pages/chapter_{chapter.number}.py",
-            label=f"{chapter.number}. {chapter.title}: {chapter.summary}",
-        )
+        with st.container(border=True):
+            st.page_link(
+                f"pages/chapter_{chapter.number}.py",
+                label=f"{chapter.number}. {chapter.title}",
+                icon=":material/arrow_forward:",
+            )
+            st.write(chapter.summary)
 
 
 def render_chapter(chapter_id: str) -> None:
@@ -231,4 +252,4 @@ def render_chapter(chapter_id: str) -> None:
     with cols[0]:
         st.page_link(GET_HELP_PAGE, label="Get help now", icon=":material/emergency:")
     with cols[1]:
-        st.page_link(THERAPIST_PAGE, label="When to see a therapist", icon=":material/psychology:")
+        st.page_link(THERAPIST_PAGE, label="Finding a therapist", icon=":material/psychology:")

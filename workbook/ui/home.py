@@ -1,14 +1,31 @@
-"""The couple's home view: where each of you is, what waits on whom, one next step."""
+"""Where you are: what waits for you, what you opened together lately, one suggestion.
+
+No report card (PRODUCT.md, "How it should feel"): counts only on request, in an
+expander, and only of what the other partner chose to share.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import progress, spaces, together
-from workbook.content import workbook
+from workbook import journal, progress, spaces, together
+from workbook.content import Chapter, workbook
 from workbook.markdown import escape
+from workbook.ui.clock import when
 from workbook.ui.session import ACCOUNT_PAGE, db, member
+from workbook.vault import VaultError
+
+LATELY = 3  # how many recent things each list shows
+
+
+def _chapter_page(chapter: Chapter) -> str:
+    return f"pages/chapter_{chapter.number}.py"
+
+
+def _prompt_index() -> dict[str, tuple[Chapter, str]]:
+    """Every together prompt id -> (its chapter, its question)."""
+    return {t.id: (c, t.text) for c in workbook().chapters for t in c.together}
 
 
 def render_home() -> None:
@@ -16,7 +33,7 @@ def render_home() -> None:
     current = member()
     if current is None:
         st.write(
-            "This page shows how far each of you has got, what is waiting on whom, and one "
+            "This page shows what waits for you, what you opened together lately, and one "
             "suggestion for what to do next. It needs your private space."
         )
         st.page_link(ACCOUNT_PAGE, label="Make a space or sign in", icon=":material/key:")
@@ -26,13 +43,61 @@ def render_home() -> None:
         partners = spaces.partners_of(db(), current)
         states = together.states(db(), current, [t.id for c in book.chapters for t in c.together])
         rows = progress.summary(db(), current, book, states)
-    except (SQLAlchemyError, OSError):
-        st.error("We could not load your progress just now. Try again in a moment.")
+        entries = journal.visible(db(), current)
+    except (SQLAlchemyError, OSError, VaultError):
+        st.error("We could not load this just now. Nothing is lost; try again in a moment.")
         return
     other = next((p for p in partners if p.id != current.partner_id), None)
+    name = escape(other.name) if other else "your partner"
+    prompts = _prompt_index()
+    shared_with_me = [e for e in entries if e.author_id != current.partner_id][:LATELY]
+
+    st.subheader("Waiting for you")
+    waiting = [(pid, "answered") for r in rows for pid in r.waiting_on_me]
+    waiting += [(pid, "open") for r in rows for pid in r.unagreed]
+    if not waiting and not shared_with_me:
+        st.write("Nothing is waiting for you. That is fine: go at your own pace.")
+    for prompt_id, kind in waiting[:LATELY]:
+        chapter, question = prompts[prompt_id]
+        with st.container(border=True):
+            if kind == "answered":
+                st.markdown(
+                    f"**{name} has answered a together question.** Answer it too, "
+                    "and then you see both answers."
+                )
+            else:
+                st.markdown("**You have both answered.** Open them together when you are ready.")
+            st.write(f"\u201c{question}\u201d")
+            st.page_link(
+                _chapter_page(chapter),
+                label=f"Open chapter {chapter.number}",
+                icon=":material/arrow_forward:",
+            )
+    for entry in shared_with_me:
+        chapter = book.chapter(entry.chapter_id)
+        st.caption(
+            f"{name} shared an answer in chapter {chapter.number}, "
+            f"{when(entry.updated_at)}. You can read it in the chapter or the journal."
+        )
+
+    opened = sorted(
+        (s for s in states.values() if s.revealed),
+        key=lambda s: s.revealed_at,
+        reverse=True,
+    )[:LATELY]
+    if opened:
+        st.subheader("Opened together lately")
+        for state in opened:
+            chapter, question = prompts[state.prompt_id]
+            agreed = " You wrote down what you agreed." if state.agreement else ""
+            st.write(
+                f"\u201c{question}\u201d, chapter {chapter.number}, "
+                f"{when(state.revealed_at)}.{agreed}"
+            )
+
     step = progress.next_step(current, partners, rows)
     with st.container(border=True):
-        st.markdown("**A suggestion for next**")
+        st.markdown("**A gentle suggestion**")
         st.write(escape(step.text))  # it may hold the partner's name
         if step.chapter_number:
             st.page_link(
@@ -40,31 +105,23 @@ def render_home() -> None:
                 label=f"Open chapter {step.chapter_number}",
                 icon=":material/arrow_forward:",
             )
-    st.caption("No scores and no streaks. Go at your own pace; waiting is always fine.")
+
+    with st.expander("Counts, if you would like them"):
+        st.caption(
+            f"Only what you can see: your own answers, and what {name} shared with you. "
+            "No scores; skipping is always fine."
+        )
+        _counts(rows, current.partner_id, other, name)
+
+
+def _counts(rows, me: str, other: spaces.Partner | None, name: str) -> None:
+    lines = []
     for row in rows:
         chapter = row.chapter
-        with st.container(border=True):
-            st.page_link(
-                f"pages/chapter_{chapter.number}.py", label=f"{chapter.number}. {chapter.title}"
-            )
-            people = [(current.partner_id, "You")]
-            if other is not None:
-                people.append((other.id, other.name))
-            cols = st.columns(len(people))
-            for col, (pid, who) in zip(cols, people, strict=True):
-                with col:
-                    own = row.own_answered.get(pid, 0)
-                    answered = row.together_answered.get(pid, 0)
-                    done = "done" if pid in row.exercise else "not yet"
-                    st.markdown(f"**{escape(who)}**")
-                    st.text(
-                        f"On your own: {own} of {len(chapter.prompts)}\n"
-                        f"Together answers: {answered} of {len(chapter.together)}\n"
-                        f"This week's exercise: {done}"
-                    )
-            notes = [f"Opened together: {row.together_revealed} of {len(chapter.together)}."]
-            if row.waiting_on_me:
-                notes.append(f"{len(row.waiting_on_me)} waiting for you.")
-            if row.waiting_on_partner and other is not None:
-                notes.append(f"{len(row.waiting_on_partner)} waiting for {escape(other.name)}.")
-            st.caption(" ".join(notes))
+        parts = [f"you answered {row.own_answered.get(me, 0)} of {len(chapter.prompts)}"]
+        if other is not None and row.own_answered.get(other.id):
+            parts.append(f"{name} shared {row.own_answered[other.id]} with you")
+        if row.together_revealed:
+            parts.append(f"{row.together_revealed} opened together")
+        lines.append(f"- Chapter {chapter.number}, {chapter.title}: " + "; ".join(parts) + ".")
+    st.markdown("\n".join(lines))

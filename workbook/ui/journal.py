@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import export, journal, spaces, text, timeline
+from workbook import export, journal, spaces, text, timeline, together
 from workbook.content import workbook
 from workbook.journal import PRIVATE, SHARED
 from workbook.markdown import escape
@@ -13,10 +13,11 @@ from workbook.spaces import Member
 from workbook.store import now
 from workbook.timeline import Filters
 from workbook.ui.clock import DATE, local, when
-from workbook.ui.session import ACCOUNT_PAGE, db, flash, length_hint, member, show_flash
+from workbook.ui.session import ACCOUNT_PAGE, db, flash, member, show_flash
 from workbook.ui.unreadable import show_unreadable
 
 PAGE_SIZE = 20
+SEEN_BY = {PRIVATE: "Only you", SHARED: "Both of you"}
 
 
 def _needs_space(what: str) -> Member | None:
@@ -122,12 +123,13 @@ def render_journal() -> None:
     try:
         partners = spaces.partners_of(db(), current)
         entries = journal.visible(db(), current)
+        states = together.states(db(), current, [t.id for c in book.chapters for t in c.together])
     except (SQLAlchemyError, OSError):
         st.error("We could not load your journal just now. Try again in a moment.")
         return
     show_unreadable(entries)
     names = {p.id: p.name for p in partners}
-    table = timeline.frame(entries, book, names, current.partner_id)
+    table = timeline.frame(entries, book, names, current.partner_id, states)
     if table.empty:
         st.write("Nothing here yet. When you want to write, this space is yours.")
         st.page_link("pages/chapter_1.py", label="Open the workbook", icon=":material/menu_book:")
@@ -163,11 +165,19 @@ def render_journal() -> None:
     if shown.empty:
         st.write("Nothing matches. Try fewer words or another filter.")
     st.dataframe(
-        shown[["updated", "chapter", "prompt", "author", "visibility"]].assign(
-            updated=shown["updated"].map(local)  # the reader's own date
+        shown[["updated", "chapter", "kind", "prompt", "author", "visibility"]].assign(
+            updated=shown["updated"].map(local),  # the reader's own date
+            visibility=shown["visibility"].map(SEEN_BY),
         ),
         hide_index=True,
-        column_config={"updated": st.column_config.DatetimeColumn("Date", format="D MMM YYYY")},
+        column_config={
+            "updated": st.column_config.DatetimeColumn("Date", format="D MMM YYYY"),
+            "chapter": "Chapter",
+            "kind": "Kind",
+            "prompt": "Question",
+            "author": "Written by",
+            "visibility": "Who can see it",
+        },
     )
     other_name = next((p.name for p in partners if p.id != current.partner_id), "your partner")
     # A page of entries at a time: each entry carries its own buttons and edit box, and
@@ -181,20 +191,22 @@ def render_journal() -> None:
             st.markdown(f"**{row.prompt}**")
             edited = " · edited" if row.updated > row.created else ""
             st.caption(
-                f"{row.chapter} · {escape(row.author)} · {row.visibility} · "
-                f"{when(row.created, DATE)}{edited}"
+                f"{row.kind} · {row.chapter} · {escape(row.author)} · "
+                f"{SEEN_BY[row.visibility]} · {when(row.created, DATE)}{edited}"
             )
             st.text(row.text)
-            if row.author_id == current.partner_id:
+            if row.kind != timeline.OWN:
+                st.caption("Change this on the chapter's page, where you answered together.")
+            elif row.author_id == current.partner_id:
                 cols = st.columns(3)
                 with cols[0].popover("Edit", icon=":material/edit:"):
                     st.text_area(
                         "Your words",
                         value=row.text,
                         key=f"edit:{row.id}",
+                        max_chars=journal.MAX_CHARS,
                         height=160,
                     )
-                    length_hint(f"edit:{row.id}", journal.MAX_CHARS)
                     st.button(
                         "Save changes", key=f"edit-save:{row.id}", on_click=_edit, args=(row.id,)
                     )
@@ -217,6 +229,33 @@ def render_journal() -> None:
             show_flash(f"entry:{row.id}")
     st.header("Take it with you", divider="gray")
     downloads(current)
+
+
+def _preview(chosen, current: Member, history: list[str], questions: list[str]) -> None:
+    """The summary as a therapist will read it: headings and paragraphs, not Markdown
+    source. Our own words are formatted; every word a person wrote stays plain text."""
+    st.markdown("#### What we would like to talk about")
+    st.caption(
+        f"Prepared by {escape(current.name)} ({escape(current.space_name)}) on "
+        f"{when(now(), DATE)}, from entries we chose to share."
+    )
+    if not chosen and not history and not any(q.strip() for q in questions):
+        st.write("Nothing chosen yet. Tick an entry above and it appears here.")
+    chapter = None
+    for e in chosen:
+        if e.chapter != chapter:
+            chapter = e.chapter
+            st.markdown(f"##### {chapter}")
+        st.markdown(f"**{e.prompt}**")
+        st.caption(f"{e.kind.capitalize()}, {escape(e.author)}, {when(e.created, DATE)}")
+        st.text(e.text)
+    if history:
+        st.markdown("##### Readiness check-ins")
+        st.markdown("\n".join(f"- {escape(line)}" for line in history))
+    asked = [q for q in questions if q.strip()]
+    if asked:
+        st.markdown("##### Questions we want to ask")
+        st.markdown("\n".join(f"- {escape(q)}" for q in asked))
 
 
 def render_therapy_summary() -> None:
@@ -254,14 +293,14 @@ def render_therapy_summary() -> None:
         "Include our readiness check-ins", key="sum:readiness", disabled=not history
     )
     questions = st.text_area(
-        "Questions we want to ask (one a line)", key="sum:questions", height=120
+        "Questions we want to ask (one a line)", key="sum:questions", height=120, max_chars=4_000
     )
     markdown_text, _ = export.therapy_summary(
         chosen, current, now(), history if with_history else [], questions.splitlines(), pdf=False
     )
     st.subheader("Preview")
-    with st.container(border=True, height=360):
-        st.text(markdown_text)
+    with st.container(border=True, height=420):
+        _preview(chosen, current, history if with_history else [], questions.splitlines())
     cols = st.columns(2)
 
     def pdf() -> bytes:

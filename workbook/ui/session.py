@@ -7,20 +7,24 @@ caches here hold only the settings and the engine, which are the same for everyo
 from __future__ import annotations
 
 import hashlib
+import runpy
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import drafts, markdown, settings, spaces, text
+from workbook import drafts, markdown, settings, spaces
 from workbook.spaces import Member
 from workbook.store import Db, open_db
 
 GET_HELP_PAGE = "pages/get_help.py"
 ACCOUNT_PAGE = "pages/account.py"
+ACCOUNT_SCRIPT = str(Path(__file__).resolve().parents[2] / ACCOUNT_PAGE)
 THERAPIST_PAGE = "pages/therapist.py"
+HOME_PAGE = "pages/home.py"
 MAX_ANSWER_CHARS = 20_000
 
 AUDIENCE_LABEL = {
@@ -33,6 +37,37 @@ AUDIENCE_LABEL = {
 # The one helper for user text in Markdown and labels is ``workbook.markdown.escape``;
 # this older name stays as an alias for code written before.
 escape_markdown = markdown.escape
+
+
+def is_locked() -> bool:
+    """Whether this device was locked by a partner who may come back with their passphrase."""
+    return LOCKED in st.session_state
+
+
+def render_sign_in_here() -> None:
+    """Show Your space's sign-in (or unlock) view in place of the page that was asked for.
+
+    The address stays the same, so after signing in the rerun opens that very page: a
+    deep link survives, and a locked screen unlocks where it is.
+    """
+    runpy.run_path(ACCOUNT_SCRIPT, run_name="__page__")
+
+
+# On a phone the sidebar starts closed behind a small arrow icon: give that button a
+# word, so the way to every page is plain. CSS only, no script and no user text.
+_MENU_STYLE = """<style>
+[data-testid="stExpandSidebarButton"]::after {
+  content: "Menu";
+  margin-left: 0.4rem;
+  font-size: 1rem;
+  font-weight: 600;
+}
+[data-testid="stExpandSidebarButton"] { width: auto; padding: 0.25rem 0.6rem; }
+</style>"""
+
+
+def menu_hint() -> None:
+    st.html(_MENU_STYLE)
 
 
 def help_now_link() -> None:
@@ -211,7 +246,7 @@ def account_sidebar() -> None:
             idle_watch()
             draft_keeper()
         elif st.session_state.get(LOCKED):
-            st.caption("Locked. Open **Your space** to carry on.")
+            st.caption("Locked. Enter your passphrase on this page to carry on.")
         else:
             st.caption("Not signed in. Open **Your space** to keep your answers.")
 
@@ -296,21 +331,6 @@ def draft_field(prompt_id: str) -> dict[str, Any]:
     if member() is None:
         return {"key": draft_key(prompt_id)}
     return {"key": draft_key(prompt_id), "on_change": keep_draft, "args": (prompt_id,)}
-
-
-def length_hint(key: str, limit: int) -> None:
-    """Show the limit as a person nears it, and say so plainly past it; never cut.
-
-    Streamlit's ``max_chars`` keeps only the first ``max_chars`` characters on the
-    server without a word, so fields that hold a person's words have none. From 80%
-    of the limit this shows the count; past it, a kind note. Saving more is refused
-    with a message, and the words stay in the box.
-    """
-    count = len(st.session_state.get(key) or "")
-    if count > limit:
-        st.warning(text.OVER_LIMIT.format(over=count - limit, limit=limit))
-    elif count >= limit * 0.8:
-        st.caption(text.NEAR_LIMIT.format(count=count, limit=limit))
 
 
 def draft_key(prompt_id: str) -> str:

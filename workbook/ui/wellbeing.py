@@ -20,11 +20,6 @@ from workbook.ui.session import db, flash, member, show_flash
 from workbook.ui.unreadable import show_unreadable
 
 NAMES = {"phq9": "Mood (PHQ-9)", "gad7": "Worry (GAD-7)"}
-# The crisis box promises "Your partner cannot see this answer": say what sharing shows.
-SHARING_SHOWS_ITEM_9 = (
-    "If you share this, your partner will see that you have had thoughts of being "
-    "better off dead or of hurting yourself. It is your choice."
-)
 
 
 def _answer_key(qid: str, item: int) -> str:
@@ -145,8 +140,6 @@ def _history(current: spaces.Member) -> None:
                 on_click=_share,
                 args=(r.id, other),
             )
-            if other == SHARED and r.outcome.urgent:
-                cols[0].caption(SHARING_SHOWS_ITEM_9)
     if shared:
         st.subheader("Shared with you")
         for r in shared:
@@ -157,7 +150,22 @@ def _history(current: spaces.Member) -> None:
 
 
 def _chart(results: list[wellbeing.SavedResult]) -> None:
-    """Scores over time; each point's label is what the result means (item 9 applied)."""
+    """Scores over time; each point's label is what the result means (item 9 applied).
+
+    One result makes a chart of a single dot that says nothing: then a sentence says
+    what it meant, and that a line appears from the second check-in on.
+    """
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.name] = counts.get(r.name, 0) + 1
+    if max(counts.values()) < 2:
+        for r in results:
+            st.write(f"{when(r.created_at, DATE)}: {wellbeing.summary(r)}.")
+        st.caption(
+            "When you check in again, a line here shows how things change over time. "
+            "One result is a moment, not a trend."
+        )
+        return
     frame = pd.DataFrame(wellbeing.chart_rows(results, local))
     chart = (
         alt.Chart(frame)

@@ -1,1 +1,0 @@
-"""make cluster: PostgreSQL, app processes and HAProxy (deploy/README.md)."""

@@ -1,0 +1,65 @@
+"""A way in that is obvious (AppTest): Welcome's one main action, the sign-in view in
+place of a page that needs the space, and unlocking where the lock happened."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook.content import workbook
+
+from apphelpers import (
+    button,
+    create_space,
+    fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
+    open_app,
+    texts,
+)
+from helpers import PASS_A
+
+pytestmark = pytest.mark.usefixtures("fresh_install")
+BODY = workbook().chapter("body")
+
+
+def test_welcome_has_one_main_action_and_a_quieter_one():
+    at = open_app()
+    start = button(at, "Start your space")
+    assert start.proto.type == "primary"
+    assert button(at, "Read chapter 1 first").proto.type != "primary"
+    assert [b for b in at.button if b.proto.type == "primary"] == [start]
+    for chapter in workbook().chapters:  # whole sentences, as text, not in a link label
+        assert chapter.summary in texts(at)
+    start.click().run()
+    assert at.title[0].value == "Your space"
+    at = open_app()
+    button(at, "Read chapter 1 first").click().run()
+    assert at.title[0].value == BODY.title
+
+
+@pytest.mark.parametrize("page", ["journal", "home", "your_data", "therapy_summary", "care_team"])
+def test_a_page_that_needs_the_space_shows_sign_in_in_its_place(page):
+    at = create_space(open_app())
+    button(at, "I have saved my recovery key").click().run()
+    guest = open_app(f"pages/{page}.py")  # a new session, as a reload or a shared link
+    assert guest.title[0].value == "Your space"
+    fields = [t for t in guest.text_input if t.label in ("Sign-in name", "Passphrase")]
+    fields[0].input("sam")
+    fields[1].input(PASS_A)
+    button(guest, "Sign in").click().run()
+    assert not guest.exception, guest.exception
+    assert guest.title[0].value != "Your space"  # the page that was asked for
+
+
+def test_a_locked_screen_unlocks_in_place_with_the_draft_still_there():
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    [area] = [a for a in at.text_area if a.key and a.key.endswith(f":{BODY.prompts[0].id}")]
+    area.input("Still here after the lock").run()
+    button(at, "Lock").click().run()
+    assert "Still here" not in texts(at)
+    assert not at.text_area
+    [field] = [t for t in at.text_input if t.label == "Passphrase"]
+    field.input(PASS_A)
+    button(at, "Unlock").click().run()
+    assert at.title[0].value == BODY.title
+    [area] = [a for a in at.text_area if a.key and a.key.endswith(f":{BODY.prompts[0].id}")]
+    assert area.value == "Still here after the lock"
