@@ -7,11 +7,18 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 HOST   ?= 127.0.0.1
 
-.PHONY: run test lint check format e2e clean
+.PHONY: run test lint check format e2e clean cluster
 
 # Start the app on http://$(HOST):$(PORT) with an embedded SQLite file in data/
 run: $(VENV)/.runtime-installed
 	$(BIN)/python serve.py --server.port $(PORT) --server.address $(HOST)
+
+# PostgreSQL, WORKERS app processes and HAProxy with TLS on https://127.0.0.1:8443, in the
+# foreground (Ctrl-C stops all). make cluster PORT=9443 WORKERS=3; see deploy/README.md
+WORKERS ?= 2
+CLUSTER_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8443)
+cluster: $(VENV)/.runtime-installed
+	$(BIN)/python -m deploy.cluster --port $(CLUSTER_PORT) --workers $(WORKERS)
 
 # Run the whole suite: unit, page (AppTest), storage on SQLite and PostgreSQL, browser
 test: $(VENV)/.test-installed
@@ -56,7 +63,7 @@ LOAD_OUT     ?= data/load.json
 COUPLES      ?= 10,50,100
 LOAD_SECONDS ?= 60
 
-.PHONY: bench load
+.PHONY: bench load load-cluster
 
 # Time pages, actions and storage calls against a bare page (FULL=1 adds 1M rows)
 bench: $(VENV)/.bench-installed
@@ -65,6 +72,15 @@ bench: $(VENV)/.bench-installed
 # Load test: simulated couples over Streamlit's websocket on 127.0.0.1 (COUPLES=10,50,100)
 load: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.load --couples $(COUPLES) --seconds $(LOAD_SECONDS) --out $(LOAD_OUT)
+
+# The same couples through make cluster's proxy, 1 then 2 app processes (LOAD_WORKERS=1,2);
+# the largest of COUPLES
+LOAD_WORKERS ?= 1,2
+comma := ,
+load-cluster: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.cluster_load --workers $(LOAD_WORKERS) \
+		--couples $(lastword $(subst $(comma), ,$(COUPLES))) --seconds $(LOAD_SECONDS) \
+		--out data/load-cluster.json
 
 $(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt

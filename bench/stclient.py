@@ -12,6 +12,7 @@ Only ever pointed at 127.0.0.1 (the callers build the URL from ``common.HOST``).
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from dataclasses import dataclass, field
 
@@ -107,23 +108,32 @@ def trigger(widget_id: str) -> WidgetState:
     return WidgetState(id=widget_id, trigger_value=True)
 
 
+_LOOPBACK_TLS = ssl.create_default_context()
+_LOOPBACK_TLS.check_hostname = False
+_LOOPBACK_TLS.verify_mode = ssl.CERT_NONE
+
+
 class Session:
     """One browser tab on the app."""
 
     def __init__(self, url: str, timeout: float = 60.0) -> None:
-        if not url.startswith(("ws://127.0.0.1:", "ws://localhost:")):
+        if not url.startswith(("ws://127.0.0.1:", "ws://localhost:", "wss://127.0.0.1:")):
             raise ValueError("the load client only connects to 127.0.0.1")
         self.url = url
         self.timeout = timeout
         self.ws = None
 
     async def connect(self) -> None:
+        # wss only to make cluster's proxy on 127.0.0.1, whose trial certificate is
+        # self-signed: no verification there (the address is checked above).
+        tls = {"ssl": _LOOPBACK_TLS} if self.url.startswith("wss://") else {}
         self.ws = await websockets.connect(
             self.url,
             subprotocols=["streamlit"],
             max_size=None,
             open_timeout=self.timeout,
             ping_interval=None,
+            **tls,
         )
 
     async def close(self) -> None:

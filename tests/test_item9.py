@@ -194,3 +194,14 @@ def test_the_page_never_shows_the_band_words_after_a_self_harm_answer(band):
     shown = texts(at)
     assert f"PHQ-9: {SAFETY.label} (score {total})" in shown
     assert_no_band_words(shown, band)
+
+
+@pytest.mark.usefixtures("fresh_install")
+def test_before_sharing_a_self_harm_result_the_page_says_what_the_partner_will_see():
+    at = create_space(open_app())
+    at.switch_page("pages/checkin.py").run()
+    answer(at, answers_for(2, 1))
+    button(at, "Keep this in my private history").click().run()
+    assert "your partner will see that you have had thoughts" in texts(at)
+    button(at, "Share with my partner").click().run()
+    assert "your partner will see that you have had thoughts" not in texts(at)

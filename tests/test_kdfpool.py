@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
 from workbook import kdfpool, vault
 from workbook.vault import KdfParams
+
+from conftest import PROJECT
 
 # Big enough to take the pool path, small enough to be quick.
 POOL_KDF = KdfParams(memory_kib=kdfpool.INLINE_BELOW_KIB, iterations=1, lanes=1)
@@ -67,3 +73,23 @@ def test_a_full_queue_says_busy_instead_of_growing(fresh_pool, monkeypatch):
 def test_the_tests_tiny_kdf_stays_in_process(fresh_pool):
     vault.derive_kek("words", os.urandom(16), KdfParams(1024, 1, 1), None)
     assert kdfpool._pool is None
+
+
+def test_workers_go_when_their_app_process_is_killed(tmp_path):
+    script = (
+        "import os, sys, time\n"
+        "from workbook import kdfpool\n"
+        "kdfpool.warm_up()\n"
+        "print(kdfpool._get_pool().submit(os.getpid).result(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    app = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=PROJECT, stdout=subprocess.PIPE, text=True
+    )
+    worker = int(app.stdout.readline())
+    app.kill()
+    app.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{worker}").exists():
+        time.sleep(0.2)
+    assert not Path(f"/proc/{worker}").exists(), "an orphaned KDF worker was left running"

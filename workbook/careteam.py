@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select
 
 from workbook import readable, rotation, sealed
+from workbook.cleantext import has_words
 from workbook.spaces import Member
 from workbook.store import Db, care_contacts, new_id, now
 
@@ -45,7 +46,7 @@ def _payload(role: str, name: str, phone: str, email: str, notes: str) -> str:
         "email": email.strip(),
         "notes": notes.strip(),
     }
-    if not fields["name"]:
+    if not has_words(fields["name"]):  # empty, or only invisible characters
         raise CareTeamError(
             "Please write a name, for example 'Dr Patel' or 'Early pregnancy unit'."
         )

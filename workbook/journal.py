@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from workbook import readable, rotation, sealed
 from workbook import text as messages
 from workbook.spaces import Member
-from workbook.store import Db, new_id, now, reflections
+from workbook.store import Db, now, reflections
+from workbook.upsert import upsert_sealed
 from workbook.vault import VaultError
 
 PRIVATE, SHARED = sealed.PRIVATE, sealed.SHARED
@@ -81,38 +82,22 @@ def save(
     text = _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, JournalError)
-        existing = conn.execute(
-            select(reflections.c.id, reflections.c.created_at).where(
-                reflections.c.space_id == member.space_id,
-                reflections.c.author_id == member.partner_id,
-                reflections.c.prompt_id == prompt_id,
-            )
-        ).first()
         stamp = now()
-        row_id = existing.id if existing else new_id()
-        body = sealed.seal(member, TABLE, COLUMN, row_id, visibility, text)
-        if existing:
-            conn.execute(
-                update(reflections)
-                .where(reflections.c.id == row_id)
-                .values(body_ct=body, visibility=visibility, updated_at=stamp)
-            )
-            created = existing.created_at
-        else:
-            conn.execute(
-                insert(reflections).values(
-                    id=row_id,
-                    space_id=member.space_id,
-                    author_id=member.partner_id,
-                    chapter_id=chapter_id,
-                    prompt_id=prompt_id,
-                    visibility=visibility,
-                    body_ct=body,
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
-            )
-            created = stamp
+        row_id, created = upsert_sealed(
+            conn,
+            reflections,
+            {
+                "space_id": member.space_id,
+                "author_id": member.partner_id,
+                "prompt_id": prompt_id,
+            },
+            lambda rid: {
+                "chapter_id": chapter_id,
+                "visibility": visibility,
+                "body_ct": sealed.seal(member, TABLE, COLUMN, rid, visibility, text),
+            },
+            stamp,
+        )
     return Reflection(
         row_id, member.partner_id, chapter_id, prompt_id, visibility, text, created, stamp
     )

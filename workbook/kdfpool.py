@@ -25,6 +25,7 @@ import atexit
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -52,12 +53,24 @@ def worker_count(cores: int | None = None) -> int:
     return max(1, (cores or os.cpu_count() or 2) // 2)
 
 
-def _lower_priority() -> None:
-    """Worker initialiser: let page work have the CPU first."""
+def _worker_start() -> None:
+    """Worker initialiser: let page work have the CPU first, and go when the app goes.
+
+    A worker whose app process was killed (SIGKILL, out of memory) would otherwise
+    live on as an orphan holding its memory; it checks its parent once a second.
+    """
     try:
         os.nice(NICENESS)
     except OSError:  # not allowed here: still correct, only less polite
         pass
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="kdf-parent-watch", daemon=True).start()
 
 
 def derive_raw(
@@ -81,7 +94,7 @@ def _get_pool() -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(
                 max_workers=worker_count(),
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority,
+                initializer=_worker_start,
             )
         return _pool
 

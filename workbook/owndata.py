@@ -25,7 +25,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, LargeBinary, delete, insert, select, text, update
 
-from workbook import rotation, spaces, vault
+from workbook import rotation, spaces, throttle, vault
 from workbook.spaces import Member, SpaceError
 from workbook.store import (
     Db,
@@ -130,6 +130,12 @@ def leave_space(db: Db, member: Member) -> None:
             .values(author_id=None)
         )
         conn.execute(delete(preferences).where(preferences.c.partner_id == member.partner_id))
+        throttle.forget(
+            conn,
+            conn.execute(select(partners.c.login_hash).where(partners.c.id == member.partner_id))
+            .scalars()
+            .all(),
+        )
         conn.execute(delete(partners).where(partners.c.id == member.partner_id))
         if not others:
             _delete_space(conn, member.space_id)
@@ -138,6 +144,13 @@ def leave_space(db: Db, member: Member) -> None:
 
 
 def _delete_space(conn, space_id: str) -> None:
+    # The partners' throttle rows go too: nothing about them stays behind.
+    throttle.forget(
+        conn,
+        conn.execute(select(partners.c.login_hash).where(partners.c.space_id == space_id))
+        .scalars()
+        .all(),
+    )
     for table in reversed(BACKUP_TABLES):
         conn.execute(
             delete(table).where(table.c.space_id == space_id)

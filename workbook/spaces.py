@@ -14,17 +14,20 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from sqlalchemy import delete, false, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from workbook import passphrase as passphrases
-from workbook import rotation, text, vault
+from workbook import rotation, text, throttle, vault
+from workbook.cleantext import has_words
 from workbook.readable import UNREADABLE, Readable
-from workbook.store import Db, invites, new_id, now, partners, signin_failures, spaces
+from workbook.store import Db, invites, new_id, now, partners, spaces
 from workbook.vault import KdfParams, Key, VaultError
 
 INVITE_DAYS = 7
 MAX_PARTNERS = 2
-FREE_FAILURES = 5
-MAX_WAIT_SECONDS = 15 * 60
+FREE_FAILURES = throttle.FREE_TRIES
+MAX_WAIT_SECONDS = throttle.MAX_WAIT_SECONDS
 NAME_MAX = 80
 LOGIN_MIN, LOGIN_MAX = 3, 64
 
@@ -90,7 +93,7 @@ def _check_login(login: str) -> str:
 
 def _check_name(value: str, what: str) -> str:
     cleaned = " ".join(value.split())
-    if not cleaned:
+    if not has_words(cleaned):  # empty, or only zero-width/invisible characters
         raise SpaceError(f"Please write {what}. It can be a first name or a nickname.")
     if len(cleaned) > NAME_MAX:
         raise SpaceError(f"Please keep {what} under {NAME_MAX} characters.")
@@ -141,8 +144,13 @@ def _insert_partner(
     salt, kek = fresh.salt, fresh.kek
     recovery = vault.new_token()
     recovery_kek = vault.derive_from_token(recovery, db.pepper, "recovery")
-    conn.execute(
-        insert(partners).values(
+    # The unique sign-in name decides, not a read before: of two people taking the
+    # same name at once, one gets the kind "not available" (and the transaction,
+    # raised out of, leaves nothing behind).
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    added = conn.execute(
+        dialect_insert(partners)
+        .values(
             id=partner_id,
             space_id=space_id,
             login_hash=_login_hash(db, login),
@@ -159,17 +167,12 @@ def _insert_partner(
             ),
             created_at=now(),
         )
-    )
+        .on_conflict_do_nothing(index_elements=["login_hash"])
+        .returning(partners.c.id)
+    ).first()
+    if added is None:
+        raise SpaceError(text.NAME_TAKEN)
     return partner_id, private_key, vault.format_token(recovery), salt
-
-
-def _login_taken(conn, db: Db, login: str) -> bool:
-    return (
-        conn.execute(
-            select(partners.c.id).where(partners.c.login_hash == _login_hash(db, login))
-        ).first()
-        is not None
-    )
 
 
 def create_space(
@@ -184,8 +187,6 @@ def create_space(
     space_key = Key.new()
     fresh = _fresh(db, passphrase)
     with db.engine.begin() as conn:
-        if _login_taken(conn, db, login):
-            raise SpaceError(text.NAME_TAKEN)
         conn.execute(
             insert(spaces).values(
                 id=space_id,
@@ -250,13 +251,18 @@ def join_space(
     invalid = SpaceError(text.INVITE_INVALID)
     if token is None:
         raise invalid
+    # Tries at invite codes count against the sign-in name being made, like sign-in.
+    join_key = vault.lookup_hash(db.pepper, "join", normalise_login(login))
+    _take_try(db, join_key)
+    code_hash = vault.lookup_hash(db.pepper, "invite", token.hex())
+    with db.engine.connect() as conn:
+        # A cheap look first: a wrong code never costs a key derivation.
+        known = conn.execute(select(invites.c.id).where(invites.c.code_hash == code_hash)).first()
+    if known is None:
+        raise invalid
     fresh = _fresh(db, passphrase)
     with db.engine.begin() as conn:
-        row = conn.execute(
-            select(invites).where(
-                invites.c.code_hash == vault.lookup_hash(db.pepper, "invite", token.hex())
-            )
-        ).first()
+        row = conn.execute(select(invites).where(invites.c.code_hash == code_hash)).first()
         if row is None or row.expires_at < now():
             raise invalid
         # Lock the space row; a space waiting for a re-key takes nobody new (the
@@ -269,8 +275,6 @@ def join_space(
         ).scalar()
         if epoch is None:
             raise invalid
-        if _login_taken(conn, db, login):
-            raise SpaceError(text.NAME_TAKEN)
         count = conn.execute(
             select(func.count()).select_from(partners).where(partners.c.space_id == row.space_id)
         ).scalar_one()
@@ -284,6 +288,7 @@ def join_space(
             )
         except (VaultError, ValueError) as exc:
             raise invalid from exc
+        _clear_failures(conn, join_key)
         # Single use: the delete must hit exactly this row, or a second tab got there first.
         if conn.execute(delete(invites).where(invites.c.id == row.id)).rowcount != 1:
             raise invalid
@@ -309,50 +314,19 @@ def _space_name(conn, space_id: str, space_key: Key) -> str:
 
 
 def _wait_seconds(failures: int) -> int:
-    if failures < FREE_FAILURES:
-        return 0
-    return min(2 ** (failures - FREE_FAILURES), MAX_WAIT_SECONDS)
+    return throttle.wait_after(failures)
 
 
-def _throttle_check(conn, login_hash: bytes) -> None:
-    row = conn.execute(
-        select(signin_failures).where(signin_failures.c.login_hash == login_hash)
-    ).first()
-    if row is None:
-        return
-    ready_at = row.last_failure_at + timedelta(seconds=_wait_seconds(row.failures))
-    remaining = int((ready_at - now()).total_seconds() + 0.999)
-    if remaining > 0:
-        raise SignInFailed(
-            text.SLOW_DOWN.format(duration=_duration(remaining)),
-            wait_seconds=remaining,
-        )
-
-
-def _duration(seconds: int) -> str:
-    if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = (seconds + 59) // 60
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
-
-
-def _record_failure(db: Db, login_hash: bytes) -> None:
-    with db.engine.begin() as conn:
-        updated = conn.execute(
-            update(signin_failures)
-            .where(signin_failures.c.login_hash == login_hash)
-            .values(failures=signin_failures.c.failures + 1, last_failure_at=now())
-        ).rowcount
-        if not updated:
-            conn.execute(
-                insert(signin_failures).values(
-                    login_hash=login_hash, failures=1, last_failure_at=now()
-                )
-            )
+def _take_try(db: Db, key: bytes) -> None:
+    """Count one try before any key derivation runs (``workbook.throttle``)."""
+    try:
+        throttle.take_try(db, key)
+    except throttle.Throttled as exc:
+        raise SignInFailed(str(exc), wait_seconds=exc.wait_seconds) from None
 
 
 def _clear_failures(conn, login_hash: bytes) -> None:
-    conn.execute(delete(signin_failures).where(signin_failures.c.login_hash == login_hash))
+    throttle.clear(conn, login_hash)
 
 
 WRONG = text.SIGN_IN_MISMATCH
@@ -416,13 +390,12 @@ def session_valid(db: Db, member: Member) -> bool:
 def sign_in(db: Db, login: str, passphrase: str) -> Member:
     """Open a partner's keys with their passphrase, or raise SignInFailed."""
     login_hash = _login_hash(db, login)
+    _take_try(db, login_hash)
     with db.engine.connect() as conn:
-        _throttle_check(conn, login_hash)
         row = conn.execute(select(partners).where(partners.c.login_hash == login_hash)).first()
     if row is None:
         # Same cost and message as a wrong passphrase: never reveal who has a space here.
         vault.derive_kek(passphrase, b"\x00" * 16, db.kdf, db.pepper)
-        _record_failure(db, login_hash)
         raise SignInFailed(WRONG)
     params = KdfParams.decode(row.kdf_params)
     kek = vault.derive_kek(passphrase, row.kdf_salt, params, db.pepper)
@@ -431,7 +404,6 @@ def sign_in(db: Db, login: str, passphrase: str) -> Member:
             kek, row.key_wrap, _bundle_ad(row.id, row.space_id, "key_wrap")
         )
     except VaultError:
-        _record_failure(db, login_hash)
         raise SignInFailed(WRONG) from None
     # Raise (or lower, in tests) the cost at the next sign-in; derived before the write.
     fresh = _fresh(db, passphrase) if params != db.kdf else None
@@ -461,16 +433,20 @@ def _rewrap(
 
 
 def verify_passphrase(db: Db, member: Member, passphrase: str) -> bool:
-    """True if ``passphrase`` opens this partner's keys (used to unlock and to confirm)."""
+    """True if ``passphrase`` opens this partner's keys (to confirm a backup, a passphrase
+    change or a new recovery key). Throttled like sign-in: raises SignInFailed to wait."""
     with db.engine.connect() as conn:
         row = conn.execute(select(partners).where(partners.c.id == member.partner_id)).first()
     if row is None:
         return False
+    _take_try(db, row.login_hash)
     kek = vault.derive_kek(passphrase, row.kdf_salt, KdfParams.decode(row.kdf_params), db.pepper)
     try:
         vault.unwrap_keys(kek, row.key_wrap, _bundle_ad(row.id, row.space_id, "key_wrap"))
     except VaultError:
         return False
+    with db.engine.begin() as conn:
+        _clear_failures(conn, row.login_hash)
     return True
 
 
@@ -480,15 +456,13 @@ def unlock(db: Db, partner_id: str, passphrase: str) -> Member:
         row = conn.execute(select(partners).where(partners.c.id == partner_id)).first()
     if row is None:
         raise SignInFailed(WRONG)
-    with db.engine.connect() as conn:
-        _throttle_check(conn, row.login_hash)
+    _take_try(db, row.login_hash)
     kek = vault.derive_kek(passphrase, row.kdf_salt, KdfParams.decode(row.kdf_params), db.pepper)
     try:
         private_key, space_key = vault.unwrap_keys(
             kek, row.key_wrap, _bundle_ad(row.id, row.space_id, "key_wrap")
         )
     except VaultError:
-        _record_failure(db, row.login_hash)
         raise SignInFailed(WRONG) from None
     with db.engine.begin() as conn:
         _clear_failures(conn, row.login_hash)
@@ -522,12 +496,11 @@ def recover(db: Db, *, login: str, recovery_code: str, passphrase: str, confirm:
     """Set a new passphrase with the one-time recovery code. Throttled like sign-in."""
     login_hash = _login_hash(db, login)
     failed = SignInFailed(text.RECOVERY_MISMATCH)
+    _take_try(db, login_hash)
     with db.engine.connect() as conn:
-        _throttle_check(conn, login_hash)
         row = conn.execute(select(partners).where(partners.c.login_hash == login_hash)).first()
     token = vault.parse_token(recovery_code)
     if row is None or token is None:
-        _record_failure(db, login_hash)
         raise failed
     try:
         private_key, space_key = vault.unwrap_keys(
@@ -536,7 +509,6 @@ def recover(db: Db, *, login: str, recovery_code: str, passphrase: str, confirm:
             _bundle_ad(row.id, row.space_id, "recovery_wrap"),
         )
     except VaultError:
-        _record_failure(db, login_hash)
         raise failed from None
     _check_new_passphrase(passphrase, confirm, login)
     fresh = _fresh(db, passphrase)

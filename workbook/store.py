@@ -106,6 +106,8 @@ reflections = Table(
     Column("updated_at", DateTime, nullable=False),
     Index("ix_reflections_space_author", "space_id", "author_id"),
     Index("ix_reflections_space_visibility", "space_id", "visibility"),
+    # One answer per partner and prompt: two tabs saving at once meet here (0008).
+    Index("uq_reflections_answer", "space_id", "author_id", "prompt_id", unique=True),
 )
 
 together_answers = Table(

@@ -4,6 +4,8 @@ Kept here so the voice stays consistent (VOICE.md) and a writer can review all o
 in one read. Placeholders are filled with ``str.format``.
 """
 
+from workbook.cleantext import has_words
+
 NOT_SAVED_GUEST = (
     "You are not signed in, so what you write here stays on this screen only and is "
     "gone when you close the page. To keep it, make a private space or sign in."
@@ -82,9 +84,16 @@ RESTORE_NEEDS = (
 )
 
 
+NEAR_LIMIT = "{count:,} of {limit:,} characters. One answer can hold up to {limit:,}."
+OVER_LIMIT = (
+    "This is {over:,} characters longer than one answer can hold ({limit:,}). Nothing "
+    "is cut: your words are all still here. You could split them into two answers."
+)
+
+
 def answer_problem(words: str, limit: int) -> str | None:
     """The kind message for an answer that cannot be saved as it is, or None if it can."""
-    if not words.strip():
+    if not has_words(words):  # empty, spaces, or only zero-width/invisible characters
         return EMPTY_ANSWER
     if len(words) > limit:
         return TOO_LONG.format(limit=limit)

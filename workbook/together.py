@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select
 
 from workbook import readable, rotation, vault
 from workbook import text as messages
 from workbook.spaces import Member
-from workbook.store import Db, agreements, new_id, now, together_answers
+from workbook.store import Db, agreements, now, together_answers
+from workbook.upsert import upsert_sealed
 
 MAX_CHARS = 20_000
 
@@ -88,36 +89,18 @@ def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
     text = _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, TogetherError)
-        row = conn.execute(
-            select(together_answers.c.id, together_answers.c.created_at).where(
-                together_answers.c.space_id == member.space_id,
-                together_answers.c.prompt_id == prompt_id,
-                together_answers.c.author_id == member.partner_id,
-            )
-        ).first()
         stamp = now()
-        row_id = row.id if row else new_id()
-        body = vault.seal(member.space_key, text, _ad(row_id, member.space_id))
-        if row:
-            conn.execute(
-                update(together_answers)
-                .where(together_answers.c.id == row_id)
-                .values(body_ct=body, updated_at=stamp)
-            )
-            created = row.created_at
-        else:
-            conn.execute(
-                insert(together_answers).values(
-                    id=row_id,
-                    space_id=member.space_id,
-                    author_id=member.partner_id,
-                    prompt_id=prompt_id,
-                    body_ct=body,
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
-            )
-            created = stamp
+        _, created = upsert_sealed(
+            conn,
+            together_answers,
+            {
+                "space_id": member.space_id,
+                "prompt_id": prompt_id,
+                "author_id": member.partner_id,
+            },
+            lambda rid: {"body_ct": vault.seal(member.space_key, text, _ad(rid, member.space_id))},
+            stamp,
+        )
     return Answer(member.partner_id, text, created, stamp)
 
 
@@ -214,30 +197,17 @@ def agree(db: Db, member: Member, prompt_id: str, text: str) -> Agreement:
             raise TogetherError(
                 "You can write what you agreed once you have both answered this question."
             )
-        row = conn.execute(
-            select(agreements.c.id).where(
-                agreements.c.space_id == member.space_id, agreements.c.prompt_id == prompt_id
-            )
-        ).first()
         stamp = now()
-        row_id = row.id if row else new_id()
-        body = vault.seal(member.space_key, text, _ad(row_id, member.space_id, "agreements"))
-        if row:
-            conn.execute(
-                update(agreements)
-                .where(agreements.c.id == row_id)
-                .values(body_ct=body, author_id=member.partner_id, updated_at=stamp)
-            )
-        else:
-            conn.execute(
-                insert(agreements).values(
-                    id=row_id,
-                    space_id=member.space_id,
-                    prompt_id=prompt_id,
-                    author_id=member.partner_id,
-                    body_ct=body,
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
-            )
+        upsert_sealed(
+            conn,
+            agreements,
+            {"space_id": member.space_id, "prompt_id": prompt_id},
+            lambda rid: {
+                "author_id": member.partner_id,
+                "body_ct": vault.seal(
+                    member.space_key, text, _ad(rid, member.space_id, "agreements")
+                ),
+            },
+            stamp,
+        )
     return Agreement(text, member.partner_id, stamp)

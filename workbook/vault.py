@@ -42,6 +42,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from workbook import kdfpool
+from workbook.cleantext import storable
 
 VERSION = b"\x01"
 KEY_ID_LEN = 16
@@ -136,7 +137,7 @@ def open_bytes(key: Key, envelope: bytes, associated: bytes) -> bytes:
 
 def seal(key: Key, text: str, associated: bytes) -> bytes:
     """Encrypt one text field. Lone surrogates cannot be stored, so they become U+FFFD."""
-    return seal_bytes(key, text.encode("utf-8", "replace"), associated)
+    return seal_bytes(key, storable(text).encode("utf-8"), associated)
 
 
 def open_text(key: Key, envelope: bytes, associated: bytes) -> str:

@@ -24,6 +24,7 @@ from workbook.ui.session import (
     draft_key,
     draft_saved,
     flash,
+    length_hint,
     member,
     show_flash,
 )
@@ -117,11 +118,11 @@ def _prompt_block(
             prompt.text,
             **draft_field(prompt.id),
             height=120,
-            max_chars=MAX_ANSWER_CHARS,
             label_visibility="collapsed",
             placeholder="Write as much or as little as you like. Skipping is fine too.",
             persist_state="session",
         )
+        length_hint(key, MAX_ANSWER_CHARS)
         if follow_up:
             st.caption(f"Afterwards, together: {follow_up}")
         if current is not None:

@@ -172,8 +172,9 @@ def render_get_help() -> None:
             "### Emergency numbers: "
             + "; ".join(f"{c.name} {emergency_links(c)}" for c in book.countries if c.emergency)
         )
+    number = emergency_links(country) if country is not None else "your emergency number"
     st.info(
-        "If you might act on thoughts of ending your life, call your emergency number now.",
+        f"If you might act on thoughts of ending your life, call {number} now.",
         icon=":material/call:",
     )
     lines = crisis_lines(country) if country is not None else []

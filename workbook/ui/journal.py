@@ -13,7 +13,7 @@ from workbook.spaces import Member
 from workbook.store import now
 from workbook.timeline import Filters
 from workbook.ui.clock import DATE, local, when
-from workbook.ui.session import ACCOUNT_PAGE, db, flash, member, show_flash
+from workbook.ui.session import ACCOUNT_PAGE, db, flash, length_hint, member, show_flash
 from workbook.ui.unreadable import show_unreadable
 
 PAGE_SIZE = 20
@@ -204,9 +204,9 @@ def render_journal() -> None:
                         "Your words",
                         value=row.text,
                         key=f"edit:{row.id}",
-                        max_chars=journal.MAX_CHARS,
                         height=160,
                     )
+                    length_hint(f"edit:{row.id}", journal.MAX_CHARS)
                     st.button(
                         "Save changes", key=f"edit-save:{row.id}", on_click=_edit, args=(row.id,)
                     )
@@ -293,7 +293,7 @@ def render_therapy_summary() -> None:
         "Include our readiness check-ins", key="sum:readiness", disabled=not history
     )
     questions = st.text_area(
-        "Questions we want to ask (one a line)", key="sum:questions", height=120, max_chars=4_000
+        "Questions we want to ask (one a line)", key="sum:questions", height=120
     )
     markdown_text, _ = export.therapy_summary(
         chosen, current, now(), history if with_history else [], questions.splitlines(), pdf=False

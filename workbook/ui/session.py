@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import drafts, markdown, settings, spaces
+from workbook import drafts, markdown, settings, spaces, text
 from workbook.spaces import Member
 from workbook.store import Db, open_db
 
@@ -331,6 +331,21 @@ def draft_field(prompt_id: str) -> dict[str, Any]:
     if member() is None:
         return {"key": draft_key(prompt_id)}
     return {"key": draft_key(prompt_id), "on_change": keep_draft, "args": (prompt_id,)}
+
+
+def length_hint(key: str, limit: int) -> None:
+    """Show the limit as a person nears it, and say so plainly past it; never cut.
+
+    Streamlit's ``max_chars`` keeps only the first ``max_chars`` characters on the
+    server without a word, so fields that hold a person's words have none. From 80%
+    of the limit this shows the count; past it, a kind note. Saving more is refused
+    with a message, and the words stay in the box.
+    """
+    count = len(st.session_state.get(key) or "")
+    if count > limit:
+        st.warning(text.OVER_LIMIT.format(over=count - limit, limit=limit))
+    elif count >= limit * 0.8:
+        st.caption(text.NEAR_LIMIT.format(count=count, limit=limit))
 
 
 def draft_key(prompt_id: str) -> str:

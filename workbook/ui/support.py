@@ -11,7 +11,15 @@ from workbook.markdown import escape
 from workbook.resources import NEEDS, directory
 from workbook.sealed import PRIVATE, SHARED
 from workbook.ui.help import country_picker, emergency_links, resource_line
-from workbook.ui.session import ACCOUNT_PAGE, GET_HELP_PAGE, db, flash, member, show_flash
+from workbook.ui.session import (
+    ACCOUNT_PAGE,
+    GET_HELP_PAGE,
+    db,
+    flash,
+    length_hint,
+    member,
+    show_flash,
+)
 from workbook.ui.unreadable import show_unreadable
 
 
@@ -164,12 +172,15 @@ def render_care_team() -> None:
                 st.caption("Shared by your partner.")
     st.subheader("Add a contact")
     st.selectbox("Who is this?", careteam.ROLES, key="care:role")
-    st.text_input("Name", key="care:name", max_chars=careteam.LIMITS["name"])
-    st.text_input("Phone (optional)", key="care:phone", max_chars=careteam.LIMITS["phone"])
-    st.text_input("Email (optional)", key="care:email", max_chars=careteam.LIMITS["email"])
-    st.text_area(
-        "Notes (optional)", key="care:notes", max_chars=careteam.LIMITS["notes"], height=80
-    )
+    # No max_chars: Streamlit would cut the words in silence. Too long is refused kindly.
+    st.text_input("Name", key="care:name")
+    length_hint("care:name", careteam.LIMITS["name"])
+    st.text_input("Phone (optional)", key="care:phone")
+    length_hint("care:phone", careteam.LIMITS["phone"])
+    st.text_input("Email (optional)", key="care:email")
+    length_hint("care:email", careteam.LIMITS["email"])
+    st.text_area("Notes (optional)", key="care:notes", height=80)
+    length_hint("care:notes", careteam.LIMITS["notes"])
     st.checkbox("Share this contact with my partner", key="care:shared")
     st.button("Save contact", type="primary", on_click=_add_contact)
     show_flash("care")

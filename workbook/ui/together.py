@@ -25,6 +25,7 @@ from workbook.ui.session import (
     draft_saved,
     flash,
     hand_over,
+    length_hint,
     member,
     show_flash,
     sign_in_as,
@@ -128,11 +129,11 @@ def _guest_box(prompt: TogetherPrompt) -> None:
         prompt.text,
         key=draft_key(prompt.id),
         height=100,
-        max_chars=MAX_ANSWER_CHARS,
         label_visibility="collapsed",
         persist_state="session",
         placeholder="Your own answer. Make a space to keep it and answer together.",
     )
+    length_hint(draft_key(prompt.id), MAX_ANSWER_CHARS)
     st.caption(f"Afterwards, together: {prompt.follow_up}")
 
 
@@ -163,11 +164,11 @@ def _together_box(
         prompt.text,
         **draft_field(prompt.id),
         height=100,
-        max_chars=MAX_ANSWER_CHARS,
         label_visibility="collapsed",
         persist_state="session",
         placeholder="Your own answer. Your partner will not see it until you have both answered.",
     )
+    length_hint(key, MAX_ANSWER_CHARS)
     cols = st.columns([1, 1, 1])
     cols[0].button(
         "Save my answer" if mine is None else "Update my answer",
@@ -207,10 +208,10 @@ def _reveal(prompt: TogetherPrompt, state: TogetherState, name: str) -> None:
             "What you agreed",
             **draft_field(f"agreement:{prompt.id}"),
             height=80,
-            max_chars=MAX_ANSWER_CHARS,
             persist_state="session",
             placeholder="For example: what you will try, or when you will talk again.",
         )
+        length_hint(key, MAX_ANSWER_CHARS)
         st.button(
             "Save what we agreed", key=f"agree:{prompt.id}", on_click=_agree, args=(prompt.id,)
         )
@@ -393,8 +394,8 @@ def render_exercise(
             st.text_input(
                 "A short note, if you like (your partner can read it)",
                 key=f"exercise-note:{chapter.id}",
-                max_chars=progress.MAX_NOTE,
             )
+            length_hint(f"exercise-note:{chapter.id}", progress.MAX_NOTE)
             st.button(
                 "Mark as done",
                 key=f"exercise:{chapter.id}",

@@ -20,6 +20,11 @@ from workbook.ui.session import db, flash, member, show_flash
 from workbook.ui.unreadable import show_unreadable
 
 NAMES = {"phq9": "Mood (PHQ-9)", "gad7": "Worry (GAD-7)"}
+# The crisis box promises "Your partner cannot see this answer": say what sharing shows.
+SHARING_SHOWS_ITEM_9 = (
+    "If you share this, your partner will see that you have had thoughts of being "
+    "better off dead or of hurting yourself. It is your choice."
+)
 
 
 def _answer_key(qid: str, item: int) -> str:
@@ -140,6 +145,8 @@ def _history(current: spaces.Member) -> None:
                 on_click=_share,
                 args=(r.id, other),
             )
+            if other == SHARED and r.outcome.urgent:
+                cols[0].caption(SHARING_SHOWS_ITEM_9)
     if shared:
         st.subheader("Shared with you")
         for r in shared:

@@ -1,0 +1,171 @@
+"""``make load-cluster``: the same simulated couples as ``make load``, through make cluster.
+
+Run: ``python -m bench.cluster_load [--workers 1,2] [--couples 100] [--seconds 30]``
+
+For each number of app processes, a fresh cluster (deploy/cluster.py: its own
+PostgreSQL, the app processes, HAProxy with TLS on 127.0.0.1) is started, the couples
+are made in its database through ``workbook.spaces`` at the production KDF cost, and
+every simulated person signs in over ``wss://`` through the proxy (each WebSocket stays
+on one process, as a browser's does). Then the cluster is stopped.
+
+Everything runs on one machine: the load client, HAProxy and PostgreSQL take CPU from
+the app processes, so these figures understate what separate machines would give.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import dataset, load
+from bench.common import MIB, PRODUCTION_KDF, machine, ms, proc_status, summary, table, write_json
+from deploy import cluster as deploy_cluster
+from workbook import settings, store
+
+log = print
+
+
+class ProxyTarget:
+    """What load.Level needs of a server: where to connect."""
+
+    def __init__(self, port: int) -> None:
+        self.ws_url = f"wss://127.0.0.1:{port}/_stcore/stream"
+
+
+def machine_cpu_seconds() -> float:
+    """Busy CPU seconds of the whole machine so far (every process: app, proxy, database)."""
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def one_run(args, workers: int) -> dict:
+    data = Path(tempfile.mkdtemp(prefix="workbook-loadcluster-"))
+    data.chmod(0o755)  # PostgreSQL runs as its own user under root
+    os.environ["WORKBOOK_DATA_DIR"] = str(data)
+    for name in ("WORKBOOK_DATABASE_URL", "WORKBOOK_INSTANCE_SECRET"):
+        os.environ.pop(name, None)
+    port = deploy_cluster.free_port()
+    cluster = deploy_cluster.Cluster(
+        deploy_cluster.parse_args(["--port", str(port), "--workers", str(workers)])
+    )
+    try:
+        t0 = time.perf_counter()
+        cluster.start()
+        started = time.perf_counter() - t0
+        conf = settings.from_environment()
+        db = store.Db(store.engine_for(cluster.database_url), conf.instance_secret, PRODUCTION_KDF)
+        couples = [
+            dataset.make_couple(db, i, random.Random(8000 + i), "load")  # noqa: S311
+            for i in range(args.couples)
+        ]
+        store.dispose_all()
+        log(f"\n{workers} app process(es): cluster up in {started:.1f} s; {args.couples} couples")
+        level = load.Level(args, couples, ProxyTarget(port))
+        cpu0 = machine_cpu_seconds()
+        asyncio.run(load.run_level(level))
+        wall = time.perf_counter() - level.start
+        cpu = machine_cpu_seconds() - cpu0
+        rss = [proc_status(a.proc.pid)["VmRSS"] / MIB for a in cluster.apps]
+    finally:
+        cluster.stop()
+        shutil.rmtree(data, ignore_errors=True)
+    result = {
+        "workers": workers,
+        "couples": args.couples,
+        "seconds": round(wall, 1),
+        "runs_per_second": round(sum(len(v) for v in level.times.values()) / wall, 1),
+        "machine_cpu_seconds": round(cpu, 1),
+        "app_rss_mib": [round(r, 1) for r in rss],
+        "reveals_seen": level.reveals,
+        "actions": {},
+    }
+    for action in load.ACTIONS:
+        stats = summary(level.times.get(action, []))
+        stats["errors"] = dict(level.errors.get(action, {}))
+        result["actions"][action] = stats
+    return result
+
+
+def report(runs: list[dict]) -> None:
+    rows = []
+    for run in runs:
+        for action, s in run["actions"].items():
+            errors = ", ".join(f"{k}: {v}" for k, v in s["errors"].items()) or "0"
+            rows.append(
+                [
+                    run["workers"],
+                    action,
+                    s["n"],
+                    ms(s["median_ms"]),
+                    ms(s["p95_ms"]),
+                    ms(s["max_ms"]),
+                    errors,
+                ]
+            )
+    log(
+        table(
+            ["processes", "action", "n", "p50 ms", "p95 ms", "max ms", "errors"],
+            rows,
+            "Through the proxy: per action",
+        )
+    )
+    rows = [
+        [
+            r["workers"],
+            r["couples"],
+            r["runs_per_second"],
+            f"{r['machine_cpu_seconds']}/{r['seconds']}",
+            " ".join(str(x) for x in r["app_rss_mib"]),
+            r["reveals_seen"],
+        ]
+        for r in runs
+    ]
+    log(
+        "\n"
+        + table(
+            ["processes", "couples", "runs/s", "machine cpu s", "app MiB", "reveals"],
+            rows,
+            "Through the proxy: throughput",
+        )
+    )
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", default="1,2", help="app processes, comma-separated")
+    parser.add_argument("--couples", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--think", default="5,15")
+    parser.add_argument("--ramp", type=float, default=20)
+    parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--out", default="data/load-cluster.json")
+    args = parser.parse_args(argv)
+    args.levels = sorted({int(n) for n in args.workers.split(",") if n.strip()})
+    args.think = tuple(float(x) for x in args.think.split(","))
+    args.serial_sign_in = False
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    res = {"machine": machine(), "settings": vars(args).copy(), "runs": []}
+    for workers in args.levels:
+        res["runs"].append(one_run(args, workers))
+    log("")
+    report(res["runs"])
+    write_json(Path(args.out), res)
+    log(f"\nResults: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""make cluster: PostgreSQL, app processes and HAProxy (deploy/README.md)."""
