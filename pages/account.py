@@ -193,6 +193,13 @@ def restore(tab) -> None:
                         owndata.restore_backup(ui.db(), upload.getvalue(), secret)
                     except owndata.BackupError as exc:
                         st.error(str(exc))
+                    except kdfpool.KdfBusy:
+                        st.warning(text.SIGN_IN_BUSY, icon=":material/hourglass_empty:")
+                    except Exception:  # a dropped database must not show a stack trace
+                        st.error(
+                            "Something went wrong on our side, and nothing was changed. "
+                            "Please try again in a moment."
+                        )
                     else:
                         st.success("Your space is back. Sign in as before.")
 

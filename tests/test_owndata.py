@@ -127,7 +127,9 @@ def test_a_backup_is_unreadable_with_another_instance_secret(db, couple, tmp_pat
     sam, _ = couple
     data = owndata.make_backup(db, sam, PASS_A)
     other = store.Db(store.engine_for(f"sqlite:///{tmp_path / 'other.db'}"), b"x" * 32, db.kdf)
-    owndata.restore_backup(other, data, PASS_A)
+    # Refused before any key derivation, with words that say why (issue 11, section 2).
+    with pytest.raises(BackupError, match="another copy of the app"):
+        owndata.restore_backup(other, data, PASS_A)
     with pytest.raises(SignInFailed):
         spaces.sign_in(other, "sam", PASS_A)
 

@@ -2,30 +2,21 @@
 
 Every destructive action here runs in one transaction and deletes rows for real
 (SQLite's secure_delete overwrites them; a WAL checkpoint then clears the log).
-
-Backup file format (version 1)::
-
-    b"WORKBOOK-BACKUP-1\\n"          magic line
-    JSON header line                 {"kdf": "argon2id:m=..,t=..,p=..", "salt": base64}
-    envelope                         vault.seal_bytes of zlib(JSON of every row of the
-                                     space, ciphertexts kept as they are, base64)
-
-The file key comes from the partner's passphrase (Argon2id, fresh salt, no instance
-secret, so the file opens anywhere). The rows inside stay encrypted as in the
-database, and their keys are wrapped with the instance secret: restoring into a fresh
-install therefore needs both the passphrase and the same instance secret.
+Backup files are made and restored in ``workbook.backup`` (re-exported here).
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import zlib
-from datetime import datetime
-
-from sqlalchemy import Engine, LargeBinary, delete, insert, select, text, update
+from sqlalchemy import Engine, delete, select, text, update
 
 from workbook import rotation, spaces, throttle, vault
+from workbook.backup import (  # noqa: F401  (re-exported: pages and tests use owndata.*)
+    BACKUP_TABLES,
+    MAGIC,
+    BackupError,
+    make_backup,
+    restore_backup,
+)
 from workbook.spaces import Member, SpaceError
 from workbook.store import (
     Db,
@@ -42,20 +33,6 @@ from workbook.store import (
 )
 from workbook.store import spaces as spaces_table
 
-MAGIC = b"WORKBOOK-BACKUP-1\n"
-# Parents before children, so a restore satisfies every foreign key.
-BACKUP_TABLES = (
-    spaces_table,
-    partners,
-    reflections,
-    together_answers,
-    agreements,
-    readiness_answers,
-    exercises_done,
-    wellbeing_results,
-    care_contacts,
-    preferences,
-)
 AUTHORED = (
     reflections,
     together_answers,
@@ -64,10 +41,6 @@ AUTHORED = (
     wellbeing_results,
     care_contacts,
 )
-
-
-class BackupError(ValueError):
-    """A backup could not be opened or restored; ``str()`` is a kind message."""
 
 
 def regenerate_recovery(db: Db, member: Member, passphrase: str) -> str:
@@ -169,89 +142,3 @@ def delete_space(db: Db, member: Member, typed_name: str) -> None:
     with db.engine.begin() as conn:
         _delete_space(conn, member.space_id)
     _tidy(db.engine)
-
-
-def _encode(value):
-    if isinstance(value, bytes | bytearray | memoryview):
-        return {"b64": base64.b64encode(bytes(value)).decode()}
-    if isinstance(value, datetime):
-        return {"dt": value.isoformat()}
-    return value
-
-
-def _decode(column, value):
-    if isinstance(value, dict) and "b64" in value:
-        return base64.b64decode(value["b64"])
-    if isinstance(value, dict) and "dt" in value:
-        return datetime.fromisoformat(value["dt"])
-    if isinstance(column.type, LargeBinary) and value is not None:
-        raise BackupError("This backup file is damaged.")
-    return value
-
-
-def make_backup(db: Db, member: Member, passphrase: str) -> bytes:
-    """The whole space, still encrypted, sealed again under the partner's passphrase."""
-    if not spaces.verify_passphrase(db, member, passphrase):
-        raise SpaceError("Your passphrase does not match. Check capital letters and try again.")
-    rows: dict[str, list[dict]] = {}
-    with db.engine.connect() as conn:
-        for table in BACKUP_TABLES:
-            where = (table.c.id if table is spaces_table else table.c.space_id) == member.space_id
-            rows[table.name] = [
-                {k: _encode(v) for k, v in r._mapping.items()}
-                for r in conn.execute(select(table).where(where))
-            ]
-    payload = zlib.compress(
-        json.dumps({"version": 1, "space_id": member.space_id, "tables": rows}).encode()
-    )
-    salt = vault.new_salt()
-    key = vault.derive_kek(passphrase, salt, db.kdf, None)
-    header = json.dumps({"kdf": db.kdf.encode(), "salt": base64.b64encode(salt).decode()})
-    return MAGIC + header.encode() + b"\n" + vault.seal_bytes(key, payload, MAGIC)
-
-
-def _open_backup(data: bytes, passphrase: str) -> dict:
-    if not data.startswith(MAGIC):
-        raise BackupError("This file is not a workbook backup.")
-    try:
-        header_line, envelope = data[len(MAGIC) :].split(b"\n", 1)
-        header = json.loads(header_line)
-        params = vault.KdfParams.decode(header["kdf"])
-        salt = base64.b64decode(header["salt"])
-    except (ValueError, KeyError, vault.VaultError) as exc:
-        raise BackupError("This backup file is damaged.") from exc
-    key = vault.derive_kek(passphrase, salt, params, None)
-    try:
-        return json.loads(zlib.decompress(vault.open_bytes(key, envelope, MAGIC)))
-    except vault.VaultError as exc:
-        raise BackupError(
-            "That passphrase does not open this backup. Use the passphrase "
-            "you had when you made it."
-        ) from exc
-
-
-def restore_backup(db: Db, data: bytes, passphrase: str) -> int:
-    """Put a space back from a backup file; returns how many rows were restored."""
-    content = _open_backup(data, passphrase)
-    tables = {t.name: t for t in BACKUP_TABLES}
-    count = 0
-    with db.engine.begin() as conn:
-        exists = conn.execute(
-            select(spaces_table.c.id).where(spaces_table.c.id == content["space_id"])
-        ).first()
-        if exists:
-            raise BackupError("This space is already here, so there is nothing to restore.")
-        for name in (t.name for t in BACKUP_TABLES):
-            table = tables[name]
-            for row in content["tables"].get(name, []):
-                values = {k: _decode(table.c[k], v) for k, v in row.items() if k in table.c}
-                if (
-                    name == "partners"
-                    and conn.execute(
-                        select(partners.c.id).where(partners.c.login_hash == values["login_hash"])
-                    ).first()
-                ):
-                    raise BackupError("A sign-in name in this backup is already used here.")
-                conn.execute(insert(table).values(**values))
-                count += 1
-    return count

@@ -53,6 +53,27 @@ ENTRY_UNREADABLE = (
     "This entry could not be opened with your space's current key. Nothing else is "
     "affected; you can write it again if you like."
 )
+BACKUP_NOT_A_BACKUP = (
+    "This file is not a workbook backup. Please choose the .wbk file you saved from Your data."
+)
+BACKUP_DAMAGED = (
+    "This backup file is damaged or not complete, so nothing was restored. If you "
+    "have another copy, try that one."
+)
+BACKUP_TOO_BIG = (
+    "This file is bigger than any workbook backup can be, so it was not opened and "
+    "nothing was restored."
+)
+BACKUP_OTHER_INSTALL = (
+    "This backup was made in another copy of the app. Each copy has its own secret key, "
+    "so the file cannot be opened here and nothing was restored. Restore it in the "
+    "app where you made it."
+)
+BACKUP_NOT_OPENED = (
+    "That passphrase does not open this backup. Use the passphrase you had when you made it."
+)
+BACKUP_ALREADY_HERE = "This space is already here, so there is nothing to restore."
+BACKUP_NAME_USED = "A sign-in name in this backup is already used here, so nothing was restored."
 CONFIRM_MISSING = (
     "Please type your passphrase a second time, in the box below it, so we know it is "
     "the one you meant."
