@@ -122,6 +122,14 @@ def test_markup_in_every_field_is_shown_as_text_and_calls_nobody(people):
             problems += _check_page(person, title)
             if title == "Where you are" and partner not in _shown(person):
                 problems.append(f"{name}: the home page does not show the partner's name")
+            if title == "Journal":
+                # Option lists are plain text: the partner's name as typed, nothing loaded.
+                person.page.get_by_label("Written by").click()
+                options = person.page.get_by_role("listbox").inner_text().replace("\u2060", "")
+                if partner not in options:
+                    problems.append(f"{name}: 'Written by' does not list {partner!r}: {options}")
+                problems += _check_page(person, "Journal, 'Written by' open")
+                person.page.keyboard.press("Escape")
         if name == "sam":
             # One device: the hand-over screen and the locked screen name the partners.
             person.go("1. Your body is healing")
