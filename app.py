@@ -80,4 +80,8 @@ else:
         # the same page opens after (a deep link survives signing in).
         ui.render_sign_in_here()
     else:
+        if ui.recovery_pending() and page.url_path != "account":
+            # A space made from the sign-in view of another page: its recovery key
+            # waits on Your space, shown once; say so on every page until it is saved.
+            ui.recovery_reminder()
         page.run()

@@ -63,3 +63,20 @@ def test_a_locked_screen_unlocks_in_place_with_the_draft_still_there():
     assert at.title[0].value == BODY.title
     [area] = [a for a in at.text_area if a.key and a.key.endswith(f":{BODY.prompts[0].id}")]
     assert area.value == "Still here after the lock"
+
+
+def test_a_space_made_from_another_page_points_to_its_recovery_key():
+    at = open_app("pages/journal.py")
+    assert at.title[0].value == "Your space"  # the sign-in view, in place
+    at.text_input(key="new_space_name").input("Sam and Alex")
+    at.text_input(key="new_name").input("Sam")
+    at.text_input(key="new_login").input("sam")
+    at.text_input(key="new_pass").input(PASS_A)
+    at.text_input(key="new_confirm").input(PASS_A)
+    button(at, "Make our space").click().run()
+    assert at.title[0].value == "Your journal"
+    assert "Your recovery key is ready" in texts(at)
+    at.switch_page("pages/account.py").run()
+    button(at, "I have saved my recovery key").click().run()
+    at.switch_page("pages/journal.py").run()
+    assert "Your recovery key is ready" not in texts(at)

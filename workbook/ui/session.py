@@ -44,6 +44,19 @@ def is_locked() -> bool:
     return LOCKED in st.session_state
 
 
+def recovery_pending() -> bool:
+    """Whether a new recovery key waits to be shown (once) and confirmed as saved."""
+    return bool(st.session_state.get("show_recovery"))
+
+
+def recovery_reminder() -> None:
+    st.warning(
+        "Your recovery key is ready, and it is shown only once. Please save it now.",
+        icon=":material/key:",
+    )
+    st.page_link(ACCOUNT_PAGE, label="Show my recovery key", icon=":material/arrow_forward:")
+
+
 def render_sign_in_here() -> None:
     """Show Your space's sign-in (or unlock) view in place of the page that was asked for.
 
