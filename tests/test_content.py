@@ -349,3 +349,13 @@ def test_a_chapter_with_no_if_you_only_do_one_is_refused(copy_of_prompts):
     _replace(copy_of_prompts / "04-support.toml", "only_one = true", "only_one = false")
     with pytest.raises(ContentError, match=r"04-support.toml.*field 'only_one': mark 1 or 2"):
         load_workbook(copy_of_prompts)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [p for c in workbook().chapters for p in (*c.prompts, *c.together)],
+    ids=lambda p: p.id,
+)
+def test_every_prompt_with_its_note_is_easy_to_read(prompt):
+    words = f"{prompt.text} {getattr(prompt, 'hint', '') or getattr(prompt, 'follow_up', '')}"
+    assert textstat.flesch_kincaid_grade(words) <= 8, words
