@@ -181,3 +181,16 @@ def test_the_constraint_decides_even_when_a_read_would_have_missed_it(db, monkey
         join(
             db, spaces.create_invite(db, spaces.sign_in(db, "same-name", PASS_A)), login="same-name"
         )
+
+
+def test_free_tries_never_wait_when_two_clocks_commit_out_of_order(db, monkeypatch):
+    """Two right passphrases at once: the later-committing try read its clock first.
+
+    Its moment then lies before the stored last try; a free try must not be told to
+    wait for that (it was, "please wait 1 second", for the second of two sign-ins).
+    """
+    key = b"k" * 32
+    times = iter([FROZEN.replace(second=1), FROZEN])
+    monkeypatch.setattr(throttle, "now", lambda: next(times))
+    throttle.take_try(db, key)
+    throttle.take_try(db, key)  # raised Throttled(1) before

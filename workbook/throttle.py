@@ -72,9 +72,11 @@ def take_try(db: Db, key: bytes) -> None:
     moment = now()
     with db.engine.begin() as conn:
         tries, last = _lock_row(conn, key, moment)
-        ready_at = last + timedelta(seconds=wait_after(tries))
-        remaining = int((ready_at - moment).total_seconds() + 0.999)
-        if tries and remaining > 0:
+        wait = wait_after(tries)
+        # Free tries never wait: two tries at once can commit in the other order than
+        # their clocks were read, so ``last`` may lie a moment after ``moment``.
+        remaining = int((last + timedelta(seconds=wait) - moment).total_seconds() + 0.999)
+        if wait and remaining > 0:
             raise Throttled(remaining)
         conn.execute(
             update(signin_failures)
