@@ -161,6 +161,10 @@ async def _save_forever(session: stclient.Session, tab: Tab, round_no: int) -> N
         assert sent.acked, (done.successes(), [e.proto.body for e in done.of("alert")])
 
 
+def _acked(tab: Tab) -> int:
+    return sum(s.acked for sends in tab.sent.values() for s in sends)
+
+
 async def _round(server: Server, tabs: list[Tab], round_no: int, kill_after: float) -> None:
     sessions = [stclient.Session(server.ws, timeout=30) for _ in tabs]
     for s in sessions:
@@ -172,6 +176,15 @@ async def _round(server: Server, tabs: list[Tab], round_no: int, kill_after: flo
             asyncio.ensure_future(_save_forever(s, tab, round_no))
             for s, tab in zip(sessions, tabs, strict=True)
         ]
+        # Kill at a random moment once each tab has had a save acknowledged in this
+        # round (on a busy machine a fixed delay could end a round before any save).
+        start = [_acked(t) for t in tabs]
+        deadline = time.monotonic() + 45
+        while any(_acked(t) == n for t, n in zip(tabs, start, strict=True)):
+            for w in work:
+                assert not w.done(), w.exception()
+            assert time.monotonic() < deadline, "no save was acknowledged within 45 s"
+            await asyncio.sleep(0.02)
         await asyncio.sleep(kill_after)
         for w in work:
             assert not w.done() or w.exception() is None, w.exception()
@@ -207,7 +220,7 @@ def test_acknowledged_saves_survive_killing_the_server(target, tmp_path) -> None
     for round_no in range(ROUNDS):
         server = Server(env, tmp_path / "server.log")
         try:
-            asyncio.run(_round(server, tabs, round_no, rng.uniform(0.6, 2.0)))
+            asyncio.run(_round(server, tabs, round_no, rng.uniform(0.0, 1.5)))
         finally:
             server.kill()
         acked = sum(s.acked for t in tabs for sends in t.sent.values() for s in sends)
