@@ -23,8 +23,7 @@ PARTNER = "partner"  # listed only for a signed-in partner
 WELCOME = "welcome"  # listed only for guests; a partner starts from Where you are
 NAV = [
     ("pages/welcome.py", "Welcome", ":material/home:", WELCOME),
-    # together-flow: the "Today" page goes here, first for a signed-in partner:
-    # ("pages/today.py", "Today", ":material/wb_twilight:", PARTNER),
+    ("pages/today.py", "Today", ":material/wb_twilight:", PARTNER),
     ("pages/home.py", "Where you are", ":material/timeline:", PARTNER),
     ("pages/get_help.py", "Get help now", ":material/emergency:", GUEST),
     ("pages/chapter_1.py", "1. Your body is healing", ":material/looks_one:", GUEST),

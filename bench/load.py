@@ -52,7 +52,6 @@ from workbook import journal, store, together
 from workbook.content import workbook
 
 SAVED_PRIVATE = "Saved. Only you can see this."
-REVEALED = "You have both answered. Open them together when you are ready."
 TARGET_COUPLES = 100
 # Issue 14: while sign-ins arrive, one process on 2 cores.
 TARGETS_P95_MS = {"save": 150, "reveal": 150, "chapter page": 300}
@@ -64,6 +63,7 @@ ACTIONS = (
     "journal",
     "together answer",
     "reveal",
+    "poll",
 )
 
 log = print
@@ -225,9 +225,21 @@ class Level:
             self.fail(action, "page not found")
         return result
 
-    async def think(self, rng: random.Random, scale: float = 1.0) -> None:
+    async def think(self, rng: random.Random, scale: float = 1.0, tab=None) -> None:
+        """Wait as a person does; meanwhile the open page reruns its timed fragments
+        (the partner-news poll) as the browser would, and each run is measured."""
         low, high = self.args.think
-        await asyncio.sleep(min(max(0.0, self.left()), rng.uniform(low, high) * scale))
+        until = time.perf_counter() + min(max(0.0, self.left()), rng.uniform(low, high) * scale)
+        polling = tab is not None and not self.args.no_poll
+        last: dict[str, float] = {}
+        while (moment := time.perf_counter()) < until:
+            timers = dict(tab.fragments) if polling else {}
+            for fragment_id, every in timers.items():
+                if moment - last.setdefault(fragment_id, moment) >= every:
+                    last[fragment_id] = moment
+                    await self.act("poll", tab.poll(fragment_id))
+            step = min([*timers.values(), until - moment]) if timers else until - moment
+            await asyncio.sleep(max(0.0, min(step, until - time.perf_counter())))
 
 
 async def person(level: Level, index: int, who: str) -> None:
@@ -277,7 +289,7 @@ async def person(level: Level, index: int, who: str) -> None:
         rng.shuffle(unsaved)
         used: list = []
         while level.left() > 0:
-            await level.think(rng)
+            await level.think(rng, tab=tab)
             if level.left() <= 0:
                 break
             chapter, prompt_id = unsaved.pop() if unsaved else rng.choice(used)
@@ -295,11 +307,11 @@ async def save_round(level, tab, rng, member, login, chapter, prompt_id, has_jou
     if page is None:
         return
     area = page.by_key("text_area", f"draft:{member.partner_id}:{prompt_id}")
-    button = page.by_key("button", f"save-private:{prompt_id}")
+    button = page.by_key("button", f"save:{prompt_id}")  # "Just for me" is the default
     if area is None or button is None:
         level.fail("save", "widget not found")
         return
-    await level.think(rng)  # writing
+    await level.think(rng, tab=tab)  # writing
     if level.left() <= 0:
         return  # time is up: sending now would make everyone send at the same moment
     words = dataset.words(rng, 40, 600)
@@ -345,7 +357,7 @@ async def together_round(level: Level, tab, rng, index: int, who: str, member) -
         if area is None or button is None:
             level.fail("together answer", "widget not found")
             return
-        await level.think(rng)
+        await level.think(rng, tab=tab)
         if level.left() <= 0:
             return
         sent = Sent(f"{index}-{who}", prompt_id, f"{uuid.uuid4().hex[:12]} together")
@@ -371,10 +383,16 @@ async def together_round(level: Level, tab, rng, index: int, who: str, member) -
     partner_text = state.answers[prompt_id].get(other)
     if partner_text is None or who not in state.answers[prompt_id] or level.left() <= 0:
         return
-    shown = await level.act("reveal", tab.run(path))
+    page = await level.act("chapter page", tab.run(path))
+    button = page.by_key("button", f"open:{prompt_id}") if page is not None else None
+    if button is None:
+        if page is not None:
+            level.fail("reveal", "no Open together button")
+        return
+    shown = await level.act("reveal", tab.run(path, [stclient.trigger(button.id)]))
     if shown is None:
         return
-    if REVEALED in shown.expander_labels() and any(partner_text in t for t in shown.texts):
+    if any(partner_text in t for t in shown.texts):
         level.reveals += 1
     else:
         level.fail("reveal", "partner's answer not shown")
@@ -618,6 +636,11 @@ def parse_args(argv):
         choices=("auto", "serial", "concurrent"),
         default="auto",
         help="auto: one at a time only if a probe shows simultaneous sign-ins fail",
+    )
+    parser.add_argument(
+        "--no-poll",
+        action="store_true",
+        help="do not rerun timed fragments while thinking (as before the partner-news poll)",
     )
     parser.add_argument("--out", default="data/load.json")
     parser.add_argument("--keep", action="store_true", help="keep the databases")

@@ -122,6 +122,11 @@ class Session:
         self.url = url
         self.timeout = timeout
         self.ws = None
+        # What the browser keeps to rerun fragments on their timer (st.fragment run_every):
+        # the current page, and each auto-rerunning fragment with its interval.
+        self.page = ""
+        self.page_hash = ""
+        self.fragments: dict[str, float] = {}
 
     async def connect(self) -> None:
         # wss only to make cluster's proxy on 127.0.0.1, whose trial certificate is
@@ -160,6 +165,23 @@ class Session:
         back.rerun_script.query_string = ""
         for state in widgets:
             back.rerun_script.widget_states.widgets.append(state)
+        if page != self.page:
+            self.fragments.clear()  # a new page registers its own timers
+        self.page = page
+        return await self._send(back)
+
+    async def poll(self, fragment_id: str) -> RunResult:
+        """What an open page does on its own: rerun one timed fragment, as the browser
+        does every ``run_every`` (Streamlit's AutoRerun message)."""
+        back = BackMsg()
+        back.rerun_script.page_name = self.page
+        back.rerun_script.page_script_hash = self.page_hash
+        back.rerun_script.query_string = ""
+        back.rerun_script.fragment_id = fragment_id
+        back.rerun_script.is_auto_rerun = True
+        return await self._send(back)
+
+    async def _send(self, back: BackMsg) -> RunResult:
         start = time.perf_counter()
         await self.ws.send(back.SerializeToString())
         result = RunResult(0.0)
@@ -185,6 +207,12 @@ class Session:
                 # A new script run starts: what came before belongs to an earlier run.
                 result.elements.clear()
                 result.blocks.clear()
+                self.page_hash = msg.new_session.page_script_hash
+            elif kind == "auto_rerun":
+                self.fragments[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                for fragment_id in msg.stop_auto_rerun.fragment_ids:
+                    self.fragments.pop(fragment_id, None)
             elif kind == "delta":
                 path = tuple(msg.metadata.delta_path)
                 delta = msg.delta

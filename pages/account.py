@@ -4,6 +4,7 @@ import streamlit as st
 
 from workbook import kdfpool, owndata, passphrase, spaces, text, ui
 from workbook.markdown import escape
+from workbook.ui.roles import remember, render_role_setting, role_choice
 
 RECOVERY_NOTE = (
     "Keep this recovery key somewhere safe, away from this device: written on paper, or in "
@@ -60,6 +61,9 @@ def show_recovery() -> None:
         st.write(RECOVERY_NOTE)
         if st.button("I have saved my recovery key", type="primary"):
             del st.session_state["show_recovery"]
+            current = ui.member()
+            if current is not None and len(run(spaces.partners_of, current) or []) > 1:
+                st.switch_page(ui.TODAY_PAGE)  # joined: straight to the first question
             st.rerun()
 
 
@@ -109,7 +113,7 @@ def signed_out() -> None:
             found = signing_in(spaces.sign_in, login, secret)
             if found:
                 ui.sign_in_as(found)
-                st.rerun()
+                st.switch_page(ui.TODAY_PAGE)  # land on what waits for you
     with tab_new:
         st.write(
             "Start on your own and invite your partner whenever you are ready. "
@@ -119,6 +123,7 @@ def signed_out() -> None:
             "A name for your space", key="new_space_name", placeholder="For example: Sam and Alex"
         )
         name, login, secret, confirm = new_partner_fields("new", space_name)
+        role = role_choice("new_role")
         if st.button("Make our space", type="primary"):
             made = signing_in(
                 spaces.create_space,
@@ -130,6 +135,7 @@ def signed_out() -> None:
             )
             if made:
                 ui.sign_in_as(made.member)
+                remember(role)
                 st.session_state["show_recovery"] = made.recovery_code
                 st.rerun()
     with tab_join:
@@ -138,6 +144,7 @@ def signed_out() -> None:
         )
         code = st.text_input("Invite code", key="join_code")
         name, login, secret, confirm = new_partner_fields("join")
+        role = role_choice("join_role")
         if st.button("Join the space", type="primary"):
             joined = signing_in(
                 spaces.join_space,
@@ -149,6 +156,7 @@ def signed_out() -> None:
             )
             if joined:
                 ui.sign_in_as(joined.member)
+                remember(role)
                 st.session_state["show_recovery"] = joined.recovery_code
                 st.rerun()
     with tab_recover:
@@ -241,7 +249,9 @@ def signed_in(member: spaces.Member) -> None:
         if st.session_state.get("invite_code"):
             st.code(st.session_state["invite_code"], language=None)
             st.caption("It works once and for 7 days. Making a new code stops the old one.")
-    st.page_link("pages/chapter_1.py", label="Go to the workbook", icon=":material/menu_book:")
+    st.page_link(ui.TODAY_PAGE, label="Go to today's question", icon=":material/menu_book:")
+    with st.expander("Which fits you"):
+        render_role_setting()
 
     st.page_link(
         "pages/your_data.py",

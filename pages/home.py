@@ -3,3 +3,4 @@
 from workbook import ui
 
 ui.render_home()
+ui.partner_watch()  # the partner's news shows here without a reload

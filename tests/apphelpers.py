@@ -17,6 +17,7 @@ CHAPTER_PAGES = [f"pages/chapter_{c.number}.py" for c in workbook().chapters]
 ALL_PAGES = [
     "pages/welcome.py",
     "pages/account.py",
+    "pages/today.py",
     "pages/home.py",
     *CHAPTER_PAGES,
     "pages/get_help.py",
@@ -77,6 +78,14 @@ def button(at: AppTest, label: str):
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
     return matches[0]
+
+
+def save_answer(at: AppTest, prompt_id: str, shared: bool = False) -> AppTest:
+    """Choose who can see it (one control), then the one Save button."""
+    at.radio(key=f"visibility:{prompt_id}").set_value("shared" if shared else "private")
+    at.button(key=f"save:{prompt_id}").click().run()
+    assert not at.exception, at.exception
+    return at
 
 
 def create_space(at: AppTest, login="sam", name="Sam", secret=PASS_A) -> AppTest:

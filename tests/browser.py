@@ -230,3 +230,26 @@ def make_couple(people, tag: str, size: tuple[int, int] = DESKTOP) -> tuple[Pers
     alex.page.get_by_role("heading", name="Sam and Alex").wait_for()
     alex.click("I have saved my recovery key")
     return sam, alex
+
+
+def open_fold(person: Person, starts_with: str) -> None:
+    """Open one of a chapter's folds ("On your own", "Together", ...) if it is closed."""
+    summary = person.page.locator("summary").filter(has_text=starts_with)
+    details = person.page.locator("details").filter(has=summary).first
+    if details.get_attribute("open") is None:
+        summary.first.click()
+        person.page.wait_for_timeout(300)
+
+
+def save_own(person: Person, prompt, words: str, shared: bool = False) -> None:
+    """Type an on-your-own answer, choose who can see it, and press the one Save."""
+    area = person.page.get_by_label(prompt.text, exact=True)
+    area.fill(words)
+    area.press("Tab")
+    person.settle()
+    # Streamlit gives each keyed widget a class: st-key-<key, ":" as "-">.
+    choice = person.page.locator(f".st-key-visibility-{prompt.id}")
+    choice.get_by_text(re.compile("^Share with" if shared else "^Just for me")).click()
+    person.settle()
+    person.page.locator(f".st-key-save-{prompt.id} button").click()
+    person.settle()

@@ -12,34 +12,28 @@ import pytest
 
 from workbook.content import workbook
 
-from browser import Person, make_couple
+from browser import Person, make_couple, open_fold, save_own
 from helpers import PASS_A, PASS_B
 
 pytestmark = pytest.mark.e2e
 PROMPT = workbook().chapter("talking").together[0]
-REVEAL = "You have both answered. Open them together when you are ready."
+HEART = workbook().chapter("heart").prompts
+REVEAL = "Open together"
 
 
 def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
     sam, alex = make_couple(people, "journal")
 
     sam.go("2. Your heart is healing too")
-    areas = sam.page.locator("textarea")
-    areas.nth(0).fill("Sam's private line, only for Sam")
-    areas.nth(0).press("Tab")
-    sam.settle()
-    sam.page.get_by_role("button", name="Save just for me").nth(0).click()
-    sam.settle()
+    open_fold(sam, "On your own")
+    save_own(sam, HEART[0], "Sam's private line, only for Sam")
     sam.page.get_by_text("Saved. Only you can see this.").first.wait_for()
-    areas.nth(1).fill("Sam's shared line, for both of us")
-    areas.nth(1).press("Tab")
-    sam.settle()
-    sam.page.get_by_role("button", name="Share with Alex").nth(1).click()
-    sam.settle()
+    save_own(sam, HEART[1], "Sam's shared line, for both of us", shared=True)
     sam.page.get_by_text("Saved and shared with Alex.").first.wait_for()
     sam.shot("saved")
 
     alex.go("2. Your heart is healing too")
+    open_fold(alex, "On your own")
     alex.page.get_by_text("Sam's shared line, for both of us").first.wait_for()
     assert alex.page.get_by_text("Sam's private line").count() == 0
     alex.shot("sees-shared-only")
@@ -47,7 +41,8 @@ def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
     # Sign out, then back in: the private line is still there for Sam.
     sam.page.get_by_role("button", name="Sign out").first.click()
     sam.settle()
-    assert sam.page.get_by_text("Sam's private line").count() == 0
+    found = sam.page.get_by_text("Sam's private line")
+    assert found.count() == 0, found.first.evaluate("e => e.outerHTML.slice(0, 600)")
     sam.go("Your space")
     panel = sam.page.get_by_role("tabpanel", name="Sign in")
     panel.get_by_label("Sign-in name", exact=True).fill("sam-journal")
@@ -56,8 +51,10 @@ def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
     sam.settle()
     sam.page.get_by_text("Signed in as").first.wait_for()  # the key derivation may queue
     sam.go("2. Your heart is healing too")
+    open_fold(sam, "On your own")
     sam.page.get_by_text("Only you can see this.").first.wait_for()
-    assert sam.page.locator("textarea").nth(0).input_value() == "Sam's private line, only for Sam"
+    area = sam.page.get_by_label(HEART[0].text, exact=True)
+    assert area.input_value() == "Sam's private line, only for Sam"
     sam.shot("signed-back-in")
     assert (sam.hosts | alex.hosts) <= {"127.0.0.1"}, sam.hosts | alex.hosts
 
@@ -70,6 +67,7 @@ def test_welcome_and_a_chapter_render_in_a_real_browser(people):
     assert guest.shot("welcome").stat().st_size > 10_000
     guest.open("chapter_2")
     guest.page.get_by_role("heading", name="Your heart is healing too").wait_for()
+    open_fold(guest, "On your own")
     area = guest.page.locator("textarea").first
     area.fill("A few words typed in the browser")
     area.press("Tab")
@@ -83,6 +81,7 @@ def test_welcome_and_a_chapter_render_in_a_real_browser(people):
 
 
 def answer_together(person: Person, words: str) -> None:
+    open_fold(person, "Together")
     area = person.page.get_by_label(PROMPT.text, exact=True)
     area.fill(words)
     area.press("Tab")
@@ -100,11 +99,12 @@ def test_answer_apart_then_reveal_together_in_two_browsers(people):
     sam.shot("waiting")
 
     alex.go("3. Talking with each other")
+    open_fold(alex, "Together")
     alex.page.get_by_text("Sam has answered").first.wait_for()
     assert alex.page.get_by_text("Sam's together answer").count() == 0
     alex.shot("sees-waiting-not-text")
     answer_together(alex, "Alex's together answer")
-    alex.page.get_by_text(REVEAL, exact=True).first.click()
+    alex.page.get_by_role("button", name=REVEAL).first.click()
     alex.page.get_by_text("Sam's together answer").first.wait_for()
     agreed = alex.page.get_by_label("What you agreed").first
     agreed.fill("We will talk on Sunday evenings")
@@ -116,7 +116,9 @@ def test_answer_apart_then_reveal_together_in_two_browsers(people):
 
     sam.go("Where you are")
     sam.go("3. Talking with each other")
-    sam.page.get_by_text(REVEAL, exact=True).first.click()
+    open_fold(sam, "Together")
+    sam.page.get_by_role("button", name=REVEAL).first.click()
+    sam.settle()
     sam.page.get_by_text("Alex's together answer").first.wait_for()
     assert sam.page.get_by_label("What you agreed").first.input_value() == (
         "We will talk on Sunday evenings"
@@ -142,7 +144,7 @@ def test_one_device_hand_over_in_a_single_browser(people):
     sam.page.get_by_text("Sam has answered").first.wait_for()
     assert sam.page.get_by_text("Sam's words on the shared laptop").count() == 0
     answer_together(sam, "Alex's words on the shared laptop")
-    sam.page.get_by_text(REVEAL, exact=True).first.click()
+    sam.page.get_by_role("button", name=REVEAL).first.click()
     sam.page.get_by_text("Sam's words on the shared laptop").first.wait_for()
     sam.shot("both-on-one-device")
 
@@ -150,16 +152,9 @@ def test_one_device_hand_over_in_a_single_browser(people):
 def test_a_partner_downloads_an_export_with_exactly_what_they_may_see(people):
     sam, alex = make_couple(people, "export")
     sam.go("2. Your heart is healing too")
-    areas = sam.page.locator("textarea")
-    for index, words, button in (
-        (0, "Export-private-line", "Save just for me"),
-        (1, "Export-shared-line", "Share with Alex"),
-    ):
-        areas.nth(index).fill(words)
-        areas.nth(index).press("Tab")
-        sam.settle()
-        sam.page.get_by_role("button", name=button).nth(index).click()
-        sam.settle()
+    open_fold(sam, "On your own")
+    save_own(sam, HEART[0], "Export-private-line")
+    save_own(sam, HEART[1], "Export-shared-line", shared=True)
     for person, expect, never in (
         (sam, ["Export-private-line", "Export-shared-line"], []),
         (alex, ["Export-shared-line"], ["Export-private-line"]),

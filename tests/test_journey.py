@@ -13,7 +13,7 @@ import pytest
 
 from workbook.content import workbook
 
-from browser import DESKTOP, PHONE, make_couple
+from browser import DESKTOP, PHONE, make_couple, open_fold, save_own
 from helpers import PASS_A
 
 pytestmark = pytest.mark.e2e
@@ -28,30 +28,24 @@ def test_a_couples_journey(people, size):
     alex.shot("02-joined")
 
     sam.go("2. Your heart is healing too")
-    areas = sam.page.locator("textarea")
-    for index, words, label in (
-        (0, "Journey private words", "Save just for me"),
-        (1, "Journey shared words", "Share with Alex"),
-    ):
-        areas.nth(index).fill(words)
-        areas.nth(index).press("Tab")
-        sam.settle()
-        sam.page.get_by_role("button", name=label).nth(index).click()
-        sam.settle()
+    open_fold(sam, "On your own")
+    heart = workbook().chapter("heart").prompts
+    save_own(sam, heart[0], "Journey private words")
+    save_own(sam, heart[1], "Journey shared words", shared=True)
     sam.page.get_by_text("Saved and shared with Alex.").first.wait_for()
     sam.shot("03-chapter-saved")
 
     for person, words in ((sam, "Sam: a walk after dinner"), (alex, "Alex: sitting close")):
         person.go("3. Talking with each other")
+        open_fold(person, "Together")
         area = person.page.get_by_label(TOGETHER.text, exact=True)
         area.fill(words)
         area.press("Tab")
         person.settle()
         person.page.locator(f".st-key-together-{TOGETHER.id} button").click()
         person.settle()
-    alex.page.get_by_text(
-        "You have both answered. Open them together when you are ready.", exact=True
-    ).nth(0).click()
+    alex.page.get_by_role("button", name="Open together").first.click()
+    alex.settle()
     alex.page.get_by_text("Sam: a walk after dinner").first.wait_for()
     alex.shot("04-revealed")
 

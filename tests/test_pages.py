@@ -13,6 +13,7 @@ from apphelpers import (
     create_space,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
+    save_answer,
     sign_in,
     texts,
 )
@@ -37,7 +38,11 @@ def test_a_chapter_page_shows_its_prompts_and_a_field_for_each(chapter):
     for prompt in (*chapter.prompts, *chapter.together):
         assert prompt.text in shown
     assert len(at.text_area) == len(chapter.prompts) + len(chapter.together)
-    assert chapter.exercise.title in shown
+    # Folded by kind: the page reads as a passage, then one fold per kind of question.
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("On your own") for label in labels)
+    assert any(label.startswith("Together") for label in labels)
+    assert any(chapter.exercise.title in label for label in labels)
     assert "not signed in" in shown  # a guest is told plainly that nothing is saved
 
 
@@ -102,14 +107,16 @@ def test_wrong_passphrase_shows_one_kind_message():
 
 def test_two_partners_save_private_and_shared_answers_and_see_the_right_ones():
     sam, alex = couple()
+    assert alex.title[0].value == "Today"  # joining lands on the first question
+    alex.switch_page("pages/account.py").run()
     assert "Sam and Alex" in alex.title[0].value
 
     sam.switch_page("pages/chapter_2.py").run()
     sam.text_area[0].input("Only for me: a private thought")
-    sam.button(key=f"save-private:{workbook().chapter('heart').prompts[0].id}").click().run()
+    save_answer(sam, workbook().chapter("heart").prompts[0].id)
     assert "Only you can see this" in texts(sam)
     sam.text_area[1].input("For us both: a shared thought")
-    sam.button(key=f"save-shared:{workbook().chapter('heart').prompts[1].id}").click().run()
+    save_answer(sam, workbook().chapter("heart").prompts[1].id, shared=True)
     assert any("shared with Alex" in s.value for s in sam.success)
 
     alex.switch_page("pages/chapter_2.py").run()
@@ -122,7 +129,7 @@ def test_saving_an_empty_answer_is_refused_kindly():
     at = create_space(open_app())
     at.switch_page("pages/chapter_1.py").run()
     prompt_id = workbook().chapter("body").prompts[0].id
-    at.button(key=f"save-private:{prompt_id}").click().run()
+    at.button(key=f"save:{prompt_id}").click().run()
     assert any("nothing to save" in e.value for e in at.error)
 
 

@@ -12,6 +12,7 @@ from apphelpers import (
     create_space,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
+    save_answer,
     sign_in,
     texts,
 )
@@ -26,9 +27,7 @@ def save(at, index: int, words: str, shared: bool = False) -> None:
     prompt = HEART.prompts[index]
     [area] = [a for a in at.text_area if a.key and a.key.endswith(f":{prompt.id}")]
     area.input(words)
-    kind = "save-shared" if shared else "save-private"
-    at.button(key=f"{kind}:{prompt.id}").click().run()
-    assert not at.exception, at.exception
+    save_answer(at, prompt.id, shared)
 
 
 def test_journal_lists_what_i_may_see_and_filters_it():

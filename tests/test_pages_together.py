@@ -47,6 +47,9 @@ def test_answer_apart_then_both_see_both_and_agree():
     answer(alex, "Alex: I have been afraid to start")
     shown = texts(alex)
     assert "You have both answered now" in shown
+    assert "Sam: I miss how we used to talk" not in shown  # the reveal waits for a click
+    alex.button(key=f"open:{PROMPT.id}").click().run()
+    shown = texts(alex)
     assert "Sam: I miss how we used to talk" in shown
     assert "Alex: I have been afraid to start" in shown
     assert PROMPT.follow_up in shown
@@ -55,6 +58,8 @@ def test_answer_apart_then_both_see_both_and_agree():
     agreement.input("We will talk on Sunday evenings")
     alex.button(key=f"agree:{PROMPT.id}").click().run()
     sam.run()
+    assert "Alex: I have been afraid to start" not in texts(sam)  # Sam opens it too
+    sam.button(key=f"open:{PROMPT.id}").click().run()
     assert "Alex: I have been afraid to start" in texts(sam)
     assert [a for a in sam.text_area if a.label == "What you agreed"][0].value == (
         "We will talk on Sunday evenings"
@@ -90,6 +95,7 @@ def test_one_device_hand_over_never_shows_the_first_answer():
     assert "Sam has answered" in shown and "Sam's words" not in shown
     assert together_area(sam).value == ""
     answer(sam, "Alex's words")
+    sam.button(key=f"open:{PROMPT.id}").click().run()
     shown = texts(sam)
     assert "Sam's words, hidden from Alex" in shown and "Alex's words" in shown
 

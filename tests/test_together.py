@@ -156,3 +156,43 @@ def test_progress_counts_and_who_is_waiting(db, couple):
     partners = spaces.partners_of(db, sam)
     step = progress.next_step(sam, partners, list(rows.values()))
     assert "Alex has answered" in step.text and step.chapter_number == 3
+
+
+PARTNER_READY = Answers("", "Ready", "Ready", "Waiting is fine with me")
+
+
+def test_the_partner_who_was_not_pregnant_never_holds_the_couple_at_wait():
+    # The go-ahead is asked only of the partner who was pregnant; the other says how
+    # waiting feels. Before, "I have not asked" from them meant "wait", for good.
+    assert readiness.guidance_for(ALL_READY, PARTNER_READY).key == "both_ready"
+    assert readiness.guidance_for(PARTNER_READY, ALL_READY).key == "both_ready"
+    not_yet = Answers("Not yet", "Ready", "Ready")
+    assert readiness.guidance_for(not_yet, PARTNER_READY).key == "no_green_light"
+    assert readiness.guidance_for(PARTNER_READY, PARTNER_READY).key == "no_one_asked"
+
+
+def test_the_form_asks_each_role_the_question_that_is_theirs():
+    words = readiness.load_text()
+    assert readiness.form_for("pregnant") == (True, False)
+    assert readiness.form_for("partner") == (False, True)
+    assert readiness.form_for("unsaid") == (True, True)
+    partner = readiness.answers_from_form(
+        "partner", None, words.waiting_options[0], "Ready", "Ready"
+    )
+    assert partner.green_light == "" and partner.waiting == words.waiting_options[0]
+    with pytest.raises(ValueError):
+        readiness.answers_from_form("pregnant", None, None, "Ready", "Ready")
+    with pytest.raises(ValueError):
+        readiness.answers_from_form("partner", None, None, "Ready", "Ready")
+    unsure = readiness.answers_from_form(
+        "unsaid", words.green_light_not_mine, None, "Ready", "Ready"
+    )
+    assert unsure.green_light == ""  # not theirs to ask: stored as not asked
+
+
+def test_a_partners_waiting_answer_is_kept_and_shown_after_both_answer(db, couple):
+    sam, alex = couple
+    readiness.submit(db, sam, ALL_READY)
+    readiness.submit(db, alex, PARTNER_READY)
+    [done] = readiness.rounds(db, sam)
+    assert done.theirs == PARTNER_READY

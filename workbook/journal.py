@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from workbook import readable, rotation, sealed
+from workbook import presence, readable, rotation, sealed
 from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, now, reflections
@@ -98,6 +98,7 @@ def save(
             },
             stamp,
         )
+        presence.bump(conn, member.space_id)
     return Reflection(
         row_id, member.partner_id, chapter_id, prompt_id, visibility, text, created, stamp
     )
@@ -148,6 +149,7 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
                 updated_at=stamp,
             )
         )
+        presence.bump(conn, member.space_id)
     return Reflection(
         row.id,
         row.author_id,
@@ -166,6 +168,7 @@ def set_visibility(db: Db, member: Member, reflection_id: str, visibility: str) 
         rotation.require_current_key(conn, member, JournalError)
         row = _own_row(conn, member, reflection_id)
         text = sealed.change_visibility(conn, member, reflections, COLUMN, row, visibility)
+        presence.bump(conn, member.space_id)
     return Reflection(
         row.id,
         row.author_id,
@@ -183,6 +186,7 @@ def remove(db: Db, member: Member, reflection_id: str) -> None:
     with db.engine.begin() as conn:
         _own_row(conn, member, reflection_id)
         conn.execute(delete(reflections).where(reflections.c.id == reflection_id))
+        presence.bump(conn, member.space_id)
 
 
 __all__ = [

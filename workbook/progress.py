@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, insert, or_, select
 
-from workbook import readable, rotation, sealed, vault
+from workbook import presence, readable, rotation, sealed, vault
 from workbook.content import Chapter, Workbook
 from workbook.spaces import Member, Partner
 from workbook.store import Db, exercises_done, new_id, now, reflections, together_answers
@@ -70,6 +70,7 @@ def mark_exercise_done(db: Db, member: Member, chapter_id: str, note: str = "") 
                 created_at=now(),
             )
         )
+        presence.bump(conn, member.space_id)
 
 
 def unmark_exercise(db: Db, member: Member, chapter_id: str) -> None:
@@ -81,6 +82,7 @@ def unmark_exercise(db: Db, member: Member, chapter_id: str) -> None:
                 exercises_done.c.author_id == member.partner_id,
             )
         )
+        presence.bump(conn, member.space_id)
 
 
 def exercises(

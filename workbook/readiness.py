@@ -7,6 +7,12 @@ earlier check-ins stays as it was.
 
 The guidance follows the article's advice: no sex before the doctor's go-ahead; if
 either partner is not ready, waiting is fine, with ways to stay close without sex.
+
+The go-ahead question is asked only of the partner who was pregnant (their body is
+the one healing); the other partner is asked how they feel about waiting instead. A
+partner who would rather not say sees both and may answer that the go-ahead is not
+theirs to ask. So a partner who was not pregnant can never hold the couple at "wait"
+by answering "I have not asked".
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from functools import cache
 
 from sqlalchemy import func, insert, select, update
 
-from workbook import readable, rotation, vault
+from workbook import presence, readable, rotation, vault
 from workbook.content import PROMPTS_DIR, Source, _Reader, read_toml
 from workbook.spaces import Member
 from workbook.store import Db, new_id, now, readiness_answers
@@ -41,6 +47,9 @@ class ReadinessText:
     physical_question: str
     emotional_question: str
     green_light_options: tuple[str, ...]
+    green_light_not_mine: str
+    waiting_question: str
+    waiting_options: tuple[str, ...]
     scale_options: tuple[str, ...]
     guidance: dict[str, Guidance]
     close_without_sex: tuple[str, ...]
@@ -49,13 +58,25 @@ class ReadinessText:
 
 @dataclass(frozen=True)
 class Answers:
+    """One partner's check-in. ``green_light`` is "" when the go-ahead was not theirs to
+    ask (they were not pregnant); ``waiting`` is how they feel about waiting, if asked."""
+
     green_light: str
     physical: str
     emotional: str
+    waiting: str = ""
+
+    @property
+    def asked_go_ahead(self) -> bool:
+        return bool(self.green_light)
+
+    @property
+    def feels_ready(self) -> bool:
+        return self.physical == READY and self.emotional == READY
 
     @property
     def ready(self) -> bool:
-        return self.green_light == GREEN and self.physical == READY and self.emotional == READY
+        return self.feels_ready and self.green_light in ("", GREEN)
 
 
 @dataclass(frozen=True)
@@ -76,7 +97,7 @@ def load_text() -> ReadinessText:
     path = PROMPTS_DIR / "readiness.toml"
     r = _Reader(path.name, "readiness", read_toml(path))
     guidance = {}
-    for key in ("no_green_light", "not_ready", "both_ready"):
+    for key in ("no_green_light", "no_one_asked", "not_ready", "both_ready"):
         g = r.table("guidance").table(key)
         guidance[key] = Guidance(key, g.text("title"), g.text("text"))
     return ReadinessText(
@@ -85,6 +106,9 @@ def load_text() -> ReadinessText:
         physical_question=r.text("physical_question"),
         emotional_question=r.text("emotional_question"),
         green_light_options=r.strings("green_light_options"),
+        green_light_not_mine=r.text("green_light_not_mine"),
+        waiting_question=r.text("waiting_question"),
+        waiting_options=r.strings("waiting_options"),
         scale_options=r.strings("scale_options"),
         guidance=guidance,
         close_without_sex=r.strings("close_without_sex"),
@@ -96,13 +120,29 @@ def load_text() -> ReadinessText:
 
 
 def guidance_for(a: Answers, b: Answers) -> Guidance:
-    """The one piece of guidance that fits both partners' answers together."""
+    """The one piece of guidance that fits both partners' answers together.
+
+    Only the go-ahead answers given count: those of the partner who was pregnant (or
+    of a partner who would rather not say and answered it).
+    """
     text = load_text()
-    if a.green_light != GREEN or b.green_light != GREEN:
+    asked = [x.green_light for x in (a, b) if x.asked_go_ahead]
+    if not asked:
+        return text.guidance["no_one_asked"]
+    if any(answer != GREEN for answer in asked):
         return text.guidance["no_green_light"]
-    if not (a.ready and b.ready):
+    if not (a.feels_ready and b.feels_ready):
         return text.guidance["not_ready"]
     return text.guidance["both_ready"]
+
+
+def form_for(role: str) -> tuple[bool, bool]:
+    """(ask the go-ahead question, ask the waiting question) for a partner's role."""
+    if role == "pregnant":
+        return True, False
+    if role == "partner":
+        return False, True
+    return True, True
 
 
 def _ad(row_id: str, space_id: str) -> bytes:
@@ -111,11 +151,31 @@ def _ad(row_id: str, space_id: str) -> bytes:
 
 def _check(answers: Answers) -> None:
     text = load_text()
-    if answers.green_light not in text.green_light_options:
+    if answers.green_light and answers.green_light not in text.green_light_options:
         raise ValueError("Please choose one of the answers about the go-ahead.")
+    if answers.waiting and answers.waiting not in text.waiting_options:
+        raise ValueError("Please choose one of the answers about waiting.")
     for value in (answers.physical, answers.emotional):
         if value not in text.scale_options:
             raise ValueError("Please choose one answer for each question.")
+
+
+def answers_from_form(
+    role: str, green: str | None, waiting: str | None, body: str | None, heart: str | None
+) -> Answers:
+    """Turn the check-in form into Answers, or raise ValueError with a kind message.
+
+    A partner who would rather not say may answer that the go-ahead is not theirs to
+    ask (``green_light_not_mine``): then it is stored as not asked.
+    """
+    ask_green, ask_waiting = form_for(role)
+    text = load_text()
+    if body is None or heart is None or (ask_green and green is None):
+        raise ValueError("Please choose one answer for each question.")
+    if role == "partner" and waiting is None:
+        raise ValueError("Please choose one answer for each question.")
+    green_light = green if ask_green and green != text.green_light_not_mine else ""
+    return Answers(green_light or "", body, heart, (waiting or "") if ask_waiting else "")
 
 
 def submit(db: Db, member: Member, answers: Answers) -> int:
@@ -138,6 +198,7 @@ def submit(db: Db, member: Member, answers: Answers) -> int:
         ).all()
         mine = next((r for r in rows if r.author_id == member.partner_id), None)
         stamp = now()
+        presence.bump(conn, member.space_id)
         if mine is not None and len(rows) < 2:
             conn.execute(
                 update(readiness_answers)
@@ -167,7 +228,9 @@ def submit(db: Db, member: Member, answers: Answers) -> int:
 
 def _open(member: Member, row) -> Answers:
     data = json.loads(vault.open_text(member.space_key, row.answers_ct, _ad(row.id, row.space_id)))
-    return Answers(data["green_light"], data["physical"], data["emotional"])
+    return Answers(
+        data["green_light"], data["physical"], data["emotional"], data.get("waiting", "")
+    )
 
 
 def rounds(db: Db, member: Member) -> list[Round]:

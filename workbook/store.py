@@ -53,6 +53,9 @@ spaces = Table(
     # transaction (``rotation.require_current_key``), so nothing is sealed with an
     # old key and every open session ends at its next action.
     Column("key_epoch", Integer, nullable=False, server_default="0"),
+    # Counts every change a partner could see (workbook.presence): an open page polls
+    # this one primary-key lookup and reloads only when it moved.
+    Column("revision", Integer, nullable=False, server_default="0"),
 )
 
 partners = Table(
@@ -263,6 +266,7 @@ CLEAR_COLUMNS = {
     "rotate_due",
     "check_value",
     "key_epoch",
+    "revision",
 }
 
 

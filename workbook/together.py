@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from workbook import readable, rotation, vault
+from workbook import presence, readable, rotation, vault
 from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, agreements, now, together_answers
@@ -101,6 +101,7 @@ def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
             lambda rid: {"body_ct": vault.seal(member.space_key, text, _ad(rid, member.space_id))},
             stamp,
         )
+        presence.bump(conn, member.space_id)
     return Answer(member.partner_id, text, created, stamp)
 
 
@@ -119,6 +120,7 @@ def withdraw(db: Db, member: Member, prompt_id: str) -> None:
                 together_answers.c.author_id == member.partner_id,
             )
         )
+        presence.bump(conn, member.space_id)
 
 
 def _open(member: Member, row) -> Answer:
@@ -210,4 +212,5 @@ def agree(db: Db, member: Member, prompt_id: str, text: str) -> Agreement:
             },
             stamp,
         )
+        presence.bump(conn, member.space_id)
     return Agreement(text, member.partner_id, stamp)

@@ -9,6 +9,7 @@ from workbook.ui.chapter import render_chapter, render_welcome
 from workbook.ui.help import render_get_help
 from workbook.ui.home import render_home
 from workbook.ui.journal import render_journal, render_therapy_summary
+from workbook.ui.live import TODAY_PAGE, partner_watch
 from workbook.ui.owndata import render_your_data
 from workbook.ui.session import (
     account_sidebar,
@@ -26,10 +27,14 @@ from workbook.ui.session import (
     sign_out,
 )
 from workbook.ui.support import render_care_team, render_support, render_therapist_guide
+from workbook.ui.today import render_today
 from workbook.ui.together import handover_pending, render_handover
 from workbook.ui.wellbeing import render_wellbeing
 
 __all__ = [
+    "TODAY_PAGE",
+    "partner_watch",
+    "render_today",
     "handover_pending",
     "render_handover",
     "render_home",

@@ -7,11 +7,13 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import journal, spaces, text
+from workbook import journal, roles, spaces, text
 from workbook.content import ONLY_ONE_LABEL, Chapter, Prompt, TogetherPrompt, page_text, workbook
 from workbook.journal import Reflection
 from workbook.markdown import escape
 from workbook.ui.clock import when
+from workbook.ui.live import partner_watch, waiting_card
+from workbook.ui.roles import my_role
 from workbook.ui.session import (
     ACCOUNT_PAGE,
     AUDIENCE_LABEL,
@@ -35,8 +37,56 @@ from workbook.vault import VaultError
 READINESS_CHAPTERS = ("body", "heart")
 
 
+def _save_chosen(chapter_id: str, prompt_id: str, partner_name: str) -> None:
+    """The one Save button: saves with whatever the who-can-see-it choice says."""
+    visibility = st.session_state.get(visibility_key(prompt_id)) or journal.PRIVATE
+    _save(chapter_id, prompt_id, visibility, partner_name)
+
+
+def visibility_key(prompt_id: str) -> str:
+    return f"visibility:{prompt_id}"
+
+
+def save_controls(
+    chapter_id: str, prompt_id: str, partner_name: str, mine: Reflection | None
+) -> None:
+    """Who can see it (one control) and one Save; Delete folded away once saved."""
+    key = visibility_key(prompt_id)
+    if key not in st.session_state:
+        st.session_state[key] = mine.visibility if mine is not None else journal.PRIVATE
+    labels = {
+        journal.PRIVATE: "Just for me",
+        journal.SHARED: f"Share with {escape(partner_name)}",
+    }
+    st.radio(
+        "Who can see it",
+        (journal.PRIVATE, journal.SHARED),
+        format_func=labels.__getitem__,
+        key=key,
+        horizontal=True,
+    )
+    cols = st.columns([1, 1])
+    cols[0].button(
+        "Save",
+        key=f"save:{prompt_id}",
+        on_click=_save_chosen,
+        args=(chapter_id, prompt_id, partner_name),
+        type="primary",
+    )
+    if mine is not None:
+        with cols[1].popover("Delete", icon=":material/delete:"):
+            st.write("Delete your saved answer? This cannot be undone.")
+            st.button(
+                "Yes, delete it",
+                key=f"delete:{prompt_id}",
+                on_click=_delete,
+                args=(mine.id, prompt_id),
+                type="primary",
+            )
+
+
 def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -> None:
-    """Button callback: save the draft; on failure keep it and say so kindly."""
+    """Save the draft; on failure keep it and say so kindly."""
     current = member()
     if current is None:
         flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
@@ -81,6 +131,7 @@ def _delete(reflection_id: str, prompt_id: str) -> None:
         return
     draft_saved(prompt_id)
     st.session_state.pop(draft_key(prompt_id), None)
+    st.session_state.pop(visibility_key(prompt_id), None)
     flash(prompt_id, "ok", "Deleted.")
 
 
@@ -134,29 +185,7 @@ def _prompt_block(
                 )
                 edited = f" Edited {_when(mine.updated_at)}." if mine.edited else ""
                 st.caption(f"Saved {_when(mine.created_at)}.{edited} {who}")
-            cols = st.columns([1, 1, 1])
-            cols[0].button(
-                "Save just for me",
-                key=f"save-private:{prompt.id}",
-                on_click=_save,
-                args=(chapter_id, prompt.id, journal.PRIVATE, partner_name),
-            )
-            cols[1].button(
-                f"Share with {escape(partner_name)}",
-                key=f"save-shared:{prompt.id}",
-                on_click=_save,
-                args=(chapter_id, prompt.id, journal.SHARED, partner_name),
-            )
-            if mine is not None:
-                with cols[2].popover("Delete", icon=":material/delete:"):
-                    st.write("Delete your saved answer? This cannot be undone.")
-                    st.button(
-                        "Yes, delete it",
-                        key=f"delete:{prompt.id}",
-                        on_click=_delete,
-                        args=(mine.id, prompt.id),
-                        type="primary",
-                    )
+            save_controls(chapter_id, prompt.id, partner_name, mine)
         show_flash(prompt.id)
 
 
@@ -164,6 +193,10 @@ def _welcome_text() -> tuple[str, str]:
     """The welcome text split after its first paragraph: the opening, then the rest."""
     opening, _, rest = page_text("welcome").strip().partition("\n\n")
     return opening, rest
+
+
+def _count(n: int) -> str:
+    return "1 question" if n == 1 else f"{n} questions"
 
 
 def render_welcome() -> None:
@@ -232,20 +265,39 @@ def render_chapter(chapter_id: str) -> None:
                 saved[entry.prompt_id] = entry
             else:
                 others.setdefault(entry.prompt_id, []).append(entry)
-        answered = sum(1 for p in chapter.prompts if p.id in saved)
-        st.caption(f"{answered} of {len(chapter.prompts)} on-your-own questions answered by you.")
     names = [p.name for p in partners if current and p.id != current.partner_id]
     partner_name = names[0] if names else "your partner"
+    if current is not None:
+        partner_watch()
+        waiting_card(current, partner_name)
 
-    st.header("On your own", divider="gray")
-    st.caption("Answer any of these, in any order, whenever you feel able. Not today is fine.")
-    for prompt in chapter.prompts:
-        _prompt_block(chapter_id, prompt, saved=saved, others=others, partner_name=partner_name)
+    # The questions fold by kind, so the page reads as a passage, not a form.
+    role = my_role()
+    own, other_role = roles.split(chapter.prompts, role)
+    with st.expander(f"On your own: {_count(len(own))}", icon=":material/edit_note:"):
+        st.caption("Answer any of these, in any order, whenever you feel able. Not today is fine.")
+        for prompt in own:
+            _prompt_block(chapter_id, prompt, saved=saved, others=others, partner_name=partner_name)
+    if other_role:
+        with st.expander(
+            f"{roles.other_role_label(role)}: {_count(len(other_role))}",
+            icon=":material/unfold_more:",
+        ):
+            st.caption(
+                "Written for the other one of you. Read them if you like; you can answer them too."
+            )
+            for prompt in other_role:
+                _prompt_block(
+                    chapter_id, prompt, saved=saved, others=others, partner_name=partner_name
+                )
 
     if chapter_id in READINESS_CHAPTERS:
-        render_readiness(current, partners)
-    render_together(chapter, current, partners)
-    render_exercise(chapter, current, partners)
+        with st.expander("Readiness check-in", icon=":material/favorite:"):
+            render_readiness(current, partners)
+    with st.expander(f"Together: {_count(len(chapter.together))}", icon=":material/diversity_1:"):
+        render_together(chapter, current, partners)
+    with st.expander(f"Try this week: {chapter.exercise.title}", icon=":material/event:"):
+        render_exercise(chapter, current, partners)
 
     st.header("When to get help", divider="gray")
     st.markdown(chapter.get_help)

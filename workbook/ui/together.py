@@ -12,10 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbook import kdfpool, progress, readiness, spaces, text, together
 from workbook.content import ONLY_ONE_LABEL, Chapter, TogetherPrompt
 from workbook.markdown import escape
-from workbook.readiness import Answers
 from workbook.spaces import Member
 from workbook.together import TogetherState
 from workbook.ui.clock import DATE, when
+from workbook.ui.live import open_together, opened_prompts
+from workbook.ui.roles import my_role
 from workbook.ui.session import (
     HANDOVER,
     MAX_ANSWER_CHARS,
@@ -31,6 +32,9 @@ from workbook.ui.session import (
     sign_in_as,
 )
 from workbook.ui.unreadable import show_unreadable
+
+READINESS_FIELDS = ("green", "waiting", "body", "heart")
+REVEAL_READY = "You have both answered. Open them together when you are ready."
 
 
 def handover_pending() -> bool:
@@ -81,8 +85,26 @@ def _agree(prompt_id: str) -> None:
 
 
 def _not_today(prompt_id: str) -> None:
-    """'Not today' hides a prompt for this visit only; nothing is stored or counted."""
+    """'Not today' sets a prompt aside for this visit only; nothing is stored or counted."""
     st.session_state.setdefault("not_today", set()).add(prompt_id)
+
+
+def _undo_not_today(prompt_id: str) -> None:
+    st.session_state.setdefault("not_today", set()).discard(prompt_id)
+
+
+def set_aside_note(prompt: TogetherPrompt) -> None:
+    """The line left where a prompt was set aside, with the way to bring it back."""
+    cols = st.columns([4, 1], vertical_alignment="center")
+    cols[0].caption(f"Not today: \u201c{prompt.text}\u201d")
+    cols[1].button(
+        "Undo",
+        key=f"undo-skip:{prompt.id}",
+        on_click=_undo_not_today,
+        args=(prompt.id,),
+        type="tertiary",
+        help="Bring this question back",
+    )
 
 
 def _start_handover(to: spaces.Partner) -> None:
@@ -94,7 +116,6 @@ def render_together(
     chapter: Chapter, current: Member | None, partners: list[spaces.Partner]
 ) -> None:
     """The together section of a chapter, for a guest or a signed-in partner."""
-    st.header("Together", divider="gray")
     st.caption(
         "Each of you answers on your own. Your answers stay hidden from each other until "
         "you have both answered; then you see them side by side. Not today is always fine."
@@ -111,7 +132,7 @@ def render_together(
     skipped = st.session_state.get("not_today", set())
     for prompt in chapter.together:
         if prompt.id in skipped:
-            st.caption(f"Not today: \u201c{prompt.text}\u201d")
+            set_aside_note(prompt)
             continue
         with st.container(border=True):
             st.markdown(f"**{prompt.text}**")
@@ -120,7 +141,7 @@ def render_together(
             if current is None:
                 _guest_box(prompt)
             else:
-                _together_box(prompt, states.get(prompt.id), other)
+                together_box(prompt, states.get(prompt.id), other)
             show_flash(prompt.id)
 
 
@@ -137,9 +158,14 @@ def _guest_box(prompt: TogetherPrompt) -> None:
     st.caption(f"Afterwards, together: {prompt.follow_up}")
 
 
-def _together_box(
-    prompt: TogetherPrompt, state: TogetherState | None, other: spaces.Partner | None
+def together_box(
+    prompt: TogetherPrompt,
+    state: TogetherState | None,
+    other: spaces.Partner | None,
+    not_today: bool = True,
 ) -> None:
+    """Answer apart, or the reveal once both have answered. ``not_today=False`` leaves the
+    set-aside button to the caller (the Today page has its own)."""
     name = other.name if other else "your partner"
     if state is not None and state.revealed:
         _reveal(prompt, state, name)
@@ -175,8 +201,10 @@ def _together_box(
         key=f"together:{prompt.id}",
         on_click=_answer,
         args=(prompt.id,),
+        type="primary",
     )
-    cols[1].button("Not today", key=f"skip:{prompt.id}", on_click=_not_today, args=(prompt.id,))
+    if not_today:
+        cols[1].button("Not today", key=f"skip:{prompt.id}", on_click=_not_today, args=(prompt.id,))
     if mine is not None and other is not None and not state.partner_answered:
         cols[2].button(
             f"Pass to {escape(other.name)}",
@@ -188,34 +216,46 @@ def _together_box(
 
 
 def _reveal(prompt: TogetherPrompt, state: TogetherState, name: str) -> None:
-    with st.expander("You have both answered. Open them together when you are ready."):
-        left, right = st.columns(2)
-        with left:
-            st.markdown("**You**")
-            st.text(state.mine.text)
-            if state.edited_after_reveal(state.mine):
-                st.caption("Edited after you both answered.")
-        with right:
-            st.markdown(f"**{escape(name)}**")
-            st.text(state.theirs.text)
-            if state.edited_after_reveal(state.theirs):
-                st.caption("Edited after you both answered.")
-        st.markdown(f"**Now, together:** {prompt.follow_up}")
-        key = draft_key(f"agreement:{prompt.id}")
-        if state.agreement is not None and key not in st.session_state:
-            st.session_state[key] = state.agreement.text
-        st.text_area(
-            "What you agreed",
-            **draft_field(f"agreement:{prompt.id}"),
-            height=80,
-            persist_state="session",
-            placeholder="For example: what you will try, or when you will talk again.",
-        )
-        length_hint(key, MAX_ANSWER_CHARS)
+    """The moment: a clear button first, then both answers as equal cards side by side
+    (stacked on a phone), then the follow-up and what you agreed."""
+    if prompt.id not in opened_prompts():
+        st.success(REVEAL_READY, icon=":material/favorite:")
         st.button(
-            "Save what we agreed", key=f"agree:{prompt.id}", on_click=_agree, args=(prompt.id,)
+            "Open together",
+            key=f"open:{prompt.id}",
+            on_click=open_together,
+            args=(prompt.id,),
+            type="primary",
+            icon=":material/visibility:",
         )
-        show_flash(f"agreement:{prompt.id}")
+        return
+    left, right = st.columns(2)
+    for col, who, answer in ((left, "You", state.mine), (right, name, state.theirs)):
+        with col, st.container(border=True):
+            st.markdown(f"**{escape(who)}**")
+            st.text(answer.text)
+            if state.edited_after_reveal(answer):
+                st.caption("Edited after you both answered.")
+    st.markdown(f"**Now, together:** {prompt.follow_up}")
+    key = draft_key(f"agreement:{prompt.id}")
+    if state.agreement is not None and key not in st.session_state:
+        st.session_state[key] = state.agreement.text
+    st.text_area(
+        "What you agreed",
+        **draft_field(f"agreement:{prompt.id}"),
+        height=80,
+        persist_state="session",
+        placeholder="For example: what you will try, or when you will talk again.",
+    )
+    length_hint(key, MAX_ANSWER_CHARS)
+    st.button(
+        "Save what we agreed",
+        key=f"agree:{prompt.id}",
+        on_click=_agree,
+        args=(prompt.id,),
+        type="primary",
+    )
+    show_flash(f"agreement:{prompt.id}")
 
 
 def render_handover() -> None:
@@ -256,27 +296,31 @@ def _checkin() -> None:
     current = member()
     if current is None:
         return
-    values = [st.session_state.get(f"readiness:{field}") for field in ("green", "body", "heart")]
-    if None in values:
-        flash("readiness", "error", "Please choose one answer for each question.")
-        return
+    values = [st.session_state.get(f"readiness:{field}") for field in READINESS_FIELDS]
     try:
-        readiness.submit(db(), current, Answers(*values))
+        answers = readiness.answers_from_form(my_role(), *values)
+        number = readiness.submit(db(), current, answers)
+        done = any(r.number == number and r.complete for r in readiness.rounds(db(), current))
     except ValueError as exc:
         flash("readiness", "error", str(exc))
         return
     except (SQLAlchemyError, OSError):
         flash("readiness", "error", text.SAVE_FAILED)
         return
-    for field in ("green", "body", "heart"):
+    for field in READINESS_FIELDS:
         st.session_state.pop(f"readiness:{field}", None)
-    flash("readiness", "ok", "Saved. Your partner cannot see it until you have both answered.")
+    flash(
+        "readiness",
+        "ok",
+        "Saved. You have both answered, so you can see both answers together now."
+        if done
+        else "Saved. Your partner cannot see it until you have both answered.",
+    )
 
 
 def render_readiness(current: Member | None, partners: list[spaces.Partner]) -> None:
     """The private readiness check-in (chapters 1 and 2)."""
     words = readiness.load_text()
-    st.header("Readiness check-in", divider="gray")
     st.markdown(words.intro)
     if current is None:
         st.caption("Make a space or sign in to use the check-in with your partner.")
@@ -298,17 +342,25 @@ def render_readiness(current: Member | None, partners: list[spaces.Partner]) -> 
     with st.expander(
         "Check in again" if latest is not None and latest.mine is not None else "Check in",
         expanded=latest is None or latest.mine is None,
+        type="compact",
     ):
-        st.radio(
-            words.green_light_question, words.green_light_options, index=None, key="readiness:green"
-        )
+        ask_green, ask_waiting = readiness.form_for(my_role())
+        if ask_green:
+            options = words.green_light_options
+            if ask_waiting:  # rather not say: the go-ahead may be the other's to ask
+                options = (*options, words.green_light_not_mine)
+            st.radio(words.green_light_question, options, index=None, key="readiness:green")
+        if ask_waiting:
+            st.radio(
+                words.waiting_question, words.waiting_options, index=None, key="readiness:waiting"
+            )
         st.radio(words.physical_question, words.scale_options, index=None, key="readiness:body")
         st.radio(words.emotional_question, words.scale_options, index=None, key="readiness:heart")
         st.button("Save my check-in", key="readiness:save", on_click=_checkin)
     show_flash("readiness")
     earlier = [r for r in history[1:] if r.complete]
     if earlier:
-        with st.expander("Earlier check-ins"):
+        with st.expander("Earlier check-ins", type="compact"):
             for r in earlier:
                 st.caption(
                     f"{when(r.completed_at, DATE)}: "
@@ -326,11 +378,13 @@ def _checkin_result(latest: readiness.Round, name: str) -> None:
         for col, who, answers in ((left, "You", latest.mine), (right, name, latest.theirs)):
             with col:
                 st.markdown(f"**{escape(who)}**")
-                st.text(
-                    f"Go-ahead: {answers.green_light}\n"
-                    f"Body: {answers.physical}\n"
-                    f"Feelings: {answers.emotional}"
-                )
+                lines = []
+                if answers.green_light:
+                    lines.append(f"Go-ahead: {answers.green_light}")
+                if answers.waiting:
+                    lines.append(f"Waiting: {answers.waiting}")
+                lines += [f"Body: {answers.physical}", f"Feelings: {answers.emotional}"]
+                st.text("\n".join(lines))
         if guidance.key != "both_ready":
             st.markdown("**Ways to stay close without sex**")
             for idea in words.close_without_sex:
@@ -364,9 +418,7 @@ def _exercise_undo(chapter_id: str) -> None:
 def render_exercise(
     chapter: Chapter, current: Member | None, partners: list[spaces.Partner]
 ) -> None:
-    st.header("Try this week", divider="gray")
-    with st.container(border=True):
-        st.markdown(f"**{chapter.exercise.title}**")
+    with st.container():
         st.markdown(chapter.exercise.text)
         if current is None:
             return

@@ -1,0 +1,182 @@
+"""AppTest for who each partner is, the Today page, and the lighter chapter page."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook import roles
+from workbook.content import workbook
+
+from apphelpers import (
+    button,
+    create_space,
+    fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
+    open_app,
+    save_answer,
+    sign_in,
+    texts,
+)
+from helpers import PASS_A
+
+pytestmark = pytest.mark.usefixtures("fresh_install")
+BODY = workbook().chapter("body")
+FIRST_TOGETHER = BODY.together[0]
+
+
+def role_couple(sam_role="pregnant", alex_role="partner"):
+    """Sam makes a space saying which fits; Alex joins saying which fits them."""
+    sam = open_app("pages/account.py")
+    sam.radio(key="new_role").set_value(sam_role)
+    sam = create_space(sam)
+    button(sam, "I have saved my recovery key").click().run()
+    button(sam, "Make an invite code").click().run()
+    code = sam.code[0].value
+    alex = open_app("pages/account.py")
+    alex.radio(key="join_role").set_value(alex_role)
+    alex.text_input(key="join_code").input(code)
+    alex.text_input(key="join_name").input("Alex")
+    alex.text_input(key="join_login").input("alex")
+    alex.text_input(key="join_pass").input("green tea mountain bell")
+    alex.text_input(key="join_confirm").input("green tea mountain bell")
+    button(alex, "Join the space").click().run()
+    assert not alex.exception, alex.exception
+    button(alex, "I have saved my recovery key").click().run()
+    return sam, alex
+
+
+def area(at, prompt_id):
+    [found] = [a for a in at.text_area if a.key and a.key.endswith(f":{prompt_id}")]
+    return found
+
+
+def test_each_partner_sees_their_own_prompts_and_the_others_folded_away():
+    sam, alex = role_couple()
+    for at, mine, folded in ((sam, "pregnant", "partner"), (alex, "partner", "pregnant")):
+        at.switch_page("pages/chapter_1.py").run()
+        assert not at.exception, at.exception
+        [own] = [e for e in at.expander if e.label.startswith("On your own")]
+        [other] = [e for e in at.expander if e.label.startswith("Questions written for")]
+        own_text = "\n".join(m.value for m in own.markdown)
+        other_text = "\n".join(m.value for m in other.markdown)
+        for prompt in BODY.prompts:
+            inside = other_text if prompt.audience == folded else own_text
+            assert prompt.text in inside, (mine, prompt.id)
+        assert roles.other_role_label(mine) in other.label
+
+
+def test_the_role_is_stored_encrypted_and_can_be_changed_in_your_space():
+    sam, _ = role_couple()
+    sam.switch_page("pages/account.py").run()
+    assert sam.radio(key="role_setting").value == "pregnant"
+    sam.radio(key="role_setting").set_value("unsaid").run()
+    assert sam.session_state["my_role"] == "unsaid"
+    # A fresh sign-in reads it back from the encrypted preferences.
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/account.py").run()
+    assert again.radio(key="role_setting").value == "unsaid"
+
+
+def test_not_choosing_a_role_means_rather_not_say_and_shows_every_prompt():
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    assert not [e for e in at.expander if e.label.startswith("Questions written for")]
+    [own] = [e for e in at.expander if e.label.startswith("On your own")]
+    assert len(own.text_area) == len(BODY.prompts)
+
+
+def test_readiness_asks_the_go_ahead_only_of_the_partner_who_was_pregnant():
+    sam, alex = role_couple()
+    sam.switch_page("pages/chapter_1.py").run()
+    alex.switch_page("pages/chapter_1.py").run()
+    assert [r.key for r in sam.radio if r.key and r.key.startswith("readiness:")] == [
+        "readiness:green",
+        "readiness:body",
+        "readiness:heart",
+    ]
+    assert "readiness:green" not in [r.key for r in alex.radio]
+    sam.radio(key="readiness:green").set_value("Yes")
+    for at in (sam, alex):
+        if at is alex:
+            alex.radio(key="readiness:waiting").set_value("Waiting is fine with me")
+        at.radio(key="readiness:body").set_value("Ready")
+        at.radio(key="readiness:heart").set_value("Ready")
+        at.button(key="readiness:save").click().run()
+        assert not at.exception, at.exception
+    shown = texts(alex)
+    # The partner who was not pregnant did not "hold the couple at wait".
+    assert "You both feel ready" in shown and "Wait for the go-ahead" not in shown
+    assert "You have both answered, so you can see both answers together now." in shown
+    assert "cannot see it until you have both answered" not in shown
+
+
+def test_today_offers_one_question_with_one_save_and_skip_and_undoable_not_today():
+    at = create_space(open_app())
+    at.switch_page("pages/today.py").run()
+    first = FIRST_TOGETHER
+    assert len(at.text_area) == 1 and area(at, first.id)
+    assert "\u25cb" in texts(at) and "%" not in texts(at)  # quiet dots, no score
+    button(at, "Skip").click().run()
+    own = BODY.prompts[0]
+    assert area(at, own.id)
+    assert [r.label for r in at.radio] == ["Who can see it"]  # one control, one Save
+    assert [b.label for b in at.button if b.label.startswith("Save")] == ["Save"]
+    area(at, own.id).input("A first private line")
+    save_answer(at, own.id)
+    assert "Saved. Only you can see this." in texts(at)
+    nxt = [a for a in at.text_area][0]
+    button(at, "Not today").click().run()
+    assert "Not today: \u201c" in texts(at)
+    assert not [a for a in at.text_area if a.key == nxt.key]
+    at.button(key=f"undo-skip:{nxt.key.rsplit(':', 1)[1]}").click().run()
+    assert [a for a in at.text_area if a.key == nxt.key]  # back again
+
+
+def test_the_loop_on_today_answer_apart_then_open_together_and_agree():
+    sam, alex = role_couple()
+    sam.switch_page("pages/today.py").run()
+    area(sam, FIRST_TOGETHER.id).input("Sam: rest, and no rush")
+    sam.button(key=f"together:{FIRST_TOGETHER.id}").click().run()
+    assert "stays hidden until you have both answered" in texts(sam)
+    assert alex.title[0].value == "Today"  # joining landed here
+    alex.switch_page("pages/today.py").run()  # (AppTest re-requests its last switch)
+    assert "Sam has answered" in texts(alex)
+    assert "Sam: rest, and no rush" not in texts(alex)
+    area(alex, FIRST_TOGETHER.id).input("Alex: I am not sure what is safe")
+    alex.button(key=f"together:{FIRST_TOGETHER.id}").click().run()
+    assert "Sam: rest, and no rush" not in texts(alex)
+    button(alex, "Open together").click().run()
+    shown = texts(alex)
+    assert "Sam: rest, and no rush" in shown and "Alex: I am not sure what is safe" in shown
+    assert FIRST_TOGETHER.follow_up in shown
+    [agreed] = [a for a in alex.text_area if a.label == "What you agreed"]
+    agreed.input("Ask the midwife on Monday")
+    alex.button(key=f"agree:{FIRST_TOGETHER.id}").click().run()
+    assert "Next question" in [b.label for b in alex.button]  # the moment stays on screen
+    sam.switch_page("pages/chapter_1.py").run()
+    sam.button(key=f"open:{FIRST_TOGETHER.id}").click().run()
+    assert "Ask the midwife on Monday" in [a.value for a in sam.text_area]
+
+
+def test_a_waiting_card_on_a_chapter_page_leads_to_today():
+    sam, alex = role_couple()
+    sam.switch_page("pages/today.py").run()
+    area(sam, FIRST_TOGETHER.id).input("Sam first")
+    sam.button(key=f"together:{FIRST_TOGETHER.id}").click().run()
+    alex.switch_page("pages/chapter_4.py").run()
+    assert "Sam has answered" in texts(alex)
+    button(alex, "Answer it now").click().run()
+    assert alex.title[0].value == "Today"
+    assert area(alex, FIRST_TOGETHER.id)
+
+
+def test_signing_in_lands_on_today():
+    create_space(open_app())
+    at = sign_in(open_app(), "sam", PASS_A)
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Today"
+
+
+def test_today_for_a_guest_points_to_making_a_space():
+    at = open_app("pages/today.py")
+    assert "needs your private space" in texts(at)
+    assert not at.text_area

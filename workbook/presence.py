@@ -1,0 +1,86 @@
+"""The partner is present: a cheap way for an open page to notice the other's news.
+
+Every change a partner could see (a together answer, an agreement, a reflection, a
+check-in, an exercise) bumps ``spaces.revision`` in the same transaction. An open
+page polls that one primary-key lookup every few seconds and reruns only when it
+moved, so nothing is decrypted while nothing changed. The counter says only that
+something changed, never what: no more than the rows' own updated_at times show.
+
+``statuses`` reads what Today needs from metadata alone (which prompts have an
+answer, by whom), without opening any ciphertext.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select, update
+
+from workbook import preferences
+from workbook.spaces import Member
+from workbook.store import Db, agreements, reflections, spaces, together_answers
+from workbook.today import TogetherStatus
+
+
+def bump(conn, space_id: str) -> None:
+    """Mark the space as changed (call inside the writing transaction)."""
+    conn.execute(
+        update(spaces).where(spaces.c.id == space_id).values(revision=spaces.c.revision + 1)
+    )
+
+
+def revision(db: Db, space_id: str) -> int | None:
+    """The space's change counter; None once the space is gone."""
+    with db.engine.connect() as conn:
+        return conn.execute(select(spaces.c.revision).where(spaces.c.id == space_id)).scalar()
+
+
+def statuses(db: Db, member: Member) -> tuple[set[str], dict[str, TogetherStatus]]:
+    """(ids of the member's own answered prompts, status of every together prompt)."""
+    with db.engine.connect() as conn:
+        own = conn.execute(
+            select(reflections.c.prompt_id).where(
+                reflections.c.space_id == member.space_id,
+                reflections.c.author_id == member.partner_id,
+            )
+        ).scalars()
+        own_ids = set(own)
+        rows = conn.execute(
+            select(together_answers.c.prompt_id, together_answers.c.author_id).where(
+                together_answers.c.space_id == member.space_id
+            )
+        ).all()
+        agreed = set(
+            conn.execute(
+                select(agreements.c.prompt_id).where(agreements.c.space_id == member.space_id)
+            ).scalars()
+        )
+    mine: set[str] = set()
+    theirs: set[str] = set()
+    for prompt_id, author_id in rows:
+        (mine if author_id == member.partner_id else theirs).add(prompt_id)
+    return own_ids, {
+        p: TogetherStatus(p in mine, p in theirs, p in agreed) for p in mine | theirs | agreed
+    }
+
+
+OPENED = "opened"
+
+
+def opened(db: Db, member: Member) -> set[str]:
+    """Together prompts this partner has opened (read side by side) at least once.
+
+    Kept in the partner's own encrypted preferences, so a reveal waits for each of you
+    until you have opened it, even if your partner already wrote what you agreed.
+    """
+    raw = preferences.load(db, member).get(OPENED, "[]")
+    try:
+        return set(json.loads(raw))
+    except (TypeError, ValueError):
+        return set()
+
+
+def mark_opened(db: Db, member: Member, prompt_id: str) -> set[str]:
+    seen = opened(db, member) | {prompt_id}
+    preferences.update(db, member, **{OPENED: json.dumps(sorted(seen))})
+    return seen

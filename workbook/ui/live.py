@@ -1,0 +1,121 @@
+"""The partner is present: an open page notices the other's news without a reload.
+
+``partner_watch`` is a fragment that reruns on its own every few seconds and does one
+primary-key lookup (the space's change counter, ``workbook.presence``). Only when the
+counter moved does it rerun the whole page, which then reads and decrypts what it
+shows as on any run. A full run resets the counter it compares with, so a partner's
+own saves never trigger an extra rerun.
+
+The poll never touches ``last_active``: an open page does not keep a session from
+locking (the idle lock has its own timer, ``session.idle_watch``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from workbook import presence, today
+from workbook.content import workbook
+from workbook.markdown import escape
+from workbook.spaces import Member
+from workbook.ui.session import db, member
+from workbook.vault import VaultError
+
+TODAY_PAGE = "pages/today.py"
+POLL_EVERY = "5s"
+SEEN, FULL_RUN, NEWS = "live:revision", "live:full_run", "live:news"
+FOCUS = "today_focus"
+
+
+OPENED = "opened"
+
+
+def opened_prompts() -> set[str]:
+    """The together prompts this partner has opened, read once per session."""
+    current = member()
+    if current is None:
+        return set()
+    if OPENED not in st.session_state:
+        try:
+            st.session_state[OPENED] = presence.opened(db(), current)
+        except (SQLAlchemyError, OSError, VaultError, ValueError):
+            return set()
+    return st.session_state[OPENED]
+
+
+def open_together(prompt_id: str) -> None:
+    """Open a reveal: remembered (encrypted, in this partner's preferences)."""
+    current = member()
+    seen = opened_prompts() | {prompt_id}
+    st.session_state[OPENED] = seen
+    if current is not None:
+        try:
+            st.session_state[OPENED] = presence.mark_opened(db(), current, prompt_id)
+        except (SQLAlchemyError, OSError, VaultError, ValueError):
+            pass  # shown now anyway; it may be offered again next time
+
+
+def partner_watch() -> None:
+    """Call once per page run, signed in: start (or keep) the poll for partner news."""
+    if member() is None:
+        return
+    st.session_state[FULL_RUN] = True
+    if st.session_state.pop(NEWS, False):
+        st.toast("Something new from your partner is here.", icon=":material/favorite:")
+    _poll()
+
+
+@st.fragment(run_every=POLL_EVERY)
+def _poll() -> None:
+    current = member()
+    if current is None:
+        return
+    full_run = st.session_state.pop(FULL_RUN, False)
+    try:
+        revision = presence.revision(db(), current.space_id)
+    except (SQLAlchemyError, OSError):
+        return  # a dropped connection: try again at the next tick
+    if full_run or SEEN not in st.session_state:
+        st.session_state[SEEN] = revision
+        return
+    if revision != st.session_state[SEEN]:
+        st.session_state[SEEN] = revision
+        st.session_state[NEWS] = revision is not None
+        st.rerun(scope="app")
+
+
+def waiting_card(current: Member, partner_name: str) -> None:
+    """What waits for this partner (a reveal, or a together answer of the partner's),
+    with one button to it on the Today page. Metadata only: nothing is decrypted."""
+    try:
+        own, statuses = presence.statuses(db(), current)
+    except (SQLAlchemyError, OSError):
+        return
+    waiting = [
+        item
+        for item in today.queue(workbook(), "unsaid", own, statuses, opened=opened_prompts())
+        if item.kind in (today.REVEAL, today.THEIRS_FIRST)
+    ]
+    if not waiting:
+        return
+    item = waiting[0]
+    name = escape(partner_name)
+    with st.container(border=True, key="waiting-card"):
+        if item.kind == today.REVEAL:
+            st.markdown(f"**You have both answered** \u201c{item.prompt.text}\u201d")
+            label, icon = "Open together", ":material/favorite:"
+        else:
+            st.markdown(
+                f"**{name} has answered** \u201c{item.prompt.text}\u201d. Answer it too, "
+                "and then you can open both answers together."
+            )
+            label, icon = "Answer it now", ":material/edit:"
+        more = len(waiting) - 1
+        if more:
+            st.caption("And one more waits for you." if more == 1 else f"{more} more wait for you.")
+        if st.button(label, key="waiting-card-go", type="primary", icon=icon):
+            st.session_state[FOCUS] = item.prompt.id
+            if item.kind == today.REVEAL:
+                open_together(item.prompt.id)
+            st.switch_page(TODAY_PAGE)
