@@ -9,7 +9,7 @@ and a fresh ``serve.py`` on 127.0.0.1.
 
 Each partner is one browser tab (bench/stclient.py): they arrive within the ramp-up
 time, open "Your space", sign in with the form, then, until the level's time is up,
-repeat: think, open a chapter, think (writing), "Save just for me" on one of its
+repeat: think, open a chapter, think (writing), "Save" (just for me) on one of its
 questions, and read it back on the journal page (or the chapter page when there is no
 journal page); after each save, both partners answer the same together question and,
 once both have, reload that chapter to see the reveal. Nobody sends anything after the

@@ -48,6 +48,7 @@ def test_two_partners_in_two_browsers_see_exactly_what_they_should(people):
     panel.get_by_label("Sign-in name", exact=True).fill("sam-journal")
     panel.get_by_label("Passphrase", exact=True).fill(PASS_A)
     panel.get_by_role("button", name="Sign in").click()
+    sam.page.get_by_role("heading", name="Today").wait_for()  # sign-in lands on Today
     sam.settle()
     sam.page.get_by_text("Signed in as").first.wait_for()  # the key derivation may queue
     sam.go("2. Your heart is healing too")

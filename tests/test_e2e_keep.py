@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from browser import Person
+from browser import Person, open_fold
 from helpers import PASS_A, PASS_B
 
 pytestmark = pytest.mark.e2e
@@ -66,13 +66,14 @@ def test_every_form_keeps_what_was_typed_when_tabbing_out(people):
 
     # Save an answer: type, Tab out, then save.
     sam.go("1. Your body is healing")
+    open_fold(sam, "On your own")
     area = sam.page.locator("textarea").first
     area.focus()
     sam.page.keyboard.type("Typed, then Tab")
     sam.page.keyboard.press("Tab")
     sam.settle()
     assert sam.page.locator("textarea").first.input_value() == "Typed, then Tab"
-    sam.page.get_by_role("button", name="Save just for me").first.click()
+    sam.page.get_by_role("button", name="Save", exact=True).first.click()
     sam.settle()
     sam.page.get_by_text("Saved. Only you can see this.").first.wait_for()
 
@@ -118,6 +119,7 @@ def test_a_reload_keeps_the_draft(people):
     sam.click("Make our space")
     sam.click("I have saved my recovery key")
     sam.go("1. Your body is healing")
+    open_fold(sam, "On your own")
     area = sam.page.locator("textarea").first
     area.focus()
     sam.page.keyboard.type("Words I have not saved yet")
@@ -134,5 +136,6 @@ def test_a_reload_keeps_the_draft(people):
     sam.click("Sign in")
     sam.page.get_by_text("Signed in as").first.wait_for()
     sam.go("1. Your body is healing")
+    open_fold(sam, "On your own")
     assert sam.page.locator("textarea").first.input_value() == "Words I have not saved yet"
     sam.shot("draft-back")

@@ -68,6 +68,7 @@ def test_a_couples_journey(people, size):
     panel.get_by_label("Sign-in name", exact=True).fill(f"sam-{tag}")
     panel.get_by_label("Passphrase", exact=True).fill(PASS_A)
     panel.get_by_role("button", name="Sign in").click()
+    sam.page.get_by_role("heading", name="Today").wait_for()  # sign-in lands on Today
     sam.settle()
     sam.go("Journal")
     sam.page.get_by_text("Journey private words").first.wait_for()

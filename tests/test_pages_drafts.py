@@ -56,7 +56,7 @@ def test_saving_the_answer_deletes_its_draft():
     prompt = BODY.prompts[0]
     _area(at, prompt.id).input("Now saved").run()
     assert _draft_rows(at) == 1
-    at.button(key=f"save-private:{prompt.id}").click().run()
+    at.button(key=f"save:{prompt.id}").click().run()
     assert _draft_rows(at) == 0
     again = sign_in(open_app(), "sam", PASS_A)
     again.switch_page("pages/chapter_1.py").run()
