@@ -176,7 +176,7 @@ def test_signing_in_lands_on_today():
     assert at.title[0].value == "Today"
 
 
-def test_today_for_a_guest_points_to_making_a_space():
+def test_today_for_a_guest_is_the_sign_in_view_and_then_today():
     at = open_app("pages/today.py")
-    assert "needs your private space" in texts(at)
+    assert "A private space for the two of you" in texts(at)
     assert not at.text_area
