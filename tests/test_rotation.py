@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from workbook import journal, owndata, spaces, together, vault
+from workbook import journal, owndata, spaces, store, together, vault
 from workbook.spaces import SpaceError
 from workbook.store import invites, reflections
 from workbook.store import spaces as spaces_table
@@ -233,18 +233,25 @@ def test_two_sign_ins_at_once_after_a_leave_rekey_exactly_once(db):
         gate = threading.Barrier(2)
         results: list = []
 
-        def sign_in(login: str, gate=gate, results=results) -> None:
+        def sign_in(login: str, on: store.Db, gate=gate, results=results) -> None:
             gate.wait()
             try:
-                results.append(spaces.sign_in(db, login, PASS_A))
+                results.append(spaces.sign_in(on, login, PASS_A))
             except Exception as exc:  # noqa: BLE001 - the test reports any failure
                 results.append(exc)
 
-        threads = [threading.Thread(target=sign_in, args=(f"sam-{round_}",)) for _ in range(2)]
+        # Two engines and pools, as two server processes have.
+        second = store.Db(
+            store._make_engine(db.engine.url.render_as_string(False)), db.pepper, db.kdf
+        )
+        threads = [
+            threading.Thread(target=sign_in, args=(f"sam-{round_}", on)) for on in (db, second)
+        ]
         for t in threads:
             t.start()
         for t in threads:
             t.join(60)
+        second.engine.dispose()
         assert all(isinstance(r, spaces.Member) for r in results), results
         first, second = results
         assert first.space_key == second.space_key
