@@ -374,3 +374,42 @@ def test_an_old_backup_from_another_install_is_refused_with_words_that_say_why(
     with pytest.raises(BackupError, match="another copy of the app"):
         owndata.restore_backup(other, craft(other, content, version=1), PASS_A)
     assert count(other, store.spaces) == 0
+
+
+# --- generated rows: whatever a row holds, one kind message or a clean restore ---------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_COLUMNS = sorted({c.name for t in backup.BACKUP_TABLES for c in t.c} | {"b64", "dt", "is_admin"})
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    table=st.sampled_from([t.name for t in backup.BACKUP_TABLES]),
+    row=st.dictionaries(st.sampled_from(_COLUMNS), _JSON | st.fixed_dictionaries({"b64": _JSON})),
+)
+def test_generated_rows_never_raise_anything_but_a_kind_message(db, couple, fresh, table, row):
+    """Into an empty database of the same install, so only the file's rows can stop it."""
+    sam, _ = couple
+    bad = _good_content(db, sam)
+    bad["tables"].setdefault(table, []).append(row)
+    try:
+        owndata.restore_backup(fresh, craft(fresh, bad), PASS_A)
+    except BackupError as exc:
+        assert str(exc)
