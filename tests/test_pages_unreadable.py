@@ -8,7 +8,7 @@ from workbook import settings, spaces, store, vault
 from workbook.content import workbook
 from workbook.store import new_id, now, reflections, together_answers
 
-from apphelpers import couple, fresh_install, texts  # noqa: F401  (fresh_install: fixture)
+from apphelpers import ALL_PAGES, couple, fresh_install, texts  # noqa: F401  (fixture)
 from helpers import PASS_A
 
 pytestmark = pytest.mark.usefixtures("fresh_install")
@@ -49,7 +49,7 @@ def test_journal_chapter_and_together_pages_show_the_rest_with_a_note():
     _add_rows_under_a_stray_key()
     # Alex has not answered the together prompt, so Sam's answer is not opened for Alex.
     for at, pages in (
-        (sam, ("pages/journal.py", "pages/chapter_2.py", "pages/chapter_3.py")),
+        (sam, ("pages/journal.py", "pages/home.py", "pages/chapter_2.py", "pages/chapter_3.py")),
         (alex, ("pages/journal.py", "pages/chapter_2.py")),
     ):
         for page in pages:
@@ -60,3 +60,13 @@ def test_journal_chapter_and_together_pages_show_the_rest_with_a_note():
             assert "STRAY" not in shown
         at.switch_page("pages/therapy_summary.py").run()
         assert not at.exception, at.exception
+
+
+def test_every_page_opens_for_both_partners_with_a_row_no_key_opens():
+    sam, alex = couple()
+    _add_rows_under_a_stray_key()
+    for at in (sam, alex):
+        for page in ALL_PAGES:
+            at.switch_page(page).run()
+            assert not at.exception, (page, at.exception)
+            assert "STRAY" not in texts(at), page

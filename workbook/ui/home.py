@@ -14,6 +14,7 @@ from workbook.content import Chapter, workbook
 from workbook.markdown import escape
 from workbook.ui.clock import when
 from workbook.ui.session import ACCOUNT_PAGE, db, member
+from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 
 LATELY = 3  # how many recent things each list shows
@@ -47,6 +48,7 @@ def render_home() -> None:
     except (SQLAlchemyError, OSError, VaultError):
         st.error("We could not load this just now. Nothing is lost; try again in a moment.")
         return
+    show_unreadable(entries, states)
     other = next((p for p in partners if p.id != current.partner_id), None)
     name = escape(other.name) if other else "your partner"
     prompts = _prompt_index()

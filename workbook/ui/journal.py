@@ -127,7 +127,7 @@ def render_journal() -> None:
     except (SQLAlchemyError, OSError):
         st.error("We could not load your journal just now. Try again in a moment.")
         return
-    show_unreadable(entries)
+    show_unreadable(entries, states)
     names = {p.id: p.name for p in partners}
     table = timeline.frame(entries, book, names, current.partner_id, states)
     if table.empty:

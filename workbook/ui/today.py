@@ -17,6 +17,7 @@ from workbook.ui.live import FOCUS, partner_watch
 from workbook.ui.roles import my_role
 from workbook.ui.session import ACCOUNT_PAGE, db, member, show_flash
 from workbook.ui.together import set_aside_note, together_box
+from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 
 SKIPPED, SHOWN, DONE = "today_skipped", "today_shown", "today_done"
@@ -110,10 +111,12 @@ def _one_question(item, current, other, name, own, statuses) -> None:
     st.caption(KIND_LABEL[item.kind].format(name=escape(name)))
     if item.together:
         try:
-            state = together.states(db(), current, [item.prompt.id])[item.prompt.id]
+            states = together.states(db(), current, [item.prompt.id])
+            state = states[item.prompt.id]
         except (SQLAlchemyError, OSError, VaultError):
             st.error("We could not load this question just now. Try again in a moment.")
             return
+        show_unreadable(states)
         with st.container(border=True):
             st.markdown(f"**{item.prompt.text}**")
             together_box(item.prompt, state, other, not_today=False)
