@@ -173,5 +173,5 @@ def test_the_journal_holds_what_you_made_together_once_revealed():
     table = alex.dataframe[0].value
     assert {"Together answer", "What we agreed"} <= set(table["kind"])
     config = alex.dataframe[0].proto.columns
-    for readable in ("Date", "Chapter", "Question", "Written by", "Who can see it"):
+    for readable in ("Date", "Chapter", "Question", "Who wrote it", "Who can see it"):
         assert readable in config

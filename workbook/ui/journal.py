@@ -175,7 +175,7 @@ def render_journal() -> None:
             "chapter": "Chapter",
             "kind": "Kind",
             "prompt": "Question",
-            "author": "Written by",
+            "author": "Who wrote it",
             "visibility": "Who can see it",
         },
     )
