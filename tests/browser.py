@@ -43,6 +43,9 @@ def start_server(data: Path, **extra_env: str) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "WORKBOOK_DATA_DIR": str(data), **extra_env}
     env.pop("WORKBOOK_DATABASE_URL", None)
+    # A file, not a pipe: nobody reads a pipe while the tests run, and a full one
+    # would stall the server in the middle of a test.
+    log = (data / "server.log").open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -54,7 +57,7 @@ def start_server(data: Path, **extra_env: str) -> Iterator[str]:
         ],
         cwd=PROJECT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -68,13 +71,15 @@ def start_server(data: Path, **extra_env: str) -> Iterator[str]:
             time.sleep(0.2)
     else:
         proc.kill()
-        pytest.fail("the app did not start: " + proc.stdout.read().decode()[-2000:])
+        log.close()
+        pytest.fail("the app did not start: " + (data / "server.log").read_text()[-2000:])
     yield url
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
 
 
 @pytest.fixture(scope="module")
