@@ -24,6 +24,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 FINISHED_EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 FINISHED_WITH_COMPILE_ERROR = ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR
 TEXT_FIELDS = ("body", "label", "code_text")
+POLL_TIMEOUT_S = 5.0
 
 
 class RunError(Exception):
@@ -174,21 +175,26 @@ class Session:
         """What an open page does on its own: rerun one timed fragment, as the browser
         does every ``run_every`` (Streamlit's AutoRerun message)."""
         back = BackMsg()
-        back.rerun_script.page_name = self.page
+        # The page by its hash only: after st.switch_page (signing in lands on Today)
+        # the page that ran is not the one this tab last asked for by name.
         back.rerun_script.page_script_hash = self.page_hash
         back.rerun_script.query_string = ""
         back.rerun_script.fragment_id = fragment_id
         back.rerun_script.is_auto_rerun = True
-        return await self._send(back)
+        # A poll that finds the partner's news reruns the whole page (st.rerun(scope=
+        # "app") in a fragment); this client does not see that run finish (the browser
+        # does: tests/test_e2e_together_flow.py), so it waits only briefly.
+        return await self._send(back, timeout=min(self.timeout, POLL_TIMEOUT_S))
 
-    async def _send(self, back: BackMsg) -> RunResult:
+    async def _send(self, back: BackMsg, timeout: float | None = None) -> RunResult:
         start = time.perf_counter()
         await self.ws.send(back.SerializeToString())
         result = RunResult(0.0)
         try:
-            await asyncio.wait_for(self._read_until_finished(result), self.timeout)
+            wait = timeout or self.timeout
+            await asyncio.wait_for(self._read_until_finished(result), wait)
         except TimeoutError as exc:
-            raise RunError(f"no script_finished within {self.timeout:.0f} s") from exc
+            raise RunError(f"no script_finished within {wait:.0f} s") from exc
         except websockets.ConnectionClosed as exc:
             raise RunError(f"connection closed: {exc}") from exc
         result.seconds = time.perf_counter() - start
