@@ -9,6 +9,7 @@ must show as typed (no stray backslashes either). Issue 11, section 3.
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Iterator
 
@@ -18,22 +19,26 @@ from payloads import ALEX_NAME, HTML, IMG, LINK, SAM_NAME, SPACE_NAME, fill_ever
 from workbook import settings, store
 
 from browser import Person, start_server
+from conftest import PROJECT
 from helpers import PASS_A, PASS_B
 
-PAGES = [  # every page listed for a signed-in partner (Welcome is listed for guests only)
-    "Your space",
-    "Where you are",
-    "1. Your body is healing",
-    "2. Your heart is healing too",
-    "3. Talking with each other",
-    "4. Your support circle",
-    "5. When to see a therapist",
-    "Journal",
-    "Bring to therapy",
-    "Your data",
-    "Wellbeing check-in",
-    "Our care team",
-]
+
+def _nav_titles() -> list[str]:
+    """Every page a signed-in partner has in the sidebar, read from app.py's NAV."""
+    tree = ast.parse((PROJECT / "app.py").read_text())
+    nav = next(
+        n.value
+        for n in tree.body
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "NAV"
+    )
+    return [
+        row.elts[1].value
+        for row in nav.elts
+        if getattr(row.elts[3], "id", "") in ("GUEST", "PARTNER")
+    ]
+
+
+PAGES = _nav_titles()
 # Where each payload must be visible, typed as it was (not all are on every page).
 EXPECTED = {
     "Your space": [LINK, HTML],  # the space name as the title
