@@ -6,6 +6,10 @@ from workbook import kdfpool, owndata, passphrase, spaces, text, ui
 from workbook.markdown import escape
 from workbook.ui.roles import remember, render_role_setting, role_choice
 
+# True when app.py shows this view in place of a page that needs the space (or of a
+# locked page): signing in then opens that page, so a deep link survives.
+IN_PLACE = bool(globals().get("SIGN_IN_IN_PLACE", False))
+
 RECOVERY_NOTE = (
     "Keep this recovery key somewhere safe, away from this device: written on paper, or in "
     "a password manager. It is shown only once. If you forget your passphrase, it lets you "
@@ -113,6 +117,8 @@ def signed_out() -> None:
             found = signing_in(spaces.sign_in, login, secret)
             if found:
                 ui.sign_in_as(found)
+                if IN_PLACE:  # shown in place of another page: open that page now
+                    st.rerun()
                 st.switch_page(ui.TODAY_PAGE)  # land on what waits for you
     with tab_new:
         st.write(

@@ -18,6 +18,13 @@ from helpers import PASS_A
 
 pytestmark = pytest.mark.usefixtures("fresh_install")
 BODY = workbook().chapter("body")
+TITLES = {
+    "journal": "Your journal",
+    "home": "Where you are",
+    "your_data": "Your data",
+    "therapy_summary": "Bring to therapy",
+    "care_team": "Our care team",
+}
 
 
 def test_welcome_has_one_main_action_and_a_quieter_one():
@@ -46,7 +53,7 @@ def test_a_page_that_needs_the_space_shows_sign_in_in_its_place(page):
     fields[1].input(PASS_A)
     button(guest, "Sign in").click().run()
     assert not guest.exception, guest.exception
-    assert guest.title[0].value != "Your space"  # the page that was asked for
+    assert guest.title[0].value == TITLES[page]  # the page that was asked for
 
 
 def test_a_locked_screen_unlocks_in_place_with_the_draft_still_there():

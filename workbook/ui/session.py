@@ -63,7 +63,7 @@ def render_sign_in_here() -> None:
     The address stays the same, so after signing in the rerun opens that very page: a
     deep link survives, and a locked screen unlocks where it is.
     """
-    runpy.run_path(ACCOUNT_SCRIPT, run_name="__page__")
+    runpy.run_path(ACCOUNT_SCRIPT, {"SIGN_IN_IN_PLACE": True}, run_name="__page__")
 
 
 # On a phone the sidebar starts closed behind a small arrow icon: give that button a
