@@ -105,6 +105,11 @@ def text_value(widget_id: str, value: str) -> WidgetState:
     return WidgetState(id=widget_id, string_value=value)
 
 
+def choice(widget: Element, index: int) -> WidgetState:
+    """A radio set to its ``index``-th option (Streamlit 1.67 sends the option's label)."""
+    return WidgetState(id=widget.id, string_value=widget.proto.options[index])
+
+
 def trigger(widget_id: str) -> WidgetState:
     return WidgetState(id=widget_id, trigger_value=True)
 

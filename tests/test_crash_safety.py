@@ -151,11 +151,19 @@ async def _save_forever(session: stclient.Session, tab: Tab, round_no: int) -> N
             for e in page.of("text_area")
             if e.key.startswith("draft:") and e.key.endswith(f":{prompt_id}")
         )
-        button = page.by_key("button", f"save-{visibility}:{prompt_id}")
+        # One "who can see it" choice and one Save, as the page has them.
+        who = page.by_key("radio", f"visibility:{prompt_id}")
+        button = page.by_key("button", f"save:{prompt_id}")
         sent = Sent(words, visibility)
         tab.sent.setdefault(prompt_id, []).append(sent)
+        index = 0 if visibility == journal.PRIVATE else 1
         done = await session.run(
-            path, [stclient.text_value(area.id, words), stclient.trigger(button.id)]
+            path,
+            [
+                stclient.text_value(area.id, words),
+                stclient.choice(who, index),
+                stclient.trigger(button.id),
+            ],
         )
         sent.acked = any(s.startswith("Saved") for s in done.successes())
         assert sent.acked, (done.successes(), [e.proto.body for e in done.of("alert")])

@@ -26,7 +26,7 @@ def test_a_long_answer_is_refused_kindly_and_kept_whole():
     key = f"draft:{at.session_state['member_id']}:{PROMPT.id}"
     long = "word " * (journal.MAX_CHARS // 5) + "and the last words"
     at.text_area(key=key).input(long).run()
-    [save] = [b for b in at.button if b.key == f"save-private:{PROMPT.id}"]
+    [save] = [b for b in at.button if b.key == f"save:{PROMPT.id}"]
     save.click().run()
     assert not at.exception, at.exception
     shown = texts(at)
