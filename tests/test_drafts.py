@@ -89,3 +89,14 @@ def test_drafts_go_with_the_partner_who_leaves_and_with_the_space(db, couple):
     assert _rows(db) == 1
     owndata.leave_space(db, sam)
     assert _rows(db) == 0
+
+
+def test_a_draft_past_the_answer_limit_comes_back_whole_and_is_never_cut(db, couple):
+    """Words past the 20,000-character answer limit were cut in silence before."""
+    sam, _ = couple
+    long = "word " * 5_000 + "and the very last words"
+    drafts.save(db, sam, "body-own-1", long)
+    assert drafts.load(db, sam) == {"body-own-1": long}
+    with pytest.raises(drafts.DraftTooLong):
+        drafts.save(db, sam, "body-own-1", "x" * (drafts.MAX_CHARS + 1))
+    assert drafts.load(db, sam) == {"body-own-1": long}  # the earlier draft stays

@@ -17,8 +17,15 @@ from workbook import vault
 from workbook.spaces import Member
 from workbook.store import Db, drafts, now
 
-MAX_CHARS = 20_000  # the longest answer the app keeps; a longer draft is not stored
+# A draft is never cut: words past the answer limit (20,000) are kept whole, so the
+# person can split them into two answers after a reload. Only a paste past this bound
+# is not stored (the earlier draft stays, and the words stay on screen).
+MAX_CHARS = 80_000
 MAX_KEY = 120
+
+
+class DraftTooLong(ValueError):
+    """Too long to keep as a draft; nothing was stored and nothing was cut."""
 
 
 def _ad(member: Member, prompt_id: str) -> bytes:
@@ -32,7 +39,8 @@ def save(db: Db, member: Member, prompt_id: str, words: str) -> None:
     if not words.strip():
         discard(db, member, prompt_id)
         return
-    words = words[:MAX_CHARS]
+    if len(words) > MAX_CHARS:
+        raise DraftTooLong(f"a draft keeps at most {MAX_CHARS} characters")
     values = {
         "partner_id": member.partner_id,
         "prompt_id": prompt_id,
