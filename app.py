@@ -40,6 +40,8 @@ NAV = [
     ("pages/account.py", "Your space", ":material/key:", GUEST),
     ("pages/your_data.py", "Your data", ":material/shield_person:", PARTNER),
 ]
+# Crisis help opens on every device, locked or not: a lock must never stand in its way.
+ALWAYS_OPEN = {"get_help"}
 # url paths (file names) of the pages that need a signed-in partner
 NEEDS_SPACE = {
     path.removeprefix("pages/").removesuffix(".py") for path, _, _, who in NAV if who == PARTNER
@@ -74,7 +76,8 @@ else:
     ui.account_sidebar()
     ui.menu_hint()
     ui.help_now_link()
-    if ui.member() is None and (ui.is_locked() or page.url_path in NEEDS_SPACE):
+    locked_out = ui.is_locked() and page.url_path not in ALWAYS_OPEN
+    if ui.member() is None and (locked_out or page.url_path in NEEDS_SPACE):
         # Locked, or a page that needs the space: unlock or sign in right here, and
         # the same page opens after (a deep link survives signing in).
         ui.render_sign_in_here()

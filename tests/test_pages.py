@@ -164,3 +164,27 @@ def test_words_typed_before_making_a_space_are_kept_after():
     create_space(at)
     at.switch_page("pages/chapter_3.py").run()
     assert at.text_area[0].value == "Written before we had a space"
+
+
+def test_a_locked_device_still_opens_get_help_now():
+    """A lock must never stand between a person and crisis help."""
+    at = create_space(open_app())
+    at.session_state["last_active"] = -10_000.0
+    at.switch_page("pages/account.py").run()
+    assert any("Locked" in i.value for i in at.info)
+    at.switch_page("pages/get_help.py").run()
+    assert not at.exception
+    assert "Unlock" not in [b.label for b in at.button]  # no passphrase form in the way
+    assert "Get help now if you or your partner has any of these signs" in texts(at)
+
+
+def test_a_run_the_partners_news_started_does_not_restart_the_idle_clock():
+    """The partner saving every few minutes must not keep this device open for ever."""
+    from workbook.ui.session import AUTOMATIC_RUN
+
+    at = create_space(open_app())
+    button(at, "I have saved my recovery key").click().run()
+    at.session_state["last_active"] = -10_000.0
+    at.session_state[AUTOMATIC_RUN] = True  # as the poll sets it before its full run
+    at.run()
+    assert "member" not in at.session_state  # locked: the idle time was not reset

@@ -70,6 +70,17 @@ def _decrypt(member: Member, row) -> Reflection:
     )
 
 
+def _bump_if_seen(conn, member: Member, *visibilities: str | None) -> None:
+    """Tell the partner's open page only of a change they can see.
+
+    A private answer saved, edited or deleted must not make the other partner's
+    screen say "something new from your partner": that would show when and how often
+    the other writes privately.
+    """
+    if SHARED in visibilities:
+        presence.bump(conn, member.space_id)
+
+
 def save(
     db: Db, member: Member, *, chapter_id: str, prompt_id: str, text: str, visibility: str
 ) -> Reflection:
@@ -82,6 +93,14 @@ def save(
     text = _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, JournalError)
+        # Only for the partner's "something new" poll: a private answer tells them nothing.
+        before = conn.execute(
+            select(reflections.c.visibility).where(
+                reflections.c.space_id == member.space_id,
+                reflections.c.author_id == member.partner_id,
+                reflections.c.prompt_id == prompt_id,
+            )
+        ).scalar()
         stamp = now()
         row_id, created = upsert_sealed(
             conn,
@@ -98,7 +117,7 @@ def save(
             },
             stamp,
         )
-        presence.bump(conn, member.space_id)
+        _bump_if_seen(conn, member, before, visibility)
     return Reflection(
         row_id, member.partner_id, chapter_id, prompt_id, visibility, text, created, stamp
     )
@@ -149,7 +168,7 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
                 updated_at=stamp,
             )
         )
-        presence.bump(conn, member.space_id)
+        _bump_if_seen(conn, member, row.visibility)
     return Reflection(
         row.id,
         row.author_id,
@@ -168,7 +187,7 @@ def set_visibility(db: Db, member: Member, reflection_id: str, visibility: str) 
         rotation.require_current_key(conn, member, JournalError)
         row = _own_row(conn, member, reflection_id)
         text = sealed.change_visibility(conn, member, reflections, COLUMN, row, visibility)
-        presence.bump(conn, member.space_id)
+        _bump_if_seen(conn, member, row.visibility, visibility)
     return Reflection(
         row.id,
         row.author_id,
@@ -184,9 +203,9 @@ def set_visibility(db: Db, member: Member, reflection_id: str, visibility: str) 
 def remove(db: Db, member: Member, reflection_id: str) -> None:
     """Delete one of the member's own entries for good (secure_delete overwrites it)."""
     with db.engine.begin() as conn:
-        _own_row(conn, member, reflection_id)
+        row = _own_row(conn, member, reflection_id)
         conn.execute(delete(reflections).where(reflections.c.id == reflection_id))
-        presence.bump(conn, member.space_id)
+        _bump_if_seen(conn, member, row.visibility)
 
 
 __all__ = [

@@ -19,7 +19,7 @@ from workbook import presence, today
 from workbook.content import workbook
 from workbook.markdown import escape
 from workbook.spaces import Member
-from workbook.ui.session import db, member
+from workbook.ui.session import AUTOMATIC_RUN, db, member
 from workbook.vault import VaultError
 
 TODAY_PAGE = "pages/today.py"
@@ -82,6 +82,7 @@ def _poll() -> None:
     if revision != st.session_state[SEEN]:
         st.session_state[SEEN] = revision
         st.session_state[NEWS] = revision is not None
+        st.session_state[AUTOMATIC_RUN] = True
         st.rerun(scope="app")
 
 

@@ -197,12 +197,20 @@ def _idle_too_long() -> bool:
     return time.monotonic() - last > limit
 
 
+# Set by the partner-news poll just before the full run it asks for: that run is not
+# this person's activity, so it must not restart their idle time.
+AUTOMATIC_RUN = "live:automatic_run"
+
+
 def enforce_idle_lock() -> None:
     """Lock a session that has been idle too long, or whose keys were changed elsewhere.
 
     A passphrase change on another device, leaving the space or deleting it ends this
-    session too (one primary-key lookup per run).
+    session too (one primary-key lookup per run). A run the app started by itself
+    (the partner did something) keeps the idle clock where it was, so a device left
+    open still locks while the partner is busy elsewhere.
     """
+    automatic = st.session_state.pop(AUTOMATIC_RUN, False)
     current = member()
     if current is None:
         return
@@ -220,7 +228,8 @@ def enforce_idle_lock() -> None:
             "Please sign in again."
         )
         return
-    st.session_state["last_active"] = time.monotonic()
+    if not automatic:
+        st.session_state["last_active"] = time.monotonic()
 
 
 def _idle_watch() -> None:

@@ -32,6 +32,7 @@ from workbook.ui.session import (
     sign_in_as,
 )
 from workbook.ui.unreadable import show_unreadable
+from workbook.vault import VaultError
 
 READINESS_FIELDS = ("green", "waiting", "body", "heart")
 REVEAL_READY = "You have both answered. Open them together when you are ready."
@@ -57,12 +58,15 @@ def _answer(prompt_id: str) -> None:
         flash(prompt_id, "error", text.SAVE_FAILED)
         return
     draft_saved(prompt_id)
-    state = together.states(db(), current, [prompt_id])[prompt_id]
+    try:
+        revealed = together.states(db(), current, [prompt_id])[prompt_id].revealed
+    except (SQLAlchemyError, OSError, VaultError):
+        revealed = False  # the answer is saved; only the next step is unknown for now
     flash(
         prompt_id,
         "ok",
         "Saved. You have both answered now: open them together when you are ready."
-        if state.revealed
+        if revealed
         else "Saved. It stays hidden until you have both answered.",
     )
 

@@ -1,0 +1,31 @@
+"""The partner's "something new" poll moves only for what the partner can see."""
+
+from __future__ import annotations
+
+from workbook import journal, presence, spaces
+
+from helpers import join, make_space
+
+
+def test_private_writes_never_tell_the_partner_shared_ones_do(db):
+    sam = make_space(db).member
+    join(db, spaces.create_invite(db, sam))
+
+    def moved(action) -> bool:
+        before = presence.revision(db, sam.space_id)
+        action()
+        return presence.revision(db, sam.space_id) != before
+
+    def save(text: str, visibility: str) -> journal.Reflection:
+        return journal.save(
+            db, sam, chapter_id="body", prompt_id="body-own-1", text=text, visibility=visibility
+        )
+
+    private = save("just for me", journal.PRIVATE)
+    assert not moved(lambda: save("still just for me", journal.PRIVATE))
+    assert not moved(lambda: journal.edit(db, sam, private.id, "edited, private"))
+    assert moved(lambda: journal.set_visibility(db, sam, private.id, journal.SHARED))
+    assert moved(lambda: journal.edit(db, sam, private.id, "edited, shared"))
+    assert moved(lambda: save("private again", journal.PRIVATE))  # it vanished for them
+    assert not moved(lambda: journal.remove(db, sam, private.id))
+    assert moved(lambda: save("a new shared answer", journal.SHARED))
