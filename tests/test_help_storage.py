@@ -83,3 +83,29 @@ def test_preferences_are_per_partner_and_encrypted(db, target, couple):
     assert preferences.load(db, sam) == {"country": "Ireland-marker"}
     assert preferences.load(db, alex) == {}
     assert b"Ireland-marker" not in target.raw_bytes()
+
+
+def test_two_tabs_changing_two_settings_at_once_keep_both(db, couple):
+    """Load, delete, insert lost one of two changes (or raised on PostgreSQL)."""
+    import threading
+
+    sam, _ = couple
+    for round_ in range(4):
+        keys = [f"setting-{round_}-{i}" for i in range(6)]
+        gate = threading.Barrier(len(keys))
+        errors: list[BaseException] = []
+
+        def change(key: str, gate=gate, errors=errors) -> None:
+            gate.wait()
+            try:
+                preferences.update(db, sam, **{key: "yes"})
+            except BaseException as exc:  # noqa: BLE001 - the test reports any failure
+                errors.append(exc)
+
+        threads = [threading.Thread(target=change, args=(k,)) for k in keys]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert not errors, errors
+        assert set(keys) <= set(preferences.load(db, sam)), round_

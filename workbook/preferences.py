@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
+from sqlalchemy import update as sql_update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from workbook import vault
 from workbook.spaces import Member
@@ -32,15 +35,32 @@ def load(db: Db, member: Member) -> dict[str, str]:
 
 
 def update(db: Db, member: Member, **values: str) -> dict[str, str]:
-    prefs = {**load(db, member), **values}
+    """Change some of this partner's settings, keeping the others.
+
+    Two tabs changing two settings at once must both land: the row is made if missing
+    (insert unless present, the primary key decides) and locked before it is read, in
+    one transaction, so the second change reads the first one's result.
+    """
+    seal = lambda prefs: vault.seal(member.private_key, json.dumps(prefs), _ad(member))  # noqa: E731
+    mine = preferences.c.partner_id == member.partner_id
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     with db.engine.begin() as conn:
-        conn.execute(delete(preferences).where(preferences.c.partner_id == member.partner_id))
         conn.execute(
-            insert(preferences).values(
+            insert(preferences)
+            .values(
                 partner_id=member.partner_id,
                 space_id=member.space_id,
-                prefs_ct=vault.seal(member.private_key, json.dumps(prefs), _ad(member)),
+                prefs_ct=seal({}),
                 updated_at=now(),
             )
+            .on_conflict_do_nothing(index_elements=[preferences.c.partner_id])
+        )
+        query = select(preferences.c.prefs_ct).where(mine)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        ct = conn.execute(query).scalar_one()
+        prefs = {**json.loads(vault.open_text(member.private_key, ct, _ad(member))), **values}
+        conn.execute(
+            sql_update(preferences).where(mine).values(prefs_ct=seal(prefs), updated_at=now())
         )
     return prefs
