@@ -11,6 +11,7 @@ from apphelpers import (
     couple,
     create_space,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
+    join_space,
     open_app,
     save_answer,
     sign_in,
@@ -175,3 +176,22 @@ def test_the_journal_holds_what_you_made_together_once_revealed():
     config = alex.dataframe[0].proto.columns
     for readable in ("Date", "Chapter", "Question", "Who wrote it", "Who can see it"):
         assert readable in config
+
+
+def test_a_partner_named_you_does_not_take_the_place_of_your_own_entries():
+    sam = create_space(open_app())
+    button(sam, "I have saved my recovery key").click().run()
+    button(sam, "Make an invite code").click().run()
+    alex = join_space(sam.code[0].value, name="You")
+    button(alex, "I have saved my recovery key").click().run()
+    save(sam, 0, "Sam's own shared words", shared=True)
+    save(alex, 1, "Words of the partner called You", shared=True)
+    sam.switch_page("pages/journal.py").run()
+    author = sam.selectbox(key="j-author")
+    assert author.options == ["Both of us", "You", "You (your partner)"]
+    author.set_value(sam.session_state["member_id"]).run()
+    shown = texts(sam)
+    assert "Sam's own shared words" in shown and "partner called You" not in shown
+    sam.selectbox(key="j-author").select_index(2).run()
+    shown = texts(sam)
+    assert "partner called You" in shown and "Sam's own shared words" not in shown

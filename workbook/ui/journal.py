@@ -146,19 +146,23 @@ def render_journal() -> None:
             key="j-chapters",
             placeholder="All chapters",
         )
-        who = {
-            "Both of us": None,
-            "You": current.partner_id,
-            **{p.name: p.id for p in partners if p.id != current.partner_id},
-        }
-        author = cols[1].selectbox("Written by", list(who), key="j-author")
+        # Options are partner ids. Streamlit 1.67 tells options apart by their shown
+        # text, so a partner called "You" or "Both of us" gets a word more.
+        names: dict[str | None, str] = {None: "Both of us", current.partner_id: "You"}
+        for p in partners:
+            if p.id != current.partner_id:
+                taken = p.name in names.values()
+                names[p.id] = f"{p.name} (your partner)" if taken else p.name
+        author = cols[1].selectbox(
+            "Written by", list(names), format_func=names.__getitem__, key="j-author"
+        )
         seen = {"Private and shared": None, "Private": PRIVATE, "Shared": SHARED}
         visibility = cols[2].selectbox("Who can see it", list(seen), key="j-visibility")
         first, last = table["updated"].min().date(), table["updated"].max().date()
         span = st.date_input("Between", (first, last), key="j-dates", format="DD/MM/YYYY")
     start, end = (span + (None, None))[:2] if isinstance(span, tuple) else (span, None)
     shown = timeline.apply(
-        table, Filters(tuple(chapter_ids), who[author], seen[visibility], start, end, search)
+        table, Filters(tuple(chapter_ids), author, seen[visibility], start, end, search)
     )
     show_flash("journal")
     st.caption(f"{len(shown)} of {len(table)} entries")
