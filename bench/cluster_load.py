@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from bench import dataset, load
-from bench.common import MIB, PRODUCTION_KDF, machine, ms, proc_status, summary, table, write_json
+from bench.common import MIB, PRODUCTION_KDF, machine, proc_status, summary, table, write_json
 from deploy import cluster as deploy_cluster
 from workbook import settings, store
 
@@ -99,18 +99,7 @@ def report(runs: list[dict]) -> None:
     rows = []
     for run in runs:
         for action, s in run["actions"].items():
-            errors = ", ".join(f"{k}: {v}" for k, v in s["errors"].items()) or "0"
-            rows.append(
-                [
-                    run["workers"],
-                    action,
-                    s["n"],
-                    ms(s["median_ms"]),
-                    ms(s["p95_ms"]),
-                    ms(s["max_ms"]),
-                    errors,
-                ]
-            )
+            rows.append(load.action_row(run["workers"], action, s))
     log(
         table(
             ["processes", "action", "n", "p50 ms", "p95 ms", "max ms", "errors"],

@@ -510,22 +510,17 @@ def one_level(args, couples, template: Path, work: Path) -> dict:
     return result
 
 
+def action_row(level: str, action: str, s: dict) -> list:
+    """One row of a per-action table: count, p50, p95, max and errors."""
+    errors = ", ".join(f"{k}: {v}" for k, v in s["errors"].items()) or "0"
+    return [level, action, s["n"], ms(s["median_ms"]), ms(s["p95_ms"]), ms(s["max_ms"]), errors]
+
+
 def report(res: dict) -> None:
     rows = []
     for lv in res["levels"]:
         for action, s in lv["actions"].items():
-            errors = ", ".join(f"{k}: {v}" for k, v in s["errors"].items()) or "0"
-            rows.append(
-                [
-                    f"{lv['couples']} couples",
-                    action,
-                    s["n"],
-                    ms(s["median_ms"]),
-                    ms(s["p95_ms"]),
-                    ms(s["max_ms"]),
-                    errors,
-                ]
-            )
+            rows.append(action_row(f"{lv['couples']} couples", action, s))
     log(
         table(
             ["level", "action", "n", "p50 ms", "p95 ms", "max ms", "errors"],

@@ -111,6 +111,11 @@ def people(request, browser, server, tmp_path):
         return made[-1]
 
     yield make
+    close_people(request, made)
+
+
+def close_people(request, made: list[Person]) -> None:
+    """Close every browser context; after a failed test, screenshot each for the log."""
     failed = getattr(request.node, "rep_call", None)
     for person in made:
         try:

@@ -27,7 +27,7 @@ from test_e2e import REVEAL, answer_together
 
 from deploy.haproxy import PROCESS_HEADER, STICKY_COOKIE
 
-from browser import Person, make_couple
+from browser import Person, close_people, make_couple
 from conftest import PROJECT, free_port
 from helpers import PASS_A, PASS_B
 
@@ -118,14 +118,7 @@ def people(request, browser, cluster, tmp_path):
 
     make.violations = violations
     yield make
-    failed = getattr(request.node, "rep_call", None)
-    for person in made:
-        try:
-            if failed is not None and failed.failed:
-                print("failure screenshot:", person.shot("failure"))
-            person.context.close()
-        except Exception:  # noqa: S110  (already closed by the test)
-            pass
+    close_people(request, made)
 
 
 def process_of(person: Person) -> str:
