@@ -59,6 +59,7 @@ ACTIONS = (
     "open account page",
     "sign in",
     "chapter page",
+    "open fold",
     "save",
     "journal",
     "together answer",
@@ -301,9 +302,34 @@ async def person(level: Level, index: int, who: str) -> None:
         await tab.close()
 
 
+OWN_FOLDS = ("On your own", "Questions written for")  # the second: the other role's
+TOGETHER_FOLDS = ("Together",)
+
+
+async def open_fold(level: Level, tab, path: str, page, titles, kind: str, key: str):
+    """The chapter page as a reader sees it: the fold holding a widget, opened once.
+
+    A fold builds its questions only while open (workbook/ui/folds.py), so the first
+    visit needs one click on its title, which is a run of its own; the fold is then
+    remembered as open for the rest of the session.
+    """
+    for title in titles:
+        if page is None or page.by_key(kind, key) is not None:
+            return page
+        fold = stclient.fold_id(page, title)
+        if fold is not None:
+            page = await level.act("open fold", tab.run(path, [stclient.opened(fold)]))
+    if page is not None and page.by_key(kind, key) is None:
+        level.fail("open fold", "widget not found in any fold")
+        return None
+    return page
+
+
 async def save_round(level, tab, rng, member, login, chapter, prompt_id, has_journal) -> None:
     path = f"chapter_{chapter.number}"
     page = await level.act("chapter page", tab.run(path))
+    key = f"draft:{member.partner_id}:{prompt_id}"
+    page = await open_fold(level, tab, path, page, OWN_FOLDS, "text_area", key)
     if page is None:
         return
     area = page.by_key("text_area", f"draft:{member.partner_id}:{prompt_id}")
@@ -350,9 +376,11 @@ async def together_round(level: Level, tab, rng, index: int, who: str, member) -
     path = f"chapter_{number}"
     try:
         page = await level.act("chapter page", tab.run(path))
+        key = f"draft:{member.partner_id}:{prompt_id}"
+        page = await open_fold(level, tab, path, page, TOGETHER_FOLDS, "text_area", key)
         if page is None:
             return
-        area = page.by_key("text_area", f"draft:{member.partner_id}:{prompt_id}")
+        area = page.by_key("text_area", key)
         button = page.by_key("button", f"together:{prompt_id}")
         if area is None or button is None:
             level.fail("together answer", "widget not found")
@@ -384,7 +412,9 @@ async def together_round(level: Level, tab, rng, index: int, who: str, member) -
     if partner_text is None or who not in state.answers[prompt_id] or level.left() <= 0:
         return
     page = await level.act("chapter page", tab.run(path))
-    button = page.by_key("button", f"open:{prompt_id}") if page is not None else None
+    key = f"open:{prompt_id}"
+    page = await open_fold(level, tab, path, page, TOGETHER_FOLDS, "button", key)
+    button = page.by_key("button", key) if page is not None else None
     if button is None:
         if page is not None:
             level.fail("reveal", "no Open together button")

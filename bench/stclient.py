@@ -101,6 +101,21 @@ class RunResult:
         return out
 
 
+def fold_id(result: RunResult, label_start: str) -> str | None:
+    """The widget id of a fold (an expander that tracks its state) whose title starts so."""
+    for _path, block in result.blocks:
+        if block.WhichOneof("type") == "expandable" and block.expandable.label.startswith(
+            label_start
+        ):
+            return block.expandable.id or None
+    return None
+
+
+def opened(widget_id: str) -> WidgetState:
+    """A click that opens a fold (its state goes to True)."""
+    return WidgetState(id=widget_id, bool_value=True)
+
+
 def text_value(widget_id: str, value: str) -> WidgetState:
     return WidgetState(id=widget_id, string_value=value)
 

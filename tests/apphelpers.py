@@ -9,6 +9,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest, app_test
 
 from workbook.content import workbook
+from workbook.ui.chapter import CHAPTER_FOLDS
+from workbook.ui.folds import OPEN_FOLDS, fold_key
 
 from helpers import PASS_A, PASS_B
 
@@ -58,8 +60,22 @@ def fresh_install(tmp_path, monkeypatch):
     store.dispose_all()
 
 
-def open_app(page: str | None = None) -> AppTest:
+def every_fold() -> set[str]:
+    """The keys of every chapter fold (workbook/ui/folds.py)."""
+    return {
+        fold_key(f"chapter_{chapter.number}", kind)
+        for chapter in workbook().chapters
+        for kind in CHAPTER_FOLDS
+    }
+
+
+def open_app(page: str | None = None, folds_open: bool = True) -> AppTest:
+    """A fresh browser tab. Chapter folds build their questions only while open; by
+    default this person has opened every fold (one click each in the browser), so a
+    test can reach every question. ``folds_open=False`` starts with them closed."""
     at = AppTest.from_file(str(APP), default_timeout=30)
+    if folds_open:
+        at.session_state[OPEN_FOLDS] = every_fold()
     at.run()
     if page:
         at.switch_page(page).run()

@@ -11,8 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workbook.ui.clock import DATE, DATE_TIME, to_zone, zone_from
+from workbook.ui.folds import OPEN_FOLDS
 
-from apphelpers import APP, button, create_space, fresh_install  # noqa: F401
+from apphelpers import APP, button, create_space, every_fold, fresh_install  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = datetime(2026, 12, 1, 23, 30)  # naive: every table stores UTC like this
@@ -62,6 +63,7 @@ def test_no_page_writes_utc_on_screen():
 def test_a_saved_answer_says_when_in_the_readers_own_time():
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.context = {"timezone": "Pacific/Auckland"}
+    at.session_state[OPEN_FOLDS] = every_fold()
     at.run()
     create_space(at)
     at.switch_page("pages/chapter_2.py").run()

@@ -170,3 +170,30 @@ def test_a_partner_downloads_an_export_with_exactly_what_they_may_see(people):
             assert words not in content
         person.shot("journal")
     assert (sam.hosts | alex.hosts) <= {"127.0.0.1"}
+
+
+def test_a_fold_opens_on_a_click_and_stays_open_with_its_words(people):
+    """Folds build their questions only when opened (issue 14: closed ones cost nothing)."""
+    guest = people("guest-folds")
+    guest.open("chapter_2")
+    guest.page.get_by_role("heading", name="Your heart is healing too").wait_for()
+    guest.settle()
+    assert guest.page.locator("textarea").count() == 0  # nothing built while closed
+    open_fold(guest, "On your own")
+    area = guest.page.get_by_label(HEART[0].text, exact=True)
+    area.fill("Words typed, not saved")
+    area.press("Tab")
+    guest.settle()
+    guest.go("Get help now")
+    guest.page.get_by_role("heading", name="Get help now").first.wait_for()
+    guest.go("2. Your heart is healing too")
+    area = guest.page.get_by_label(HEART[0].text, exact=True)
+    area.wait_for()  # still open on the second visit
+    assert area.input_value() == "Words typed, not saved"
+    guest.shot("fold-open-again")
+    guest.page.locator("summary").filter(has_text="On your own").first.click()
+    guest.page.locator("textarea").first.wait_for(state="detached")
+    open_fold(guest, "On your own")
+    area = guest.page.get_by_label(HEART[0].text, exact=True)
+    area.wait_for()
+    assert area.input_value() == "Words typed, not saved"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from workbook.content import workbook
+from workbook.ui.folds import OPEN_FOLDS
 
 from apphelpers import (
     ALL_PAGES,
     button,
     couple,
     create_space,
+    every_fold,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
     save_answer,
@@ -143,6 +145,9 @@ def test_sign_out_forgets_keys_and_drafts():
     chapter = workbook().chapter("body")
     for prompt in (*chapter.prompts, *chapter.together):
         assert f"draft:{partner_id}:{prompt.id}" not in at.session_state
+    assert not at.text_area  # the folds the last person opened are closed too
+    at.session_state[OPEN_FOLDS] = every_fold()
+    at.run()
     assert at.text_area[0].value == ""
 
 

@@ -12,6 +12,7 @@ from workbook.content import ONLY_ONE_LABEL, Chapter, Prompt, TogetherPrompt, pa
 from workbook.journal import Reflection
 from workbook.markdown import escape
 from workbook.ui.clock import when
+from workbook.ui.folds import fold, fold_key
 from workbook.ui.live import partner_watch, waiting_card
 from workbook.ui.roles import my_role
 from workbook.ui.session import (
@@ -226,6 +227,10 @@ def render_welcome() -> None:
             st.write(chapter.summary)
 
 
+# What the folds of a chapter page hold, in page order (workbook/ui/folds.py).
+CHAPTER_FOLDS = ("own", "other", "readiness", "together", "exercise")
+
+
 def render_chapter(chapter_id: str) -> None:
     """One chapter page: passage, prompts, the week's exercise and when to get help."""
     book = workbook()
@@ -274,30 +279,42 @@ def render_chapter(chapter_id: str) -> None:
     # The questions fold by kind, so the page reads as a passage, not a form.
     role = my_role()
     own, other_role = roles.split(chapter.prompts, role)
-    with st.expander(f"On your own: {_count(len(own))}", icon=":material/edit_note:"):
-        st.caption("Answer any of these, in any order, whenever you feel able. Not today is fine.")
-        for prompt in own:
-            _prompt_block(chapter_id, prompt, saved=saved, others=others, partner_name=partner_name)
-    if other_role:
-        with st.expander(
-            f"{roles.other_role_label(role)}: {_count(len(other_role))}",
-            icon=":material/unfold_more:",
-        ):
+    page = f"chapter_{chapter.number}"
+    label = f"On your own: {_count(len(own))}"
+    if box := fold(label, fold_key(page, "own"), ":material/edit_note:"):
+        with box:
             st.caption(
-                "Written for the other one of you. Read them if you like; you can answer them too."
+                "Answer any of these, in any order, whenever you feel able. Not today is fine."
             )
-            for prompt in other_role:
+            for prompt in own:
                 _prompt_block(
                     chapter_id, prompt, saved=saved, others=others, partner_name=partner_name
                 )
+    if other_role:
+        label = f"{roles.other_role_label(role)}: {_count(len(other_role))}"
+        if box := fold(label, fold_key(page, "other"), ":material/unfold_more:"):
+            with box:
+                st.caption(
+                    "Written for the other one of you. "
+                    "Read them if you like; you can answer them too."
+                )
+                for prompt in other_role:
+                    _prompt_block(
+                        chapter_id, prompt, saved=saved, others=others, partner_name=partner_name
+                    )
 
     if chapter_id in READINESS_CHAPTERS:
-        with st.expander("Readiness check-in", icon=":material/favorite:"):
-            render_readiness(current, partners)
-    with st.expander(f"Together: {_count(len(chapter.together))}", icon=":material/diversity_1:"):
-        render_together(chapter, current, partners)
-    with st.expander(f"Try this week: {chapter.exercise.title}", icon=":material/event:"):
-        render_exercise(chapter, current, partners)
+        if box := fold("Readiness check-in", fold_key(page, "readiness"), ":material/favorite:"):
+            with box:
+                render_readiness(current, partners)
+    label = f"Together: {_count(len(chapter.together))}"
+    if box := fold(label, fold_key(page, "together"), ":material/diversity_1:"):
+        with box:
+            render_together(chapter, current, partners)
+    label = f"Try this week: {chapter.exercise.title}"
+    if box := fold(label, fold_key(page, "exercise"), ":material/event:"):
+        with box:
+            render_exercise(chapter, current, partners)
 
     st.header("When to get help", divider="gray")
     st.markdown(chapter.get_help)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbook import drafts, markdown, settings, spaces, text
 from workbook.spaces import Member
 from workbook.store import Db, open_db
+from workbook.ui.folds import OPEN_FOLDS
 
 GET_HELP_PAGE = "pages/get_help.py"
 ACCOUNT_PAGE = "pages/account.py"
@@ -170,14 +171,17 @@ def lock() -> None:
     if current is None:
         return
     mine = f"draft:{current.partner_id}:"
-    _forget(keep=lambda key: key.startswith(mine))
+    # Which folds were open is layout, not anything written: unlocking finds the page
+    # as it was left.
+    _forget(keep=lambda key: key.startswith(mine) or key == OPEN_FOLDS)
     st.session_state[LOCKED] = (current.partner_id, current.name)
 
 
 def hand_over(to_id: str, to_name: str) -> None:
     """Pass this device to the other partner: forget everything of the first partner.
 
-    Only who is handing over to whom (and the page to come back to) is kept.
+    Only who is handing over to whom, and the page and folds to come back to (which
+    of a chapter's folds were open: layout, nothing anyone wrote) are kept.
     """
     current = member()
     info = {
@@ -186,9 +190,15 @@ def hand_over(to_id: str, to_name: str) -> None:
         "from_id": current.partner_id if current else "",
         "from_name": current.name if current else "",
         "page": st.session_state.get("current_page"),
+        "folds": set(st.session_state.get(OPEN_FOLDS, ())),
     }
     _forget()
     st.session_state[HANDOVER] = info
+
+
+def handed_over(info: dict) -> None:
+    """The second partner has confirmed: show them the folds the first had open."""
+    st.session_state[OPEN_FOLDS] = set(info.get("folds", ()))
 
 
 def _idle_too_long() -> bool:

@@ -26,6 +26,7 @@ from workbook.ui.session import (
     draft_saved,
     flash,
     hand_over,
+    handed_over,
     length_hint,
     member,
     show_flash,
@@ -287,6 +288,7 @@ def render_handover() -> None:
                 page = info.get("page")
                 del st.session_state[HANDOVER]
                 sign_in_as(back)
+                handed_over(info)
                 if page:
                     st.switch_page(page)
                 st.rerun()

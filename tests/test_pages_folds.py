@@ -1,0 +1,86 @@
+"""A chapter's folds build their questions only while open (workbook/ui/folds.py).
+
+Issue 14: built on every run, the questions of every fold made a chapter page cost
+about 50 ms of server CPU; a closed fold now costs only its title.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook.content import workbook
+from workbook.ui.folds import OPEN_FOLDS, fold_key
+
+from apphelpers import (
+    button,
+    create_space,
+    fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
+    open_app,
+    texts,
+)
+
+pytestmark = pytest.mark.usefixtures("fresh_install")
+BODY = workbook().chapter("body")
+
+
+def folds(at) -> list[str]:
+    return [e.label for e in at.expander]
+
+
+def test_a_closed_chapter_shows_the_passage_and_fold_titles_but_builds_no_questions():
+    at = create_space(open_app(folds_open=False))
+    button(at, "I have saved my recovery key").click().run()
+    at.switch_page("pages/chapter_1.py").run()
+    assert not at.exception
+    assert not at.text_area and not at.radio
+    titles = folds(at)
+    for start in ("On your own", "Readiness check-in", "Together", "Try this week"):
+        assert any(t.startswith(start) for t in titles), titles
+    assert "When to get help" in texts(at)
+
+
+def test_opening_one_fold_builds_only_its_questions():
+    at = create_space(open_app(folds_open=False))
+    at.switch_page("pages/chapter_1.py").run()
+    at.session_state[fold_key("chapter_1", "own")] = True  # what a click on it sends
+    at.run()
+    keys = {a.key for a in at.text_area}
+    own = {f"draft:{at.session_state['member_id']}:{p.id}" for p in BODY.prompts}
+    assert keys and keys <= own
+    assert not any(key.startswith("readiness:") for key in (r.key for r in at.radio))
+
+
+def test_an_open_fold_stays_open_on_another_visit_and_when_its_title_changes():
+    at = create_space(open_app(folds_open=False))
+    at.session_state[OPEN_FOLDS] = {fold_key("chapter_1", "own")}  # as the click left it
+    at.switch_page("pages/chapter_1.py").run()
+    before = [t for t in folds(at) if t.startswith("On your own")]
+    assert at.text_area
+    at.switch_page("pages/journal.py").run()
+    at.switch_page("pages/chapter_1.py").run()
+    assert at.text_area, "the fold closed on a second visit"
+    # Saying who was pregnant changes how many questions are "on your own".
+    at.switch_page("pages/account.py").run()
+    at.radio(key="role_setting").set_value("pregnant")
+    at.run()
+    at.switch_page("pages/chapter_1.py").run()
+    after = [t for t in folds(at) if t.startswith("On your own")]
+    assert after != before, (before, after)
+    assert at.text_area, "the fold closed when its title changed"
+
+
+def test_words_typed_in_a_fold_are_still_there_after_it_is_closed_and_opened():
+    at = create_space(open_app(folds_open=False))
+    key = fold_key("chapter_1", "own")
+    at.session_state[OPEN_FOLDS] = {key}
+    at.switch_page("pages/chapter_1.py").run()
+    area = at.text_area[0].key
+    at.text_area(key=area).input("words not saved yet").run()
+    at.session_state[OPEN_FOLDS] = set()
+    at.session_state[key] = False
+    at.run()
+    assert not at.text_area
+    at.session_state[OPEN_FOLDS] = {key}
+    at.session_state[key] = True
+    at.run()
+    assert at.text_area(key=area).value == "words not saved yet"
