@@ -104,8 +104,14 @@ def save_answer(at: AppTest, prompt_id: str, shared: bool = False) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Choose a tab of the sign-in view: only the open tab is built (pages/account.py)."""
+    at.session_state["account_tab"] = label
+    return at
+
+
 def create_space(at: AppTest, login="sam", name="Sam", secret=PASS_A) -> AppTest:
-    at.switch_page("pages/account.py").run()
+    open_tab(at, "Make a space").switch_page("pages/account.py").run()
     at.text_input(key="new_space_name").input("Sam and Alex")
     at.text_input(key="new_name").input(name)
     at.text_input(key="new_login").input(login)
@@ -117,7 +123,7 @@ def create_space(at: AppTest, login="sam", name="Sam", secret=PASS_A) -> AppTest
 
 
 def sign_in(at: AppTest, login: str, secret: str) -> AppTest:
-    at.switch_page("pages/account.py").run()
+    open_tab(at, "Sign in").switch_page("pages/account.py").run()
     form_inputs = [t for t in at.text_input if t.label in ("Sign-in name", "Passphrase")]
     form_inputs[0].input(login)
     form_inputs[1].input(secret)
@@ -126,7 +132,7 @@ def sign_in(at: AppTest, login: str, secret: str) -> AppTest:
 
 
 def join_space(code: str, login="alex", name="Alex", secret=PASS_B) -> AppTest:
-    at = open_app("pages/account.py")
+    at = open_tab(open_app(), "Join your partner").switch_page("pages/account.py").run()
     at.text_input(key="join_code").input(code)
     at.text_input(key="join_name").input(name)
     at.text_input(key="join_login").input(login)

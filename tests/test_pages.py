@@ -15,6 +15,7 @@ from apphelpers import (
     every_fold,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
+    open_tab,
     save_answer,
     sign_in,
     texts,
@@ -87,7 +88,7 @@ def test_making_a_space_signs_in_and_shows_the_recovery_key_once():
 
 
 def test_a_weak_passphrase_gets_a_hint_and_nothing_is_made():
-    at = open_app("pages/account.py")
+    at = open_tab(open_app(), "Make a space").switch_page("pages/account.py").run()
     at.text_input(key="new_space_name").input("Us")
     at.text_input(key="new_name").input("Sam")
     at.text_input(key="new_login").input("sam")

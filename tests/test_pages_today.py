@@ -12,6 +12,7 @@ from apphelpers import (
     create_space,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
+    open_tab,
     save_answer,
     sign_in,
     texts,
@@ -25,13 +26,13 @@ FIRST_TOGETHER = BODY.together[0]
 
 def role_couple(sam_role="pregnant", alex_role="partner"):
     """Sam makes a space saying which fits; Alex joins saying which fits them."""
-    sam = open_app("pages/account.py")
+    sam = open_tab(open_app(), "Make a space").switch_page("pages/account.py").run()
     sam.radio(key="new_role").set_value(sam_role)
     sam = create_space(sam)
     button(sam, "I have saved my recovery key").click().run()
     button(sam, "Make an invite code").click().run()
     code = sam.code[0].value
-    alex = open_app("pages/account.py")
+    alex = open_tab(open_app(), "Join your partner").switch_page("pages/account.py").run()
     alex.radio(key="join_role").set_value(alex_role)
     alex.text_input(key="join_code").input(code)
     alex.text_input(key="join_name").input("Alex")

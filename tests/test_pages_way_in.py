@@ -12,6 +12,7 @@ from apphelpers import (
     create_space,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
+    open_tab,
     texts,
 )
 from helpers import PASS_A
@@ -37,6 +38,7 @@ def test_welcome_has_one_main_action_and_a_quieter_one():
         assert chapter.summary in texts(at)
     start.click().run()
     assert at.title[0].value == "Your space"
+    assert at.text_input(key="new_space_name")  # "Make a space" is the open tab
     at = open_app()
     button(at, "Read chapter 1 first").click().run()
     assert at.title[0].value == BODY.title
@@ -73,7 +75,7 @@ def test_a_locked_screen_unlocks_in_place_with_the_draft_still_there():
 
 
 def test_a_space_made_from_another_page_points_to_its_recovery_key():
-    at = open_app("pages/journal.py")
+    at = open_tab(open_app(), "Make a space").switch_page("pages/journal.py").run()
     assert at.title[0].value == "Your space"  # the sign-in view, in place
     at.text_input(key="new_space_name").input("Sam and Alex")
     at.text_input(key="new_name").input("Sam")
@@ -87,3 +89,17 @@ def test_a_space_made_from_another_page_points_to_its_recovery_key():
     button(at, "I have saved my recovery key").click().run()
     at.switch_page("pages/journal.py").run()
     assert "Your recovery key is ready" not in texts(at)
+
+
+def test_the_sign_in_view_builds_only_the_open_tab_and_remembers_it():
+    """Issue 14: five forms built on every visit made a rush of sign-ins cost twice as
+    much; only the tab a person has open is built."""
+    at = open_app("pages/account.py")
+    assert [t.label for t in at.text_input] == ["Sign-in name", "Passphrase"]
+    assert not at.get("file_uploader")
+    open_tab(at, "Restore a backup").run()
+    assert at.get("file_uploader")
+    assert "Sign-in name" not in [t.label for t in at.text_input]
+    at.switch_page("pages/welcome.py").run()
+    at.switch_page("pages/account.py").run()
+    assert at.get("file_uploader"), "the open tab was forgotten on a second visit"
