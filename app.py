@@ -51,6 +51,16 @@ from workbook import ui  # noqa: E402
 
 
 def pages(signed_in: bool) -> list:
+    """The pages, made once per session and kept: making them resolves every file path
+    on disk, about 2 ms of every run (issue 14). Not shared between sessions: a page
+    object remembers, between navigation and run, that it may be run."""
+    key = f"nav_pages:{signed_in}"
+    if key not in st.session_state:
+        st.session_state[key] = _make_pages(signed_in)
+    return st.session_state[key]
+
+
+def _make_pages(signed_in: bool) -> list:
     listed = {GUEST, PARTNER} if signed_in else {GUEST, WELCOME}
     return [
         st.Page(
