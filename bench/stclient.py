@@ -191,6 +191,12 @@ class Session:
         self.page = page
         return await self._send(back)
 
+    async def open_fold(self, page: str, result: RunResult, title: str) -> RunResult:
+        """Click a fold's title to open it (chapter folds build their questions only
+        while open); the same result back if there is no such fold."""
+        fold = fold_id(result, title)
+        return result if fold is None else await self.run(page, [opened(fold)])
+
     async def poll(self, fragment_id: str) -> RunResult:
         """What an open page does on its own: rerun one timed fragment, as the browser
         does every ``run_every`` (Streamlit's AutoRerun message)."""

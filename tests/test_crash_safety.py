@@ -146,6 +146,8 @@ async def _save_forever(session: stclient.Session, tab: Tab, round_no: int) -> N
         n += 1
         path = f"chapter_{chapter.number}"
         page = await session.run(path)
+        if not page.of("text_area"):  # the fold is closed on the first visit
+            page = await session.open_fold(path, page, "On your own")
         area = next(
             e
             for e in page.of("text_area")
