@@ -345,7 +345,11 @@ async def save_round(level, tab, rng, member, login, chapter, prompt_id, has_jou
     level.saves.append(sent)
     done = await level.act(
         "save",
-        tab.run(path, [stclient.text_value(area.id, sent.text), stclient.trigger(button.id)]),
+        tab.run(
+            path,
+            [stclient.text_value(area.id, sent.text), stclient.trigger(button.id)],
+            fragment_id=button.fragment_id,  # a question is a fragment: only it reruns
+        ),
     )
     if done is None:
         sent.unknown = True
@@ -392,7 +396,11 @@ async def together_round(level: Level, tab, rng, index: int, who: str, member) -
         level.together_sent.append(sent)
         done = await level.act(
             "together answer",
-            tab.run(path, [stclient.text_value(area.id, sent.text), stclient.trigger(button.id)]),
+            tab.run(
+                path,
+                [stclient.text_value(area.id, sent.text), stclient.trigger(button.id)],
+                fragment_id=button.fragment_id,
+            ),
         )
         if done is None:
             sent.unknown = True

@@ -36,6 +36,7 @@ class Element:
     kind: str  # the Element oneof name: "text_area", "button", "markdown", "alert", ...
     proto: object
     path: tuple[int, ...]
+    fragment_id: str = ""  # set when the element was drawn by a fragment (st.fragment)
 
     @property
     def id(self) -> str:
@@ -174,13 +175,24 @@ class Session:
     async def __aexit__(self, *exc) -> None:
         await self.close()
 
-    async def run(self, page: str = "", widgets: list[WidgetState] | tuple = ()) -> RunResult:
+    async def run(
+        self, page: str = "", widgets: list[WidgetState] | tuple = (), fragment_id: str = ""
+    ) -> RunResult:
         """Rerun the script on ``page`` (its URL path; "" is the default page).
 
+        With ``fragment_id`` (the ``fragment_id`` of the widget clicked), only that
+        fragment reruns, as the browser asks when a widget inside a fragment changes.
         Returns the elements of the last run (a run that ends in ``st.rerun()`` is
         followed by another; only the final one counts) and its wall time, from
         sending the request to the ``script_finished`` message.
         """
+        if fragment_id:
+            back = BackMsg()
+            back.rerun_script.page_script_hash = self.page_hash
+            back.rerun_script.query_string = ""
+            back.rerun_script.fragment_id = fragment_id
+            back.rerun_script.widget_states.widgets.extend(widgets)
+            return await self._send(back)
         back = BackMsg()
         back.rerun_script.page_name = page
         back.rerun_script.query_string = ""
@@ -252,7 +264,12 @@ class Session:
                 if which == "new_element":
                     element_kind = delta.new_element.WhichOneof("type")
                     result.elements.append(
-                        Element(element_kind, getattr(delta.new_element, element_kind), path)
+                        Element(
+                            element_kind,
+                            getattr(delta.new_element, element_kind),
+                            path,
+                            delta.fragment_id,
+                        )
                     )
                 elif which == "add_block":
                     result.blocks.append((path, delta.add_block))

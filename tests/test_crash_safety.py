@@ -166,6 +166,7 @@ async def _save_forever(session: stclient.Session, tab: Tab, round_no: int) -> N
                 stclient.choice(who, index),
                 stclient.trigger(button.id),
             ],
+            fragment_id=button.fragment_id,  # as the browser sends it
         )
         sent.acked = any(s.startswith("Saved") for s in done.successes())
         assert sent.acked, (done.successes(), [e.proto.body for e in done.of("alert")])

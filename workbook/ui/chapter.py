@@ -6,6 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from workbook import journal, roles, spaces, text
 from workbook.content import ONLY_ONE_LABEL, Chapter, Prompt, TogetherPrompt, page_text, workbook
@@ -13,7 +14,7 @@ from workbook.journal import Reflection
 from workbook.markdown import escape
 from workbook.ui.clock import when
 from workbook.ui.folds import fold, fold_key
-from workbook.ui.live import partner_watch, waiting_card
+from workbook.ui.live import FULL_RUN, partner_watch, waiting_card
 from workbook.ui.roles import my_role
 from workbook.ui.session import (
     ACCOUNT_PAGE,
@@ -26,6 +27,7 @@ from workbook.ui.session import (
     draft_field,
     draft_key,
     draft_saved,
+    enforce_idle_lock,
     flash,
     length_hint,
     member,
@@ -190,6 +192,61 @@ def _prompt_block(
         show_flash(prompt.id)
 
 
+def _by_author(
+    entries: list[Reflection], current
+) -> tuple[dict[str, Reflection], dict[str, list[Reflection]]]:
+    """This partner's answer per prompt, and what the other shared, per prompt."""
+    saved: dict[str, Reflection] = {}
+    others: dict[str, list[Reflection]] = {}
+    for entry in entries:
+        if entry.author_id == current.partner_id:
+            saved[entry.prompt_id] = entry
+        else:
+            others.setdefault(entry.prompt_id, []).append(entry)
+    return saved, others
+
+
+def _rerun_of_a_fragment() -> bool:
+    """True while Streamlit reruns only a fragment (a click inside it), not the page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+@st.fragment
+def _question(
+    chapter_id: str,
+    prompt: Prompt,
+    saved: dict[str, Reflection],
+    others: dict[str, list[Reflection]],
+    partner_name: str,
+) -> None:
+    """One question of a chapter page, in a fragment of its own.
+
+    Why: its Save, Delete and the pause-in-typing commit of its text area then rerun
+    this question only, not the whole chapter (issue 14: a save was a full page run,
+    about 35 ms of server CPU; alone it is a few). On such a rerun the page around it
+    does not run, so this does what the page would have done first: the idle lock and
+    the session check (a full run takes over if they end the session), and a fresh
+    read of this chapter's answers, since the ones passed in are from the last full run.
+    Its own saves are not partner news: the page's news check starts over from here.
+    """
+    if _rerun_of_a_fragment():
+        signed_in = member() is not None
+        enforce_idle_lock()
+        current = member()
+        if signed_in and current is None:
+            st.rerun(scope="app")  # locked, or signed out elsewhere: the page says so
+        if current is not None:
+            try:
+                entries = journal.visible(db(), current, chapter_id=chapter_id)
+            except (SQLAlchemyError, OSError, VaultError):
+                entries = None  # show what the page had; the save itself said how it went
+            if entries is not None:
+                saved, others = _by_author(entries, current)
+            st.session_state[FULL_RUN] = True
+    _prompt_block(chapter_id, prompt, saved=saved, others=others, partner_name=partner_name)
+
+
 def _welcome_text() -> tuple[str, str]:
     """The welcome text split after its first paragraph: the opening, then the rest."""
     opening, _, rest = page_text("welcome").strip().partition("\n\n")
@@ -265,11 +322,7 @@ def render_chapter(chapter_id: str) -> None:
             )
             entries = []
         show_unreadable(entries)
-        for entry in entries:
-            if entry.author_id == current.partner_id:
-                saved[entry.prompt_id] = entry
-            else:
-                others.setdefault(entry.prompt_id, []).append(entry)
+        saved, others = _by_author(entries, current)
     names = [p.name for p in partners if current and p.id != current.partner_id]
     partner_name = names[0] if names else "your partner"
     if current is not None:
@@ -287,9 +340,7 @@ def render_chapter(chapter_id: str) -> None:
                 "Answer any of these, in any order, whenever you feel able. Not today is fine."
             )
             for prompt in own:
-                _prompt_block(
-                    chapter_id, prompt, saved=saved, others=others, partner_name=partner_name
-                )
+                _question(chapter_id, prompt, saved, others, partner_name)
     if other_role:
         label = f"{roles.other_role_label(role)}: {_count(len(other_role))}"
         if box := fold(label, fold_key(page, "other"), ":material/unfold_more:"):
@@ -299,9 +350,7 @@ def render_chapter(chapter_id: str) -> None:
                     "Read them if you like; you can answer them too."
                 )
                 for prompt in other_role:
-                    _prompt_block(
-                        chapter_id, prompt, saved=saved, others=others, partner_name=partner_name
-                    )
+                    _question(chapter_id, prompt, saved, others, partner_name)
 
     if chapter_id in READINESS_CHAPTERS:
         if box := fold("Readiness check-in", fold_key(page, "readiness"), ":material/favorite:"):
