@@ -136,6 +136,9 @@ def parse_args(argv):
     parser.add_argument("--think", default="5,15")
     parser.add_argument("--ramp", type=float, default=20)
     parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument(
+        "--no-poll", action="store_true", help="do not rerun timed fragments while thinking"
+    )
     parser.add_argument("--out", default="data/load-cluster.json")
     args = parser.parse_args(argv)
     args.levels = sorted({int(n) for n in args.workers.split(",") if n.strip()})

@@ -9,10 +9,12 @@ and a fresh ``serve.py`` on 127.0.0.1.
 
 Each partner is one browser tab (bench/stclient.py): they arrive within the ramp-up
 time, open "Your space", sign in with the form, then, until the level's time is up,
-repeat: think, open a chapter, think (writing), "Save" (just for me) on one of its
-questions, and read it back on the journal page (or the chapter page when there is no
-journal page); after each save, both partners answer the same together question and,
-once both have, reload that chapter to see the reveal. Nobody sends anything after the
+repeat: think, open a chapter (and, the first time, click its fold open: folds build
+their questions only while open), think (writing), "Save" (just for me) on one of its
+questions, sent as the browser sends it (a question is a fragment, so only it reruns),
+and read it back on the journal page (or the chapter page when there is no journal
+page); after each save, both partners answer the same together question and, once both
+have, reload that chapter to see the reveal. Nobody sends anything after the
 level's time is up (a burst at the deadline would distort the figures). Widget ids are
 read from the deltas of each page, never guessed.
 
@@ -318,7 +320,9 @@ async def open_fold(level: Level, tab, path: str, page, titles, kind: str, key: 
             return page
         fold = stclient.fold_id(page, title)
         if fold is not None:
-            page = await level.act("open fold", tab.run(path, [stclient.opened(fold)]))
+            widget, fragment = fold  # a fold is a fragment: opening it reruns only it
+            opening = tab.run(path, [stclient.opened(widget)], fragment_id=fragment)
+            page = await level.act("open fold", opening)
     if page is not None and page.by_key(kind, key) is None:
         level.fail("open fold", "widget not found in any fold")
         return None
@@ -427,7 +431,9 @@ async def together_round(level: Level, tab, rng, index: int, who: str, member) -
         if page is not None:
             level.fail("reveal", "no Open together button")
         return
-    shown = await level.act("reveal", tab.run(path, [stclient.trigger(button.id)]))
+    shown = await level.act(
+        "reveal", tab.run(path, [stclient.trigger(button.id)], fragment_id=button.fragment_id)
+    )
     if shown is None:
         return
     if any(partner_text in t for t in shown.texts):

@@ -65,7 +65,8 @@ class Element:
 class RunResult:
     seconds: float
     elements: list[Element] = field(default_factory=list)
-    blocks: list[tuple[tuple[int, ...], object]] = field(default_factory=list)
+    # (delta path, Block proto, id of the fragment that drew it or "")
+    blocks: list[tuple[tuple[int, ...], object, str]] = field(default_factory=list)
     page_not_found: bool = False
     messages: int = 0
     pages: list[str] = field(default_factory=list)  # url paths from the navigation message
@@ -96,19 +97,20 @@ class RunResult:
 
     def expander_labels(self) -> list[str]:
         out = []
-        for _path, block in self.blocks:
+        for _path, block, _fragment in self.blocks:
             if block.WhichOneof("type") == "expandable":
                 out.append(block.expandable.label)
         return out
 
 
-def fold_id(result: RunResult, label_start: str) -> str | None:
-    """The widget id of a fold (an expander that tracks its state) whose title starts so."""
-    for _path, block in result.blocks:
+def fold_id(result: RunResult, label_start: str) -> tuple[str, str] | None:
+    """(widget id, fragment id or "") of a fold (an expander that tracks its state)
+    whose title starts so; None if there is none."""
+    for _path, block, fragment in result.blocks:
         if block.WhichOneof("type") == "expandable" and block.expandable.label.startswith(
             label_start
         ):
-            return block.expandable.id or None
+            return (block.expandable.id, fragment) if block.expandable.id else None
     return None
 
 
@@ -207,7 +209,10 @@ class Session:
         """Click a fold's title to open it (chapter folds build their questions only
         while open); the same result back if there is no such fold."""
         fold = fold_id(result, title)
-        return result if fold is None else await self.run(page, [opened(fold)])
+        if fold is None:
+            return result
+        widget, fragment = fold
+        return await self.run(page, [opened(widget)], fragment_id=fragment)
 
     async def poll(self, fragment_id: str) -> RunResult:
         """What an open page does on its own: rerun one timed fragment, as the browser
@@ -272,7 +277,7 @@ class Session:
                         )
                     )
                 elif which == "add_block":
-                    result.blocks.append((path, delta.add_block))
+                    result.blocks.append((path, delta.add_block, delta.fragment_id))
             elif kind == "navigation":
                 result.pages = [p.url_pathname for p in msg.navigation.app_pages]
             elif kind == "page_not_found":

@@ -1,8 +1,9 @@
-"""A click inside a chapter question reruns that question only (issue 14).
+"""A click inside a chapter fold or question reruns only it (issue 14).
 
-On the real server, over Streamlit's websocket, as the browser sends it: the Save of a
-question is a fragment rerun, whose answer holds the question and not the page around
-it; the page's next full run shows the same saved answer.
+On the real server, over Streamlit's websocket, as the browser sends it: opening a
+fold and the Save of a question are fragment reruns, whose answers hold the fold or
+the question and not the page around them; the page's next full run shows the same
+saved answer.
 """
 
 from __future__ import annotations
@@ -40,7 +41,11 @@ async def _scenario(url: str) -> None:
             ],
         )
         assert signed.has_text("Signed in as"), signed.texts[:5]
-        page = await tab.open_fold(PAGE, await tab.run(PAGE), "On your own")
+        closed = await tab.run(PAGE)
+        assert not closed.of("text_area")  # a closed fold builds nothing
+        page = await tab.open_fold(PAGE, closed, "On your own")
+        assert page.of("text_area"), "opening the fold did not build its questions"
+        assert not page.has_text(CHAPTER.title), "opening a fold ran the whole page"
         area = next(e for e in page.of("text_area") if e.key.endswith(f":{PROMPT.id}"))
         save = page.by_key("button", f"save:{PROMPT.id}")
         assert save.fragment_id, "the question is not a fragment"
@@ -61,7 +66,7 @@ async def _scenario(url: str) -> None:
         await tab.close()
 
 
-def test_a_save_reruns_only_its_question_and_the_page_shows_it_after(tmp_path):
+def test_a_fold_and_a_save_rerun_only_themselves_and_the_page_shows_it_after(tmp_path):
     url = f"sqlite:///{tmp_path / 'workbook.db'}"
     db = store.Db(store.engine_for(url), os.urandom(32), FAST_KDF)
     make_space(db)

@@ -7,11 +7,13 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from workbook import journal, roles, spaces, text
 from workbook.content import ONLY_ONE_LABEL, Chapter, Prompt, TogetherPrompt, page_text, workbook
 from workbook.journal import Reflection
 from workbook.markdown import escape
+from workbook.spaces import Member
 from workbook.ui.clock import when
 from workbook.ui.folds import fold, fold_key
 from workbook.ui.live import FULL_RUN, partner_watch, waiting_card
@@ -33,7 +35,12 @@ from workbook.ui.session import (
     member,
     show_flash,
 )
-from workbook.ui.together import render_exercise, render_readiness, render_together
+from workbook.ui.together import (
+    handover_pending,
+    render_exercise,
+    render_readiness,
+    render_together,
+)
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 
@@ -206,10 +213,54 @@ def _by_author(
     return saved, others
 
 
-def _rerun_of_a_fragment() -> bool:
-    """True while Streamlit reruns only a fragment (a click inside it), not the page."""
+def _rerun_of_this_fragment() -> bool:
+    """True while Streamlit reruns only the fragment now running (a click inside it).
+
+    Streamlit 1.67 has no public call for "which fragment is running": its per-thread
+    state holds it (tests/test_question_fragment.py fails if that ever changes).
+    """
     ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.fragment_ids_this_run)
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return False
+    return ThreadState.get().fragment_id in ctx.fragment_ids_this_run
+
+
+def _checked(drawn_for: str | None) -> Member | None:
+    """Who is signed in, checked as the page would check it, on a fragment's own rerun.
+
+    A rerun of only a fragment skips app.py, so this does what the page does first:
+    the idle lock and the session check. If the page was drawn for someone else by
+    now (locked, signed out, handed over, or signed out elsewhere), the whole page
+    runs again and shows what it should. The fragment's own writes are not partner
+    news, so the page's news check starts over from here.
+    """
+    if _rerun_of_this_fragment():
+        enforce_idle_lock()
+        current = member()
+        if handover_pending() or (current.partner_id if current else None) != drawn_for:
+            st.rerun(scope="app")
+        st.session_state[FULL_RUN] = True
+    return member()
+
+
+def _answers(
+    chapter_id: str, current: Member | None, *, quiet: bool = False
+) -> tuple[dict[str, Reflection], dict[str, list[Reflection]]] | None:
+    """This chapter's answers, read now; None (after a kind note) if they cannot be."""
+    if current is None:
+        return {}, {}
+    try:
+        entries = journal.visible(db(), current, chapter_id=chapter_id)
+    except (SQLAlchemyError, OSError, VaultError):
+        if not quiet:
+            st.error(
+                "We could not load your saved answers just now. Anything you type "
+                "stays here; try again in a moment."
+            )
+        return None
+    if not quiet:
+        show_unreadable(entries)
+    return _by_author(entries, current)
 
 
 @st.fragment
@@ -219,32 +270,74 @@ def _question(
     saved: dict[str, Reflection],
     others: dict[str, list[Reflection]],
     partner_name: str,
+    drawn_for: str | None,
 ) -> None:
     """One question of a chapter page, in a fragment of its own.
 
     Why: its Save, Delete and the pause-in-typing commit of its text area then rerun
     this question only, not the whole chapter (issue 14: a save was a full page run,
-    about 35 ms of server CPU; alone it is a few). On such a rerun the page around it
-    does not run, so this does what the page would have done first: the idle lock and
-    the session check (a full run takes over if they end the session), and a fresh
-    read of this chapter's answers, since the ones passed in are from the last full run.
-    Its own saves are not partner news: the page's news check starts over from here.
+    about 35 ms of server CPU; alone it is a few). The answers passed in are from the
+    run that drew it; on its own rerun it reads them again.
     """
-    if _rerun_of_a_fragment():
-        signed_in = member() is not None
-        enforce_idle_lock()
-        current = member()
-        if signed_in and current is None:
-            st.rerun(scope="app")  # locked, or signed out elsewhere: the page says so
-        if current is not None:
-            try:
-                entries = journal.visible(db(), current, chapter_id=chapter_id)
-            except (SQLAlchemyError, OSError, VaultError):
-                entries = None  # show what the page had; the save itself said how it went
-            if entries is not None:
-                saved, others = _by_author(entries, current)
-            st.session_state[FULL_RUN] = True
+    if _rerun_of_this_fragment():
+        fresh = _answers(chapter_id, _checked(drawn_for), quiet=True)
+        if fresh is not None:  # else show what the page had; the save said how it went
+            saved, others = fresh
     _prompt_block(chapter_id, prompt, saved=saved, others=others, partner_name=partner_name)
+
+
+@st.fragment
+def _questions_fold(
+    chapter_id: str,
+    kind: str,
+    label: str,
+    icon: str,
+    note: str,
+    prompts: list[Prompt],
+    partner_name: str,
+    drawn_for: str | None,
+) -> None:
+    """A fold of questions, in a fragment: opening or closing it reruns only the fold,
+    and only an open fold reads and decrypts the chapter's answers."""
+    current = _checked(drawn_for)
+    box = fold(label, fold_key(f"chapter_{_number(chapter_id)}", kind), icon)
+    if box is None:
+        return
+    with box:
+        answers = _answers(chapter_id, current)
+        saved, others = answers if answers is not None else ({}, {})
+        st.caption(note)
+        for prompt in prompts:
+            _question(chapter_id, prompt, saved, others, partner_name, drawn_for)
+
+
+@st.fragment
+def _section_fold(
+    chapter: Chapter,
+    kind: str,
+    label: str,
+    icon: str,
+    partners: list[spaces.Partner],
+    drawn_for: str | None,
+) -> None:
+    """The readiness check-in, the together questions or the week's exercise, in a
+    fold that is a fragment: a click inside reruns only the fold, which reads what it
+    shows afresh (the together states, the check-in rounds, the exercise)."""
+    current = _checked(drawn_for)
+    box = fold(label, fold_key(f"chapter_{chapter.number}", kind), icon)
+    if box is None:
+        return
+    with box:
+        if kind == "readiness":
+            render_readiness(current, partners)
+        elif kind == "together":
+            render_together(chapter, current, partners)
+        else:
+            render_exercise(chapter, current, partners)
+
+
+def _number(chapter_id: str) -> int:
+    return workbook().chapter(chapter_id).number
 
 
 def _welcome_text() -> tuple[str, str]:
@@ -305,65 +398,67 @@ def render_chapter(chapter_id: str) -> None:
 
     st.session_state["current_page"] = f"pages/chapter_{chapter.number}.py"
     current = member()
-    saved: dict[str, Reflection] = {}
-    others: dict[str, list[Reflection]] = {}
+    drawn_for = current.partner_id if current else None
     partners: list[spaces.Partner] = []
     if current is None:
         st.info(text.NOT_SAVED_GUEST, icon=":material/info:")
         st.page_link(ACCOUNT_PAGE, label="Make a space or sign in", icon=":material/key:")
     else:
         try:
-            entries = journal.visible(db(), current, chapter_id=chapter_id)
             partners = spaces.partners_of(db(), current)
         except (SQLAlchemyError, OSError, VaultError):
-            st.error(
-                "We could not load your saved answers just now. Anything you type "
-                "stays here; try again in a moment."
-            )
-            entries = []
-        show_unreadable(entries)
-        saved, others = _by_author(entries, current)
+            partners = []  # names fall back to "your partner"; the folds say what failed
     names = [p.name for p in partners if current and p.id != current.partner_id]
     partner_name = names[0] if names else "your partner"
     if current is not None:
         partner_watch()
         waiting_card(current, partner_name)
 
-    # The questions fold by kind, so the page reads as a passage, not a form.
+    # The questions fold by kind, so the page reads as a passage, not a form. Each fold
+    # is a fragment that builds its contents only while open (workbook/ui/folds.py).
     role = my_role()
     own, other_role = roles.split(chapter.prompts, role)
-    page = f"chapter_{chapter.number}"
-    label = f"On your own: {_count(len(own))}"
-    if box := fold(label, fold_key(page, "own"), ":material/edit_note:"):
-        with box:
-            st.caption(
-                "Answer any of these, in any order, whenever you feel able. Not today is fine."
-            )
-            for prompt in own:
-                _question(chapter_id, prompt, saved, others, partner_name)
+    _questions_fold(
+        chapter_id,
+        "own",
+        f"On your own: {_count(len(own))}",
+        ":material/edit_note:",
+        "Answer any of these, in any order, whenever you feel able. Not today is fine.",
+        own,
+        partner_name,
+        drawn_for,
+    )
     if other_role:
-        label = f"{roles.other_role_label(role)}: {_count(len(other_role))}"
-        if box := fold(label, fold_key(page, "other"), ":material/unfold_more:"):
-            with box:
-                st.caption(
-                    "Written for the other one of you. "
-                    "Read them if you like; you can answer them too."
-                )
-                for prompt in other_role:
-                    _question(chapter_id, prompt, saved, others, partner_name)
-
+        _questions_fold(
+            chapter_id,
+            "other",
+            f"{roles.other_role_label(role)}: {_count(len(other_role))}",
+            ":material/unfold_more:",
+            "Written for the other one of you. Read them if you like; you can answer them too.",
+            other_role,
+            partner_name,
+            drawn_for,
+        )
     if chapter_id in READINESS_CHAPTERS:
-        if box := fold("Readiness check-in", fold_key(page, "readiness"), ":material/favorite:"):
-            with box:
-                render_readiness(current, partners)
-    label = f"Together: {_count(len(chapter.together))}"
-    if box := fold(label, fold_key(page, "together"), ":material/diversity_1:"):
-        with box:
-            render_together(chapter, current, partners)
-    label = f"Try this week: {chapter.exercise.title}"
-    if box := fold(label, fold_key(page, "exercise"), ":material/event:"):
-        with box:
-            render_exercise(chapter, current, partners)
+        _section_fold(
+            chapter, "readiness", "Readiness check-in", ":material/favorite:", partners, drawn_for
+        )
+    _section_fold(
+        chapter,
+        "together",
+        f"Together: {_count(len(chapter.together))}",
+        ":material/diversity_1:",
+        partners,
+        drawn_for,
+    )
+    _section_fold(
+        chapter,
+        "exercise",
+        f"Try this week: {chapter.exercise.title}",
+        ":material/event:",
+        partners,
+        drawn_for,
+    )
 
     st.header("When to get help", divider="gray")
     st.markdown(chapter.get_help)
