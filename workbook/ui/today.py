@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbook import presence, spaces, today, together
 from workbook.content import workbook
 from workbook.markdown import escape
-from workbook.ui.chapter import _prompt_block
 from workbook.ui.live import FOCUS, partner_watch
+from workbook.ui.question import question_block
 from workbook.ui.roles import my_role
 from workbook.ui.session import ACCOUNT_PAGE, db, member, show_flash
 from workbook.ui.together import set_aside_note, together_box
@@ -122,7 +122,7 @@ def _one_question(item, current, other, name, own, statuses) -> None:
             together_box(item.prompt, state, other, not_today=False)
             show_flash(item.prompt.id)
     else:
-        _prompt_block(item.chapter.id, item.prompt, partner_name=name)
+        question_block(item.chapter.id, item.prompt, partner_name=name)
     if item.kind == today.REVEAL and statuses.get(item.prompt.id, today.TogetherStatus()).agreed:
         st.button(
             "Next question",

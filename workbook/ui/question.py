@@ -1,0 +1,182 @@
+"""One question of the workbook: its words, its text area, who can see it, and Save.
+
+Used by the chapter pages (each question a fragment: workbook/ui/chapter_folds.py)
+and by Today (one question at a time).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from workbook import journal, text
+from workbook.content import ONLY_ONE_LABEL, Prompt, TogetherPrompt
+from workbook.journal import Reflection
+from workbook.markdown import escape
+from workbook.ui.clock import when
+from workbook.ui.session import (
+    AUDIENCE_LABEL,
+    MAX_ANSWER_CHARS,
+    db,
+    draft_field,
+    draft_key,
+    draft_saved,
+    flash,
+    length_hint,
+    member,
+    show_flash,
+)
+
+
+def _save_chosen(chapter_id: str, prompt_id: str, partner_name: str) -> None:
+    """The one Save button: saves with whatever the who-can-see-it choice says."""
+    visibility = st.session_state.get(visibility_key(prompt_id)) or journal.PRIVATE
+    _save(chapter_id, prompt_id, visibility, partner_name)
+
+
+def visibility_key(prompt_id: str) -> str:
+    return f"visibility:{prompt_id}"
+
+
+def save_controls(
+    chapter_id: str, prompt_id: str, partner_name: str, mine: Reflection | None
+) -> None:
+    """Who can see it (one control) and one Save; Delete folded away once saved."""
+    key = visibility_key(prompt_id)
+    if key not in st.session_state:
+        st.session_state[key] = mine.visibility if mine is not None else journal.PRIVATE
+    labels = {
+        journal.PRIVATE: "Just for me",
+        journal.SHARED: f"Share with {escape(partner_name)}",
+    }
+    st.radio(
+        "Who can see it",
+        (journal.PRIVATE, journal.SHARED),
+        format_func=labels.__getitem__,
+        key=key,
+        horizontal=True,
+    )
+    cols = st.columns([1, 1])
+    cols[0].button(
+        "Save",
+        key=f"save:{prompt_id}",
+        on_click=_save_chosen,
+        args=(chapter_id, prompt_id, partner_name),
+        type="primary",
+    )
+    if mine is not None:
+        with cols[1].popover("Delete", icon=":material/delete:"):
+            st.write("Delete your saved answer? This cannot be undone.")
+            st.button(
+                "Yes, delete it",
+                key=f"delete:{prompt_id}",
+                on_click=_delete,
+                args=(mine.id, prompt_id),
+                type="primary",
+            )
+
+
+def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -> None:
+    """Save the draft; on failure keep it and say so kindly."""
+    current = member()
+    if current is None:
+        flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
+        return
+    words = st.session_state.get(draft_key(prompt_id), "") or ""
+    try:
+        journal.save(
+            db(),
+            current,
+            chapter_id=chapter_id,
+            prompt_id=prompt_id,
+            text=words,
+            visibility=visibility,
+        )
+    except journal.JournalError as exc:
+        flash(prompt_id, "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash(prompt_id, "error", text.SAVE_FAILED)
+        return
+    draft_saved(prompt_id)
+    flash(
+        prompt_id,
+        "ok",
+        text.SAVED_PRIVATE
+        if visibility == journal.PRIVATE
+        else text.SAVED_SHARED.format(partner=escape(partner_name)),
+    )
+
+
+def _delete(reflection_id: str, prompt_id: str) -> None:
+    current = member()
+    if current is None:
+        return
+    try:
+        journal.remove(db(), current, reflection_id)
+    except journal.JournalError as exc:
+        flash(prompt_id, "error", str(exc))
+        return
+    except (SQLAlchemyError, OSError):
+        flash(prompt_id, "error", "We could not delete this just now. Try again in a moment.")
+        return
+    draft_saved(prompt_id)
+    st.session_state.pop(draft_key(prompt_id), None)
+    st.session_state.pop(visibility_key(prompt_id), None)
+    flash(prompt_id, "ok", "Deleted.")
+
+
+def _when(moment: datetime) -> str:
+    return when(moment)  # in the reader's own time zone
+
+
+def question_block(
+    chapter_id: str,
+    prompt: Prompt | TogetherPrompt,
+    follow_up: str = "",
+    saved: dict[str, Reflection] | None = None,
+    others: dict[str, list[Reflection]] | None = None,
+    partner_name: str = "your partner",
+) -> None:
+    current = member()
+    mine = (saved or {}).get(prompt.id)
+    key = draft_key(prompt.id)
+    if mine is not None and key not in st.session_state:
+        st.session_state[key] = mine.text
+    with st.container(border=True):
+        st.markdown(f"**{prompt.text}**")
+        audience = getattr(prompt, "audience", "everyone")
+        notes = [AUDIENCE_LABEL[audience]] if AUDIENCE_LABEL.get(audience) else []
+        if prompt.only_one:
+            notes.insert(0, ONLY_ONE_LABEL)
+        if getattr(prompt, "hint", ""):
+            notes.append(prompt.hint)
+        if notes:
+            st.caption(" · ".join(notes))
+        for other in (others or {}).get(prompt.id, []):
+            st.caption(f"{escape(partner_name)} shared:")
+            st.text(other.text)
+        st.text_area(
+            prompt.text,
+            **draft_field(prompt.id),
+            height=120,
+            label_visibility="collapsed",
+            placeholder="Write as much or as little as you like. Skipping is fine too.",
+            persist_state="session",
+        )
+        length_hint(key, MAX_ANSWER_CHARS)
+        if follow_up:
+            st.caption(f"Afterwards, together: {follow_up}")
+        if current is not None:
+            if mine is not None:
+                who = (
+                    "Only you can see this."
+                    if mine.visibility == journal.PRIVATE
+                    else f"Shared with {escape(partner_name)}."
+                )
+                edited = f" Edited {_when(mine.updated_at)}." if mine.edited else ""
+                st.caption(f"Saved {_when(mine.created_at)}.{edited} {who}")
+            save_controls(chapter_id, prompt.id, partner_name, mine)
+        show_flash(prompt.id)
