@@ -9,12 +9,12 @@ and a fresh ``serve.py`` on 127.0.0.1.
 
 Each partner is one browser tab (bench/stclient.py): they arrive within the ramp-up
 time, open "Your space", sign in with the form, then, until the level's time is up,
-repeat: think, open a chapter (and, the first time, click its fold open: folds build
-their questions only while open), think (writing), "Save" (just for me) on one of its
-questions, sent as the browser sends it (a question is a fragment, so only it reruns),
-and read it back on the journal page (or the chapter page when there is no journal
-page); after each save, both partners answer the same together question and, once both
-have, reload that chapter to see the reveal. Nobody sends anything after the
+repeat: think; both partners answer the same together question and, once both have,
+reload that chapter and open the reveal; then open a chapter (and, the first time,
+click its fold open: folds build their questions only while open), think (writing),
+"Save" (just for me) on one of its questions, and read it back on the journal page (or
+the chapter page when there is no journal page). Clicks inside a fold are sent as the
+browser sends them: a fold and a question are fragments, so only they rerun. Nobody sends anything after the
 level's time is up (a burst at the deadline would distort the figures). Widget ids are
 read from the deltas of each page, never guessed.
 
@@ -295,11 +295,14 @@ async def person(level: Level, index: int, who: str) -> None:
             await level.think(rng, tab=tab)
             if level.left() <= 0:
                 break
+            # A together question first (Today leads a couple there), then one's own;
+            # so reveals happen within a short run, while sign-ins still arrive.
+            await together_round(level, tab, rng, index, who, member)
+            if level.left() <= 0:
+                break
             chapter, prompt_id = unsaved.pop() if unsaved else rng.choice(used)
             used.append((chapter, prompt_id))
             await save_round(level, tab, rng, member, login, chapter, prompt_id, has_journal)
-            if level.left() > 0:
-                await together_round(level, tab, rng, index, who, member)
     finally:
         await tab.close()
 
@@ -329,6 +332,20 @@ async def open_fold(level: Level, tab, path: str, page, titles, kind: str, key: 
     return page
 
 
+async def write(level: Level, rng, tab, page):
+    """Think (write) on an open page; what the browser shows after it.
+
+    While the person writes, the page checks for the partner's news; news redraws the
+    whole page (its fragments get new ids), so the click that follows must use the
+    page as redrawn, as the browser would. The fold the person opened stays open.
+    """
+    before = tab.full_runs
+    await level.think(rng, tab=tab)
+    if tab.full_runs != before and tab.page_result is not None:
+        return tab.page_result
+    return page
+
+
 async def save_round(level, tab, rng, member, login, chapter, prompt_id, has_journal) -> None:
     path = f"chapter_{chapter.number}"
     page = await level.act("chapter page", tab.run(path))
@@ -341,9 +358,14 @@ async def save_round(level, tab, rng, member, login, chapter, prompt_id, has_jou
     if area is None or button is None:
         level.fail("save", "widget not found")
         return
-    await level.think(rng, tab=tab)  # writing
-    if level.left() <= 0:
+    page = await write(level, rng, tab, page)
+    if page is None or level.left() <= 0:
         return  # time is up: sending now would make everyone send at the same moment
+    area = page.by_key("text_area", key)
+    button = page.by_key("button", f"save:{prompt_id}")
+    if area is None or button is None:
+        level.fail("save", "widget not found after the page was redrawn")
+        return
     words = dataset.words(rng, 40, 600)
     sent = Sent(login, prompt_id, f"{uuid.uuid4().hex[:12]} {words}")
     level.saves.append(sent)
@@ -393,8 +415,13 @@ async def together_round(level: Level, tab, rng, index: int, who: str, member) -
         if area is None or button is None:
             level.fail("together answer", "widget not found")
             return
-        await level.think(rng, tab=tab)
-        if level.left() <= 0:
+        page = await write(level, rng, tab, page)
+        if page is None or level.left() <= 0:
+            return
+        area = page.by_key("text_area", key)
+        button = page.by_key("button", f"together:{prompt_id}")
+        if area is None or button is None:
+            level.fail("together answer", "widget not found after the page was redrawn")
             return
         sent = Sent(f"{index}-{who}", prompt_id, f"{uuid.uuid4().hex[:12]} together")
         level.together_sent.append(sent)

@@ -70,6 +70,7 @@ class RunResult:
     page_not_found: bool = False
     messages: int = 0
     pages: list[str] = field(default_factory=list)  # url paths from the navigation message
+    full_run: bool = False  # the whole page ran (not only a fragment)
 
     def of(self, kind: str) -> list[Element]:
         return [e for e in self.elements if e.kind == kind]
@@ -151,6 +152,8 @@ class Session:
         self.page = ""
         self.page_hash = ""
         self.fragments: dict[str, float] = {}
+        self.page_result: RunResult | None = None  # the last whole-page run
+        self.full_runs = 0
 
     async def connect(self) -> None:
         # wss only to make cluster's proxy on 127.0.0.1, whose trial certificate is
@@ -241,6 +244,11 @@ class Session:
         except websockets.ConnectionClosed as exc:
             raise RunError(f"connection closed: {exc}") from exc
         result.seconds = time.perf_counter() - start
+        if result.full_run:
+            # What the browser shows now; a poll that found the partner's news redraws
+            # the page (new fragment ids), and the next click must use what it drew.
+            self.page_result = result
+            self.full_runs += 1
         if result.exceptions:
             raise RunError("exception in the app: " + "; ".join(result.exceptions)[:300])
         return result
@@ -253,6 +261,7 @@ class Session:
             result.messages += 1
             kind = msg.WhichOneof("type")
             if kind == "new_session":
+                result.full_run = False  # until its navigation message says otherwise
                 # A new script run starts: what came before belongs to an earlier run.
                 result.elements.clear()
                 result.blocks.clear()
@@ -278,8 +287,9 @@ class Session:
                     )
                 elif which == "add_block":
                     result.blocks.append((path, delta.add_block, delta.fragment_id))
-            elif kind == "navigation":
+            elif kind == "navigation":  # only a whole-page run calls st.navigation
                 result.pages = [p.url_pathname for p in msg.navigation.app_pages]
+                result.full_run = True
             elif kind == "page_not_found":
                 result.page_not_found = True
             elif kind == "ref_hash":

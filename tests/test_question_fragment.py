@@ -12,12 +12,12 @@ import asyncio
 import os
 
 from bench import stclient
-from workbook import store
+from workbook import spaces, store
 from workbook.content import workbook
 
 from browser import start_server
 from conftest import FAST_KDF
-from helpers import PASS_A, make_space
+from helpers import PASS_A, PASS_B, join, make_space
 
 CHAPTER = workbook().chapter("heart")
 PROMPT = CHAPTER.prompts[0]
@@ -25,22 +25,27 @@ PAGE = f"chapter_{CHAPTER.number}"
 WORDS = "Words saved from a fragment"
 
 
-async def _scenario(url: str) -> None:
+async def _signed_in(url: str, login: str, secret: str) -> stclient.Session:
     tab = stclient.Session(url.replace("http://", "ws://") + "/_stcore/stream", timeout=30)
     await tab.connect()
+    page = await tab.run("account")
+    fields = [e for e in page.of("text_input") if e.proto.form_id == "sign_in"]
+    button = page.by_label("button", "Sign in")[0]
+    signed = await tab.run(
+        "account",
+        [
+            stclient.text_value(fields[0].id, login),
+            stclient.text_value(fields[1].id, secret),
+            stclient.trigger(button.id),
+        ],
+    )
+    assert signed.has_text("Signed in as"), signed.texts[:5]
+    return tab
+
+
+async def _scenario(url: str) -> None:
+    tab = await _signed_in(url, "sam", PASS_A)
     try:
-        page = await tab.run("account")
-        fields = [e for e in page.of("text_input") if e.proto.form_id == "sign_in"]
-        button = page.by_label("button", "Sign in")[0]
-        signed = await tab.run(
-            "account",
-            [
-                stclient.text_value(fields[0].id, "sam"),
-                stclient.text_value(fields[1].id, PASS_A),
-                stclient.trigger(button.id),
-            ],
-        )
-        assert signed.has_text("Signed in as"), signed.texts[:5]
         closed = await tab.run(PAGE)
         assert not closed.of("text_area")  # a closed fold builds nothing
         page = await tab.open_fold(PAGE, closed, "On your own")
@@ -66,14 +71,75 @@ async def _scenario(url: str) -> None:
         await tab.close()
 
 
-def test_a_fold_and_a_save_rerun_only_themselves_and_the_page_shows_it_after(tmp_path):
+def _serve(tmp_path, couple: bool = False):
     url = f"sqlite:///{tmp_path / 'workbook.db'}"
     db = store.Db(store.engine_for(url), os.urandom(32), FAST_KDF)
-    make_space(db)
+    sam = make_space(db).member
+    if couple:
+        join(db, spaces.create_invite(db, sam))
     store.dispose_all()
-    server = start_server(tmp_path, WORKBOOK_INSTANCE_SECRET=db.pepper.hex())
-    url = next(server)
+    return start_server(tmp_path, WORKBOOK_INSTANCE_SECRET=db.pepper.hex())
+
+
+def test_a_fold_and_a_save_rerun_only_themselves_and_the_page_shows_it_after(tmp_path):
+    server = _serve(tmp_path)
     try:
-        asyncio.run(_scenario(url))
+        asyncio.run(_scenario(next(server)))
+    finally:
+        server.close()
+
+
+TALKING = workbook().chapter("talking")
+TOGETHER = TALKING.together[0]
+TOGETHER_PAGE = f"chapter_{TALKING.number}"
+
+
+async def _answer_together(tab: stclient.Session, words: str) -> stclient.RunResult:
+    page = await tab.open_fold(TOGETHER_PAGE, await tab.run(TOGETHER_PAGE), "Together")
+    area = next(e for e in page.of("text_area") if e.key.endswith(f":{TOGETHER.id}"))
+    button = page.by_key("button", f"together:{TOGETHER.id}")
+    assert button.fragment_id, "a together question is not a fragment"
+    done = await tab.run(
+        TOGETHER_PAGE,
+        [stclient.text_value(area.id, words), stclient.trigger(button.id)],
+        fragment_id=button.fragment_id,
+    )
+    assert not done.has_text(TALKING.title), "the whole page ran again"
+    return done
+
+
+async def _together(url: str) -> None:
+    sam = await _signed_in(url, "sam", PASS_A)
+    alex = await _signed_in(url, "alex", PASS_B)
+    try:
+        done = await _answer_together(sam, "Sam's words, hidden until both answer")
+        assert done.has_text("Waiting for Alex"), done.texts
+        # Pass this device to Alex, from inside the fragment: the whole page must go
+        # to the hand-over screen, with nothing of Sam's on it.
+        handover = done.by_key("button", f"handover:{TOGETHER.id}")
+        passed = await sam.run(
+            TOGETHER_PAGE, [stclient.trigger(handover.id)], fragment_id=handover.fragment_id
+        )
+        assert passed.has_text("Pass to Alex"), passed.texts
+        assert not passed.has_text("Sam's words"), "Sam's answer is on the hand-over screen"
+        assert not passed.of("text_area")
+        await _answer_together(alex, "Alex's words")
+        page = await alex.run(TOGETHER_PAGE)
+        opening = page.by_key("button", f"open:{TOGETHER.id}")
+        shown = await alex.run(
+            TOGETHER_PAGE, [stclient.trigger(opening.id)], fragment_id=opening.fragment_id
+        )
+        assert shown.has_text("Sam's words, hidden until both answer")
+        assert shown.has_text("Alex's words")
+        assert not shown.has_text(TALKING.title), "the reveal ran the whole page"
+    finally:
+        await sam.close()
+        await alex.close()
+
+
+def test_answering_together_and_the_reveal_rerun_one_question_and_hand_over_leaves(tmp_path):
+    server = _serve(tmp_path, couple=True)
+    try:
+        asyncio.run(_together(next(server)))
     finally:
         server.close()

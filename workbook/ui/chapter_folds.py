@@ -13,10 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
-from workbook import journal, spaces
-from workbook.content import Chapter, Prompt, workbook
+from workbook import journal, spaces, together
+from workbook.content import Chapter, Prompt, TogetherPrompt, workbook
 from workbook.journal import Reflection
 from workbook.spaces import Member
+from workbook.together import TogetherState
 from workbook.ui.folds import fold, fold_key
 from workbook.ui.live import FULL_RUN
 from workbook.ui.question import question_block
@@ -29,7 +30,8 @@ from workbook.ui.together import (
     handover_pending,
     render_exercise,
     render_readiness,
-    render_together,
+    together_intro,
+    together_prompt,
 )
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
@@ -167,9 +169,31 @@ def section_fold(
         if kind == "readiness":
             render_readiness(current, partners)
         elif kind == "together":
-            render_together(chapter, current, partners)
+            states, other = together_intro(chapter, current, partners)
+            for prompt in chapter.together:
+                _together_question(prompt, states.get(prompt.id), other, drawn_for)
         else:
             render_exercise(chapter, current, partners)
+
+
+@st.fragment
+def _together_question(
+    prompt: TogetherPrompt,
+    state: TogetherState | None,
+    other: spaces.Partner | None,
+    drawn_for: str | None,
+) -> None:
+    """One together question in a fragment of its own: answering, Not today and the
+    reveal rerun only it, and it reads its own state afresh on such a rerun."""
+    current = member()
+    if _rerun_of_this_fragment():
+        current = _checked(drawn_for)
+        if current is not None:
+            try:
+                state = together.states(db(), current, [prompt.id]).get(prompt.id)
+            except (SQLAlchemyError, OSError, VaultError):
+                pass  # show what the fold had; the click itself said how it went
+    together_prompt(prompt, current, state, other)
 
 
 def _number(chapter_id: str) -> int:

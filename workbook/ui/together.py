@@ -117,10 +117,14 @@ def _start_handover(to: spaces.Partner) -> None:
     hand_over(to.id, to.name)
 
 
-def render_together(
+def together_intro(
     chapter: Chapter, current: Member | None, partners: list[spaces.Partner]
-) -> None:
-    """The together section of a chapter, for a guest or a signed-in partner."""
+) -> tuple[dict[str, TogetherState], spaces.Partner | None]:
+    """What a chapter's together section says first; its states and the other partner.
+
+    Each question then follows (``together_prompt``), on the chapter page each in a
+    fragment of its own (workbook/ui/chapter_folds.py).
+    """
     st.caption(
         "Each of you answers on your own. Your answers stay hidden from each other until "
         "you have both answered; then you see them side by side. Not today is always fine."
@@ -134,20 +138,28 @@ def render_together(
         except (SQLAlchemyError, OSError):
             st.error("We could not load your answers just now. Try again in a moment.")
         show_unreadable(states)
-    skipped = st.session_state.get("not_today", set())
-    for prompt in chapter.together:
-        if prompt.id in skipped:
-            set_aside_note(prompt)
-            continue
-        with st.container(border=True):
-            st.markdown(f"**{prompt.text}**")
-            if prompt.only_one:
-                st.caption(ONLY_ONE_LABEL)
-            if current is None:
-                _guest_box(prompt)
-            else:
-                together_box(prompt, states.get(prompt.id), other)
-            show_flash(prompt.id)
+    return states, other
+
+
+def together_prompt(
+    prompt: TogetherPrompt,
+    current: Member | None,
+    state: TogetherState | None,
+    other: spaces.Partner | None,
+) -> None:
+    """One together question: set aside, a guest's box, answering apart, or the reveal."""
+    if prompt.id in st.session_state.get("not_today", set()):
+        set_aside_note(prompt)
+        return
+    with st.container(border=True):
+        st.markdown(f"**{prompt.text}**")
+        if prompt.only_one:
+            st.caption(ONLY_ONE_LABEL)
+        if current is None:
+            _guest_box(prompt)
+        else:
+            together_box(prompt, state, other)
+        show_flash(prompt.id)
 
 
 def _guest_box(prompt: TogetherPrompt) -> None:
