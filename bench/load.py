@@ -9,14 +9,15 @@ and a fresh ``serve.py`` on 127.0.0.1.
 
 Each partner is one browser tab (bench/stclient.py): they arrive within the ramp-up
 time, open "Your space", sign in with the form, then, until the level's time is up,
-repeat: think; both partners answer the same together question and, once both have,
-reload that chapter and open the reveal; then open a chapter (and, the first time,
-click its fold open: folds build their questions only while open), think (writing),
-"Save" (just for me) on one of its questions, and read it back on the journal page (or
-the chapter page when there is no journal page). Clicks inside a fold are sent as the
-browser sends them: a fold and a question are fragments, so only they rerun. Nobody sends anything after the
-level's time is up (a burst at the deadline would distort the figures). Widget ids are
-read from the deltas of each page, never guessed.
+repeat two steps, the together one first for half of the couples: (together) think;
+both partners answer the same together question and, once both have, reload that
+chapter and open the reveal; (own) open a chapter (and, the first time, click its
+fold open: folds build their questions only while open), think (writing), "Save"
+(just for me) on one of its questions, and read it back on the journal page (or the
+chapter page when there is no journal page). Clicks inside a fold are sent as the
+browser sends them: a fold and a question are fragments, so only they rerun. Nobody
+sends anything after the level's time is up (a burst at the deadline would distort
+the figures). Widget ids are read from the deltas of each page, never guessed.
 
 Afterwards, with the server stopped, every acknowledged save (the run finished and
 "Saved. Only you can see this." was in the deltas) is looked up in the database and
@@ -295,14 +296,18 @@ async def person(level: Level, index: int, who: str) -> None:
             await level.think(rng, tab=tab)
             if level.left() <= 0:
                 break
-            # A together question first (Today leads a couple there), then one's own;
-            # so reveals happen within a short run, while sign-ins still arrive.
-            await together_round(level, tab, rng, index, who, member)
-            if level.left() <= 0:
-                break
-            chapter, prompt_id = unsaved.pop() if unsaved else rng.choice(used)
-            used.append((chapter, prompt_id))
-            await save_round(level, tab, rng, member, login, chapter, prompt_id, has_journal)
+            # Half the couples start with a together question (Today leads there), half
+            # with one of their own: a short run then measures saves and reveals both,
+            # while sign-ins still arrive.
+            for step in ("together", "own") if index % 2 == 0 else ("own", "together"):
+                if level.left() <= 0:
+                    break
+                if step == "together":
+                    await together_round(level, tab, rng, index, who, member)
+                    continue
+                chapter, prompt_id = unsaved.pop() if unsaved else rng.choice(used)
+                used.append((chapter, prompt_id))
+                await save_round(level, tab, rng, member, login, chapter, prompt_id, has_journal)
     finally:
         await tab.close()
 
