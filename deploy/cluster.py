@@ -330,6 +330,21 @@ class Cluster:
             self.postgres.stop()
 
 
+HSTS_REAL = 31_536_000  # a year: the usual value once a real certificate is in place
+HSTS_TRIAL = 300  # the self-signed trial: a browser must not keep HTTPS-only for long
+
+
+def hsts_default(env) -> int:
+    """WORKBOOK_HSTS_SECONDS, else a year with a real certificate, else 5 minutes.
+
+    A year of HSTS on a trial served as localhost would make the browser refuse plain
+    http://localhost for every other local site for a year.
+    """
+    if env.get("WORKBOOK_HSTS_SECONDS"):
+        return int(env["WORKBOOK_HSTS_SECONDS"])
+    return HSTS_REAL if env.get("WORKBOOK_TLS_CERT") and env.get("WORKBOOK_TLS_KEY") else HSTS_TRIAL
+
+
 def parse_args(argv: list[str] | None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8443))
@@ -348,7 +363,9 @@ def parse_args(argv: list[str] | None):
     parser.add_argument(
         "--hsts-seconds",
         type=int,
-        default=int(os.environ.get("WORKBOOK_HSTS_SECONDS") or 31536000),
+        default=hsts_default(os.environ),
+        help="Strict-Transport-Security max-age (default: a year with a real "
+        "certificate, 5 minutes with the self-signed trial one)",
     )
     args = parser.parse_args(argv)
     args.hosts = [h.strip().lower() for h in args.hosts.split(",") if h.strip()]
