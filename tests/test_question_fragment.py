@@ -143,3 +143,46 @@ def test_answering_together_and_the_reveal_rerun_one_question_and_hand_over_leav
         asyncio.run(_together(next(server)))
     finally:
         server.close()
+
+
+async def _news(url: str) -> None:
+    sam = await _signed_in(url, "sam", PASS_A)
+    alex = await _signed_in(url, "alex", PASS_B)
+    try:
+        page = await sam.open_fold(PAGE, await sam.run(PAGE), "On your own")
+        poll = next(f for f, every in sam.fragments.items() if every == 5.0)
+        area = next(e for e in page.of("text_area") if e.key.endswith(f":{PROMPT.id}"))
+        who = page.by_key("radio", f"visibility:{PROMPT.id}")
+        save = page.by_key("button", f"save:{PROMPT.id}")
+        shared = await sam.run(
+            PAGE,
+            [
+                stclient.text_value(area.id, "Sam shares this"),
+                stclient.choice(who, 1),
+                stclient.trigger(save.id),
+            ],
+            fragment_id=save.fragment_id,
+        )
+        assert any(s.startswith("Saved and shared") for s in shared.successes())
+        quiet = await sam.poll(poll)
+        assert not quiet.full_run, "Sam's own shared save came back as the partner's news"
+        # Alex answers; before Sam's page checks, Sam clicks inside a fragment.
+        await _answer_together(alex, "Alex's news")
+        await sam.run(
+            PAGE,
+            [stclient.text_value(area.id, "Sam edits"), stclient.trigger(save.id)],
+            fragment_id=save.fragment_id,
+        )
+        news = await sam.poll(poll)
+        assert news.full_run, "a click inside a fragment swallowed the partner's news"
+    finally:
+        await sam.close()
+        await alex.close()
+
+
+def test_a_click_inside_a_fragment_never_swallows_the_partners_news(tmp_path):
+    server = _serve(tmp_path, couple=True)
+    try:
+        asyncio.run(_news(next(server)))
+    finally:
+        server.close()

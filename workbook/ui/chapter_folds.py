@@ -19,7 +19,6 @@ from workbook.journal import Reflection
 from workbook.spaces import Member
 from workbook.together import TogetherState
 from workbook.ui.folds import fold, fold_key
-from workbook.ui.live import FULL_RUN
 from workbook.ui.question import question_block
 from workbook.ui.session import (
     db,
@@ -69,15 +68,15 @@ def _checked(drawn_for: str | None) -> Member | None:
     A rerun of only a fragment skips app.py, so this does what the page does first:
     the idle lock and the session check. If the page was drawn for someone else by
     now (locked, signed out, handed over, or signed out elsewhere), the whole page
-    runs again and shows what it should. The fragment's own writes are not partner
-    news, so the page's news check starts over from here.
+    runs again and shows what it should. The page's news check is left alone: the
+    partner's news since the page was drawn still redraws it (this person's own
+    writes are told apart by ``live.own_write``).
     """
     if _rerun_of_this_fragment():
         enforce_idle_lock()
         current = member()
         if handover_pending() or (current.partner_id if current else None) != drawn_for:
             st.rerun(scope="app")
-        st.session_state[FULL_RUN] = True
     return member()
 
 
@@ -119,8 +118,9 @@ def _question(
     """
     if _rerun_of_this_fragment():
         fresh = _answers(chapter_id, _checked(drawn_for), quiet=True)
-        if fresh is not None:  # else show what the page had; the save said how it went
-            saved, others = fresh
+        # If they cannot be read now, keep this partner's own answer on screen but
+        # never the partner's words from before: they may have been taken back since.
+        saved, others = fresh if fresh is not None else (saved, {})
     question_block(chapter_id, prompt, saved=saved, others=others, partner_name=partner_name)
 
 
@@ -165,6 +165,11 @@ def section_fold(
     box = fold(label, fold_key(f"chapter_{chapter.number}", kind), icon)
     if box is None:
         return
+    if _rerun_of_this_fragment() and current is not None:
+        try:  # the partner may have joined since the page was drawn
+            partners = spaces.partners_of(db(), current)
+        except (SQLAlchemyError, OSError, VaultError):
+            pass
     with box:
         if kind == "readiness":
             render_readiness(current, partners)
@@ -192,7 +197,9 @@ def _together_question(
             try:
                 state = together.states(db(), current, [prompt.id]).get(prompt.id)
             except (SQLAlchemyError, OSError, VaultError):
-                pass  # show what the fold had; the click itself said how it went
+                # Never the answers from before: the partner's may have changed.
+                st.error("We could not load this question just now. Try again in a moment.")
+                return
     together_prompt(prompt, current, state, other)
 
 

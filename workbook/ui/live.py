@@ -12,6 +12,9 @@ locking (the idle lock has its own timer, ``session.idle_watch``).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -54,6 +57,40 @@ def open_together(prompt_id: str) -> None:
             st.session_state[OPENED] = presence.mark_opened(db(), current, prompt_id)
         except (SQLAlchemyError, OSError, VaultError, ValueError):
             pass  # shown now anyway; it may be offered again next time
+
+
+def _revision_now() -> int | None:
+    current = member()
+    if current is None:
+        return None
+    try:
+        return presence.revision(db(), current.space_id)
+    except (SQLAlchemyError, OSError):
+        return None
+
+
+def own_write(callback: Callable) -> Callable:
+    """For a callback whose write may move the counter: its own move is not news.
+
+    A click inside a fragment reruns only the fragment, not the page, so the page's
+    news check would take this partner's own shared save for the partner's and redraw
+    the page with "Something new from your partner". When the counter moved by
+    exactly this write's one step and nothing was unseen before it, the check moves on
+    with it; any other move (the partner's, before or meanwhile) still redraws the page,
+    so a partner's news, or their words taken back, is never swallowed.
+    """
+
+    @functools.wraps(callback)
+    def wrapped(*args, **kwargs):
+        before = _revision_now()
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            after = _revision_now()
+            if before is not None and after == before + 1 and st.session_state.get(SEEN) == before:
+                st.session_state[SEEN] = after
+
+    return wrapped
 
 
 def partner_watch() -> None:

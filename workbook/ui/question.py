@@ -16,6 +16,7 @@ from workbook.content import ONLY_ONE_LABEL, Prompt, TogetherPrompt
 from workbook.journal import Reflection
 from workbook.markdown import escape
 from workbook.ui.clock import when
+from workbook.ui.live import own_write
 from workbook.ui.session import (
     AUDIENCE_LABEL,
     MAX_ANSWER_CHARS,
@@ -78,6 +79,7 @@ def save_controls(
             )
 
 
+@own_write
 def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -> None:
     """Save the draft; on failure keep it and say so kindly."""
     current = member()
@@ -110,6 +112,7 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
     )
 
 
+@own_write
 def _delete(reflection_id: str, prompt_id: str) -> None:
     current = member()
     if current is None:

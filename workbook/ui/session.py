@@ -197,7 +197,8 @@ def hand_over(to_id: str, to_name: str) -> None:
 
 
 def handed_over(info: dict) -> None:
-    """The second partner has confirmed: show them the folds the first had open."""
+    """After a hand-over (confirmed, or "Back to" the first partner): the folds that
+    were open stay open."""
     st.session_state[OPEN_FOLDS] = set(info.get("folds", ()))
 
 

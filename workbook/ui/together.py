@@ -15,7 +15,7 @@ from workbook.markdown import escape
 from workbook.spaces import Member
 from workbook.together import TogetherState
 from workbook.ui.clock import DATE, when
-from workbook.ui.live import open_together, opened_prompts
+from workbook.ui.live import open_together, opened_prompts, own_write
 from workbook.ui.roles import my_role
 from workbook.ui.session import (
     HANDOVER,
@@ -44,6 +44,7 @@ def handover_pending() -> bool:
     return HANDOVER in st.session_state
 
 
+@own_write
 def _answer(prompt_id: str) -> None:
     current = member()
     if current is None:
@@ -72,6 +73,7 @@ def _answer(prompt_id: str) -> None:
     )
 
 
+@own_write
 def _agree(prompt_id: str) -> None:
     current = member()
     if current is None:
@@ -306,10 +308,12 @@ def render_handover() -> None:
                 st.rerun()
     if st.button(f"Back to {from_name}"):
         st.session_state["locked"] = (info["from_id"], info["from_name"])
+        handed_over(info)  # the folds the first partner had open, as after a lock
         del st.session_state[HANDOVER]
         st.rerun()
 
 
+@own_write
 def _checkin() -> None:
     current = member()
     if current is None:
@@ -367,13 +371,26 @@ def render_readiness(current: Member | None, partners: list[spaces.Partner]) -> 
             options = words.green_light_options
             if ask_waiting:  # rather not say: the go-ahead may be the other's to ask
                 options = (*options, words.green_light_not_mine)
-            st.radio(words.green_light_question, options, index=None, key="readiness:green")
+            st.radio(
+                words.green_light_question,
+                options,
+                index=None,
+                key="readiness:green",
+                persist_state="session",  # kept while the fold is closed
+            )
         if ask_waiting:
             st.radio(
-                words.waiting_question, words.waiting_options, index=None, key="readiness:waiting"
+                words.waiting_question,
+                words.waiting_options,
+                index=None,
+                key="readiness:waiting",
+                persist_state="session",
             )
-        st.radio(words.physical_question, words.scale_options, index=None, key="readiness:body")
-        st.radio(words.emotional_question, words.scale_options, index=None, key="readiness:heart")
+        for question, key in (
+            (words.physical_question, "readiness:body"),
+            (words.emotional_question, "readiness:heart"),
+        ):
+            st.radio(question, words.scale_options, index=None, key=key, persist_state="session")
         st.button("Save my check-in", key="readiness:save", on_click=_checkin)
     show_flash("readiness")
     earlier = [r for r in history[1:] if r.complete]
@@ -411,6 +428,7 @@ def _checkin_result(latest: readiness.Round, name: str) -> None:
             st.markdown(f"Source: [{s.source}]({s.url})")
 
 
+@own_write
 def _exercise_done(chapter_id: str) -> None:
     current = member()
     if current is None:
@@ -427,6 +445,7 @@ def _exercise_done(chapter_id: str) -> None:
     flash(f"exercise:{chapter_id}", "ok", "Marked as done.")
 
 
+@own_write
 def _exercise_undo(chapter_id: str) -> None:
     current = member()
     if current is not None:
@@ -464,6 +483,7 @@ def render_exercise(
             st.text_input(
                 "A short note, if you like (your partner can read it)",
                 key=f"exercise-note:{chapter.id}",
+                persist_state="session",  # kept while the fold is closed
             )
             length_hint(f"exercise-note:{chapter.id}", progress.MAX_NOTE)
             st.button(
