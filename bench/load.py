@@ -358,18 +358,13 @@ async def save_round(level, tab, rng, member, login, chapter, prompt_id, has_jou
     page = await open_fold(level, tab, path, page, OWN_FOLDS, "text_area", key)
     if page is None:
         return
-    area = page.by_key("text_area", f"draft:{member.partner_id}:{prompt_id}")
+    page = await write(level, rng, tab, page)
+    if level.left() <= 0:
+        return  # time is up: sending now would make everyone send at the same moment
+    area = page.by_key("text_area", key)
     button = page.by_key("button", f"save:{prompt_id}")  # "Just for me" is the default
     if area is None or button is None:
         level.fail("save", "widget not found")
-        return
-    page = await write(level, rng, tab, page)
-    if page is None or level.left() <= 0:
-        return  # time is up: sending now would make everyone send at the same moment
-    area = page.by_key("text_area", key)
-    button = page.by_key("button", f"save:{prompt_id}")
-    if area is None or button is None:
-        level.fail("save", "widget not found after the page was redrawn")
         return
     words = dataset.words(rng, 40, 600)
     sent = Sent(login, prompt_id, f"{uuid.uuid4().hex[:12]} {words}")
@@ -415,18 +410,13 @@ async def together_round(level: Level, tab, rng, index: int, who: str, member) -
         page = await open_fold(level, tab, path, page, TOGETHER_FOLDS, "text_area", key)
         if page is None:
             return
+        page = await write(level, rng, tab, page)
+        if level.left() <= 0:
+            return
         area = page.by_key("text_area", key)
         button = page.by_key("button", f"together:{prompt_id}")
         if area is None or button is None:
             level.fail("together answer", "widget not found")
-            return
-        page = await write(level, rng, tab, page)
-        if page is None or level.left() <= 0:
-            return
-        area = page.by_key("text_area", key)
-        button = page.by_key("button", f"together:{prompt_id}")
-        if area is None or button is None:
-            level.fail("together answer", "widget not found after the page was redrawn")
             return
         sent = Sent(f"{index}-{who}", prompt_id, f"{uuid.uuid4().hex[:12]} together")
         level.together_sent.append(sent)

@@ -81,12 +81,17 @@ def _serve(tmp_path, couple: bool = False):
     return start_server(tmp_path, WORKBOOK_INSTANCE_SECRET=db.pepper.hex())
 
 
-def test_a_fold_and_a_save_rerun_only_themselves_and_the_page_shows_it_after(tmp_path):
-    server = _serve(tmp_path)
+def _on_a_server(tmp_path, scenario, couple: bool = False) -> None:
+    """Run ``scenario(url)`` against a fresh server, and stop the server after."""
+    server = _serve(tmp_path, couple)
     try:
-        asyncio.run(_scenario(next(server)))
+        asyncio.run(scenario(next(server)))
     finally:
         next(server, None)  # runs start_server's clean-up: the server stops
+
+
+def test_a_fold_and_a_save_rerun_only_themselves_and_the_page_shows_it_after(tmp_path):
+    _on_a_server(tmp_path, _scenario)
 
 
 TALKING = workbook().chapter("talking")
@@ -138,11 +143,7 @@ async def _together(url: str) -> None:
 
 
 def test_answering_together_and_the_reveal_rerun_one_question_and_hand_over_leaves(tmp_path):
-    server = _serve(tmp_path, couple=True)
-    try:
-        asyncio.run(_together(next(server)))
-    finally:
-        next(server, None)  # runs start_server's clean-up: the server stops
+    _on_a_server(tmp_path, _together, couple=True)
 
 
 async def _news(url: str) -> None:
@@ -181,8 +182,4 @@ async def _news(url: str) -> None:
 
 
 def test_a_click_inside_a_fragment_never_swallows_the_partners_news(tmp_path):
-    server = _serve(tmp_path, couple=True)
-    try:
-        asyncio.run(_news(next(server)))
-    finally:
-        next(server, None)  # runs start_server's clean-up: the server stops
+    _on_a_server(tmp_path, _news, couple=True)
