@@ -17,6 +17,15 @@ Why not plain ``streamlit run app.py``:
   couples arriving at once (``make load``): the first import took 1.3 s while the
   first 15 people waited, and full collections of the whole heap paused every page
   of every session for up to 260 ms.
+- Replies leave at once (TCP_NODELAY). Streamlit 1.67 binds its listening socket
+  with protocol 0, and asyncio turns Nagle's algorithm off only for sockets whose
+  protocol says TCP, so every connection kept it: a run's small WebSocket frames
+  waited for the browser's delayed acknowledgement, about 40 ms of nothing on each
+  click that followed another (measured: 48 ms for a run that takes 15 ms). Set on
+  the listening socket, the option is inherited by every accepted connection.
+- Streamlit's send loop gives way to other tasks after every 32nd message instead of
+  after each one, and a thread waits at most 1 ms for the interpreter (see
+  GIL_SWITCH_SECONDS and SEND_MESSAGES_PER_TURN for the measurements).
 - ``server.allowedHosts`` (the Host names WebSocket connections may use; it guards
   against DNS rebinding) is 127.0.0.1 and localhost, plus the address given with
   ``--server.address`` and any names in WORKBOOK_ALLOWED_HOSTS (comma-separated).
@@ -24,9 +33,11 @@ Why not plain ``streamlit run app.py``:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import sys
+import types
 from pathlib import Path
 
 DEFAULT_HOSTS = ["127.0.0.1", "localhost"]
@@ -71,6 +82,18 @@ def streamlit_argv(argv: list[str], app: str) -> list[str]:
 # Young-object collections every 20,000 allocations instead of 700: a page run makes
 # tens of thousands of short-lived objects (protobuf messages, widget states).
 GC_YOUNG_THRESHOLD = 20_000
+# How long a thread that wants the interpreter waits before the running one must let
+# go (Python's default: 5 ms). The event loop that sends every page to the browsers
+# gives the interpreter up at each socket call and then waits this long behind page
+# runs to get it back. Under ``make load`` 1 ms did better than 5 ms, and 0.2 ms
+# cost more in switching than it saved.
+GIL_SWITCH_SECONDS = 0.001
+# Streamlit's send loop gives way to other tasks after every single message of every
+# session (``await asyncio.sleep(0)``). Under load each of those turns costs a wait
+# for the interpreter, and a page's last message waited 100-300 ms behind other
+# pages' messages. Giving way after every 32nd keeps each session's send queue (at
+# most 500 messages) far from full, since its sender runs at each of these turns.
+SEND_MESSAGES_PER_TURN = 32
 
 
 def _warm_up_imports() -> None:
@@ -83,6 +106,66 @@ def _warm_up_imports() -> None:
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
+
+
+def _no_delay_on_connections() -> None:
+    """Turn Nagle's algorithm off on the listening socket Streamlit binds.
+
+    Linux copies TCP_NODELAY from the listening socket to each accepted connection;
+    tests/test_startup.py checks both that and that Streamlit still binds through
+    ``_bind_socket``.
+    """
+    from streamlit.web.server.starlette import starlette_server
+
+    bind = starlette_server._bind_socket
+    if getattr(bind, "sets_no_delay", False):
+        return
+
+    def bind_without_delay(address: str, port: int, backlog: int) -> socket.socket:
+        sock = bind(address, port, backlog)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+
+    bind_without_delay.sets_no_delay = True  # type: ignore[attr-defined]
+    starlette_server._bind_socket = bind_without_delay
+
+
+class _FewerTurnsAsyncio(types.ModuleType):
+    """``asyncio`` as Streamlit's runtime module sees it: ``sleep(0)`` gives way only
+    every SEND_MESSAGES_PER_TURN calls; everything else is asyncio itself."""
+
+    def __init__(self) -> None:
+        super().__init__("asyncio")
+        self.calls = 0
+
+    def __getattr__(self, name: str):
+        return getattr(asyncio, name)
+
+    def sleep(self, delay: float, result=None):
+        if delay == 0:
+            self.calls += 1
+            if self.calls % SEND_MESSAGES_PER_TURN:
+                return _at_once(result)
+        return asyncio.sleep(delay, result)
+
+
+async def _at_once(result=None):
+    """An awaitable that completes without giving the event loop a turn."""
+    return result
+
+
+def _fewer_turns_while_sending() -> None:
+    """Let Streamlit's send loop (Runtime._loop_coroutine) give way less often.
+
+    Only ``streamlit.runtime.runtime`` sees the change, and its only ``sleep(0)`` is
+    the one after each message; tests/test_startup.py checks that on the pinned
+    Streamlit.
+    """
+    from streamlit.runtime import runtime
+
+    if not isinstance(runtime.asyncio, _FewerTurnsAsyncio):
+        runtime.asyncio = _FewerTurnsAsyncio()
 
 
 def main() -> int:
@@ -99,6 +182,8 @@ def main() -> int:
     kdfpool.warm_up()  # start the sign-in workers now, not at the first sign-in
     _warm_up_imports()
     PagesManager.uses_pages_directory = False
+    _no_delay_on_connections()
+    _fewer_turns_while_sending()
     app = str(Path(__file__).resolve().parent / "app.py")
     sys.argv = streamlit_argv(sys.argv[1:], app)
     return cli.main()

@@ -163,3 +163,100 @@ def test_a_websocket_for_an_unknown_host_name_is_refused(tmp_path):
         assert b" 101 " not in _upgrade_status(port, "rebound.example")
     finally:
         _stop(proc)
+
+
+def _no_delay(sock: socket.socket) -> bool:
+    return bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+
+def test_every_connection_the_server_accepts_sends_without_delay(monkeypatch):
+    """Replies leave at once: with Nagle's algorithm on, the small WebSocket frames of
+    each run waited for the browser's delayed acknowledgement (about 40 ms a click).
+
+    Runs serve.main up to the point where Streamlit would start, then binds the way
+    Streamlit 1.67 does (``_bind_server_socket``) and accepts a real connection.
+    """
+    from streamlit.web import cli
+    from streamlit.web.server.starlette import starlette_server
+
+    from workbook import kdfpool
+
+    monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)
+    monkeypatch.setattr(startup, "prepare", lambda settings: None)
+    monkeypatch.setattr(kdfpool, "warm_up", lambda: None)
+    monkeypatch.setattr(serve, "_warm_up_imports", lambda: None)
+    monkeypatch.setattr(sys, "argv", ["serve.py"])
+    bound: list[socket.socket] = []
+
+    def streamlit_main() -> int:
+        sock, _ = starlette_server._bind_server_socket("127.0.0.1", "127.0.0.1", 0, 8)
+        bound.append(sock)
+        return 0
+
+    monkeypatch.setattr(cli, "main", streamlit_main)
+    assert serve.main() == 0
+    listener = bound[0]
+    try:
+        listener.setblocking(True)
+        with socket.create_connection(listener.getsockname(), timeout=5):
+            accepted, _ = listener.accept()
+            with accepted:
+                assert _no_delay(accepted), "an accepted connection kept Nagle's algorithm"
+    finally:
+        listener.close()
+
+
+def test_the_send_loop_gives_way_every_32nd_message_and_sleeps_as_asked(monkeypatch):
+    """Streamlit's send loop yielded after each message; under load a page's last
+    message then waited 100-300 ms behind every other page's messages."""
+    import asyncio
+    import inspect
+
+    from streamlit.runtime import runtime
+
+    source = inspect.getsource(runtime.Runtime._loop_coroutine)
+    assert "await asyncio.sleep(0)" in source, "Streamlit's send loop changed: re-measure"
+    monkeypatch.setattr(runtime, "asyncio", asyncio)
+    serve._fewer_turns_while_sending()
+    serve._fewer_turns_while_sending()  # twice is once
+    shim = runtime.asyncio
+    assert isinstance(shim, serve._FewerTurnsAsyncio)
+    assert shim.Event is asyncio.Event and shim.wait is asyncio.wait
+
+    async def scenario() -> tuple[int, int, float]:
+        others = 0
+
+        async def other() -> None:
+            nonlocal others
+            while True:
+                others += 1
+                await asyncio.sleep(0)
+
+        task = asyncio.create_task(other())
+        await asyncio.sleep(0)  # the other task starts
+        started = others
+        for _ in range(serve.SEND_MESSAGES_PER_TURN * 3):
+            await shim.sleep(0)
+        turns = others - started
+        t0 = time.perf_counter()
+        await shim.sleep(0.02)
+        slept = time.perf_counter() - t0
+        task.cancel()
+        return turns, serve.SEND_MESSAGES_PER_TURN * 3, slept
+
+    turns, messages, slept = asyncio.run(scenario())
+    assert 1 <= turns <= 4 < messages  # about one turn per 32 messages, not one each
+    assert slept >= 0.018  # a real pause still pauses
+
+
+def test_serve_sets_a_short_interpreter_switch_interval():
+    import gc
+
+    before, thresholds = sys.getswitchinterval(), gc.get_threshold()
+    try:
+        serve._warm_up_imports()
+        assert sys.getswitchinterval() == pytest.approx(serve.GIL_SWITCH_SECONDS)
+    finally:
+        sys.setswitchinterval(before)
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
