@@ -181,3 +181,20 @@ def test_today_for_a_guest_is_the_sign_in_view_and_then_today():
     at = open_app("pages/today.py")
     assert "A private space for the two of you" in texts(at)
     assert not at.text_area
+
+
+def test_a_role_that_cannot_be_sealed_says_so_kindly_and_keeps_the_page(monkeypatch):
+    """The settings row could not be opened (VaultError): before, the page crashed."""
+    from workbook.vault import VaultError
+
+    sam, _ = role_couple()
+    sam.switch_page("pages/account.py").run()
+
+    def unreadable(*_args, **_kwargs):
+        raise VaultError("the settings could not be opened")
+
+    monkeypatch.setattr(roles, "save", unreadable)
+    sam.radio(key="role_setting").set_value("unsaid").run()
+    assert not sam.exception, sam.exception
+    assert any("could not save this just now" in e.value for e in sam.error)
+    assert sam.session_state["my_role"] == "pregnant"

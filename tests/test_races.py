@@ -13,6 +13,7 @@ older versions left behind.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -212,3 +213,53 @@ def test_two_people_taking_one_sign_in_name_at_once(db):
     sam = spaces.sign_in(db, "same-0", PASS_A)
     with pytest.raises(spaces.SpaceError, match="not available"):
         join(db, spaces.create_invite(db, sam), login="same-1")
+
+
+def test_taking_an_answer_back_never_undoes_a_reveal_the_partner_may_have_seen(db, monkeypatch):
+    """Sam takes a together answer back while Alex answers the same question.
+
+    Either Sam's withdraw comes first (Alex's answer lands after it, nothing was ever
+    revealed), or Alex's answer comes first and the withdraw is refused. Before,
+    withdraw read "not revealed" and then deleted: Alex's answer could commit in
+    between, so both answers were visible for a moment and Sam's then vanished. This
+    test failed that way on SQLite and on PostgreSQL.
+    """
+    sam = make_space(db).member
+    alex = join(db, spaces.create_invite(db, sam)).member
+    prompt = CHAPTER.together[0].id
+    together.answer(db, sam, prompt, "mine")
+    read, done = threading.Event(), {}
+    real_state = together._state
+
+    def slow_state(conn, member, prompt_id):
+        state = real_state(conn, member, prompt_id)
+        if member.partner_id == sam.partner_id:
+            read.set()
+            read.wait(1)
+            time.sleep(0.6)  # Alex presses "Save" right now
+        return state
+
+    monkeypatch.setattr(together, "_state", slow_state)
+    errors: list[BaseException] = []
+
+    def withdraw() -> None:
+        try:
+            together.withdraw(db, sam, prompt)
+        except BaseException as exc:  # noqa: BLE001  (checked below)
+            errors.append(exc)
+        done["withdraw"] = time.perf_counter()
+
+    def answer() -> None:
+        read.wait(10)
+        together.answer(db, alex, prompt, "alex")
+        done["answer"] = time.perf_counter()
+
+    threads = [threading.Thread(target=withdraw), threading.Thread(target=answer)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors  # it went first, so it was allowed
+    assert done["answer"] > done["withdraw"], "Alex's answer committed before the withdraw"
+    state = together.states(db, alex, [prompt])[prompt]
+    assert not state.revealed and state.mine.text == "alex" and state.theirs is None

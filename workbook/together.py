@@ -106,8 +106,14 @@ def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
 
 
 def withdraw(db: Db, member: Member, prompt_id: str) -> None:
-    """Take one's own answer back before the reveal (after it, it can only be edited)."""
+    """Take one's own answer back before the reveal (after it, it can only be edited).
+
+    The space row is locked first (as ``answer`` does), so the partner's answer cannot
+    commit between reading "not revealed" and the delete: a reveal the partner may
+    already have seen is never undone.
+    """
     with db.engine.begin() as conn:
+        rotation.require_current_key(conn, member, TogetherError)
         state = _state(conn, member, prompt_id)
         if state.revealed:
             raise TogetherError(

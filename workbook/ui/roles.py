@@ -58,7 +58,7 @@ def _changed() -> None:
         return
     try:
         st.session_state[ROLE_KEY] = roles.save(db(), current, choice)
-    except (SQLAlchemyError, OSError):
+    except (SQLAlchemyError, OSError, VaultError):
         st.session_state["role_setting_error"] = True
 
 
