@@ -27,11 +27,15 @@ def strength_hint(value: str, *others: str) -> None:
 
 def new_partner_fields(prefix: str, *others: str) -> tuple[str, str, str, str]:
     """Name, sign-in name, passphrase (with a live strength hint) and its confirmation."""
-    name = st.text_input("Your name, as your partner will see it", key=f"{prefix}_name")
+    # Names outlive a look at another tab (only the open tab is built); passphrases not.
+    name = st.text_input(
+        "Your name, as your partner will see it", key=f"{prefix}_name", persist_state="session"
+    )
     login = st.text_input(
         "Sign-in name (only for signing in; nobody else sees it)",
         key=f"{prefix}_login",
         autocomplete="username",
+        persist_state="session",
     )
     secret = st.text_input(
         "Passphrase",
@@ -150,7 +154,10 @@ def new_space_tab() -> None:
         "Nothing you write before then is lost."
     )
     space_name = st.text_input(
-        "A name for your space", key="new_space_name", placeholder="For example: Sam and Alex"
+        "A name for your space",
+        key="new_space_name",
+        placeholder="For example: Sam and Alex",
+        persist_state="session",
     )
     name, login, secret, confirm = new_partner_fields("new", space_name)
     role = role_choice("new_role")
@@ -172,7 +179,7 @@ def new_space_tab() -> None:
 
 def join_tab() -> None:
     st.write("Your partner can make an invite code in their space. It works once and for 7 days.")
-    code = st.text_input("Invite code", key="join_code")
+    code = st.text_input("Invite code", key="join_code", persist_state="session")
     name, login, secret, confirm = new_partner_fields("join")
     role = role_choice("join_role")
     if st.button("Join the space", type="primary"):
@@ -198,7 +205,7 @@ def recover_tab() -> None:
         "invite you again so you can read what you shared."
     )
     with st.form("recover"):
-        login = st.text_input("Sign-in name", key="rec_login")
+        login = st.text_input("Sign-in name", key="rec_login", persist_state="session")
         code = st.text_input("Recovery key", key="rec_code")
         secret = st.text_input("New passphrase", type="password", key="rec_pass")
         confirm = st.text_input("Type the new passphrase again", type="password", key="rec_confirm")

@@ -103,3 +103,25 @@ def test_the_sign_in_view_builds_only_the_open_tab_and_remembers_it():
     at.switch_page("pages/welcome.py").run()
     at.switch_page("pages/account.py").run()
     assert at.get("file_uploader"), "the open tab was forgotten on a second visit"
+
+
+def test_names_typed_in_one_tab_are_still_there_after_looking_at_another():
+    """Only the open tab is built, so its fields went with it: a person who checked
+    "Join your partner" and came back had to type everything again. Names, the
+    sign-in name, the invite code and the role choice are kept; passphrases are not."""
+    at = open_tab(open_app("pages/account.py"), "Make a space").run()
+    at.text_input(key="new_space_name").input("Sam and Alex")
+    at.text_input(key="new_name").input("Sam")
+    at.text_input(key="new_login").input("sam")
+    at.text_input(key="new_pass").input("a secret phrase")
+    at.radio(key="new_role").set_value("pregnant").run()
+    open_tab(at, "Join your partner").run()
+    at.text_input(key="join_code").input("ABCD-EFGH").run()
+    open_tab(at, "Make a space").run()
+    assert at.text_input(key="new_space_name").value == "Sam and Alex"
+    assert at.text_input(key="new_name").value == "Sam"
+    assert at.text_input(key="new_login").value == "sam"
+    assert at.radio(key="new_role").value == "pregnant"
+    assert not at.text_input(key="new_pass").value, "a passphrase outlived its tab"
+    open_tab(at, "Join your partner").run()
+    assert at.text_input(key="join_code").value == "ABCD-EFGH"

@@ -21,6 +21,7 @@ def role_choice(key: str) -> str | None:
         index=None,
         key=key,
         help=roles.WHY,
+        persist_state="session",  # kept while another tab of the sign-in view is open
     )
 
 
