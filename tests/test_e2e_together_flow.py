@@ -114,6 +114,21 @@ def arrival(person: Person, text: str, started: float) -> float:
     return time.monotonic() - started
 
 
+def help_link_uncovered(person: Person) -> None:
+    """The partner's news (a notice) never covers "Get help now"; on a phone it did."""
+    toast = person.page.get_by_test_id("stToast").first
+    toast.wait_for()
+    link = person.page.get_by_test_id("stMain").get_by_role("link", name="Get help now").first
+    a, b = toast.bounding_box(), link.bounding_box()
+    apart = (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+    assert apart, f"the notice {a} covers Get help now {b}"
+
+
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_together_loop_with_the_partner_present(people, size):
     tag = f"flow-{size[0]}"
@@ -134,6 +149,7 @@ def test_the_together_loop_with_the_partner_present(people, size):
     started = answer_on_today(count, sam, "Sam: rest, and asking the midwife")
     sam.page.get_by_text("stays hidden until you have both answered").first.wait_for()
     first_arrival = arrival(alex, "Together: Sam has answered", started)
+    help_link_uncovered(alex)
     assert alex.page.get_by_text("Sam: rest, and asking the midwife").count() == 0
     alex.shot("03-sam-has-answered-arrived")
 

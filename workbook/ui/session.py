@@ -68,7 +68,10 @@ def render_sign_in_here() -> None:
 
 
 # On a phone the sidebar starts closed behind a small arrow icon: give that button a
-# word, so the way to every page is plain. CSS only, no script and no user text.
+# word, so the way to every page is plain. And on a phone a notice ("Something new from
+# your partner") dropped in over the top of the page, right over "Get help now": put it
+# at the bottom there, so the way to urgent help is never covered. CSS only, no script
+# and no user text.
 _MENU_STYLE = """<style>
 [data-testid="stExpandSidebarButton"]::after {
   content: "Menu";
@@ -77,6 +80,9 @@ _MENU_STYLE = """<style>
   font-weight: 600;
 }
 [data-testid="stExpandSidebarButton"] { width: auto; padding: 0.25rem 0.6rem; }
+@media (max-width: 640px) {
+  [data-testid="stToastContainer"] { top: auto !important; bottom: 1rem !important; }
+}
 </style>"""
 
 
