@@ -290,6 +290,13 @@ class Session:
             elif kind == "navigation":  # only a whole-page run calls st.navigation
                 result.pages = [p.url_pathname for p in msg.navigation.app_pages]
                 result.full_run = True
+                # The page st.navigation chose: new_session carries the hash that was
+                # asked for, which for a page asked by name is the entry script's. The
+                # browser keeps this one and sends it with every timed fragment rerun;
+                # with the other, a rerun of the whole app from a fragment (partner
+                # news) would land on the default page.
+                if msg.navigation.page_script_hash:
+                    self.page_hash = msg.navigation.page_script_hash
             elif kind == "page_not_found":
                 result.page_not_found = True
             elif kind == "ref_hash":

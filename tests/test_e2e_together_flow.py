@@ -16,7 +16,7 @@ import pytest
 
 from workbook.content import workbook
 
-from browser import DESKTOP, PHONE, Person
+from browser import DESKTOP, PHONE, Person, open_fold
 from helpers import PASS_A, PASS_B
 
 pytestmark = pytest.mark.e2e
@@ -185,3 +185,29 @@ def test_the_together_loop_with_the_partner_present(people, size):
         f"{first_arrival:.1f} s and {second_arrival:.1f} s"
     )
     assert first_arrival < ARRIVES_WITHIN_S and second_arrival < ARRIVES_WITHIN_S
+
+
+def test_the_partners_news_keeps_arriving_on_a_chapter_page_and_it_stays_there(people):
+    """Each piece of news redraws the open page in place: the same chapter, the same
+    address, and the page keeps checking afterwards (the second news arrives too)."""
+    count = Counter()
+    sam, alex = people("sam", DESKTOP), people("alex", DESKTOP)
+    join_with_role(count, alex, make_space_with_role(count, sam, "stay"), "stay")
+    chapter = workbook().chapter("body")
+    go(count, alex, f"{chapter.number}. {chapter.title}")
+    heading = alex.page.get_by_role("heading", name=chapter.title).first
+    heading.wait_for()
+    address = alex.page.url
+    news = alex.page.get_by_text("Something new from your partner is here.").first
+    go(count, sam, "Today")
+    sam.page.get_by_text(FIRST.text).first.wait_for()
+    answer_on_today(count, sam, "Sam: the first words")
+    news.wait_for(timeout=(ARRIVES_WITHIN_S + 5) * 1000)
+    assert heading.is_visible() and alex.page.url == address, "the news moved the page"
+    news.wait_for(state="hidden", timeout=15_000)  # a notice goes after a few seconds
+    # Sam changes the answer from the chapter's Together fold: news again.
+    go(count, sam, f"{chapter.number}. {chapter.title}")
+    open_fold(sam, "Together")
+    answer_on_today(count, sam, "Sam: the words, changed")
+    news.wait_for(timeout=(ARRIVES_WITHIN_S + 5) * 1000)
+    assert heading.is_visible() and alex.page.url == address, "the news moved the page"

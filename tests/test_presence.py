@@ -29,3 +29,22 @@ def test_private_writes_never_tell_the_partner_shared_ones_do(db):
     assert moved(lambda: save("private again", journal.PRIVATE))  # it vanished for them
     assert not moved(lambda: journal.remove(db, sam, private.id))
     assert moved(lambda: save("a new shared answer", journal.SHARED))
+
+
+def test_each_partner_has_a_share_of_the_counter_so_own_tabs_are_told_apart(db):
+    """``latest`` gives a page the partner's count: moved by the partner's visible
+    changes only, never by this person's own (from another tab)."""
+    sam = make_space(db).member
+    alex = join(db, spaces.create_invite(db, sam)).member
+
+    def share(who, text: str) -> None:
+        journal.save(
+            db, who, chapter_id="body", prompt_id="body-own-1", text=text, visibility="shared"
+        )
+
+    revision, alexs = presence.latest(db, sam)
+    share(sam, "from Sam's other tab")
+    assert presence.latest(db, sam) == (revision + 1, alexs)  # moved, but not Alex's
+    share(alex, "from Alex")
+    assert presence.latest(db, sam) == (revision + 2, alexs + 1)
+    assert presence.latest(db, alex)[1] == 1  # Sam's one change, seen from Alex's side

@@ -183,3 +183,46 @@ async def _news(url: str) -> None:
 
 def test_a_click_inside_a_fragment_never_swallows_the_partners_news(tmp_path):
     _on_a_server(tmp_path, _news, couple=True)
+
+
+NEWS_TOAST = "Something new from your partner is here."
+
+
+async def _own_other_tab(url: str) -> None:
+    sam = await _signed_in(url, "sam", PASS_A)
+    sams_phone = await _signed_in(url, "sam", PASS_A)
+    alex = await _signed_in(url, "alex", PASS_B)
+    try:
+        await sam.run(PAGE)
+        poll = next(f for f, every in sam.fragments.items() if every == 5.0)
+        assert not (await sam.poll(poll)).full_run  # nothing new yet
+        # Sam shares an answer from another tab (a phone): Sam's open page redraws,
+        # but it must not say the news is the partner's.
+        page = await sams_phone.open_fold(PAGE, await sams_phone.run(PAGE), "On your own")
+        area = next(e for e in page.of("text_area") if e.key.endswith(f":{PROMPT.id}"))
+        who = page.by_key("radio", f"visibility:{PROMPT.id}")
+        save = page.by_key("button", f"save:{PROMPT.id}")
+        await sams_phone.run(
+            PAGE,
+            [
+                stclient.text_value(area.id, "Shared from Sam's phone"),
+                stclient.choice(who, 1),
+                stclient.trigger(save.id),
+            ],
+            fragment_id=save.fragment_id,
+        )
+        own = await sam.poll(poll)
+        assert own.full_run, "the other tab's change did not reach the open page"
+        assert not own.has_text(NEWS_TOAST), "Sam's own other tab was called the partner"
+        # Alex answers: now it is the partner's news.
+        await _answer_together(alex, "Alex's news")
+        poll = next(f for f, every in sam.fragments.items() if every == 5.0)
+        news = await sam.poll(poll)
+        assert news.full_run and news.has_text(NEWS_TOAST), news.texts[:8]
+    finally:
+        for tab in (sam, sams_phone, alex):
+            await tab.close()
+
+
+def test_news_from_your_own_other_tab_is_not_called_your_partners(tmp_path):
+    _on_a_server(tmp_path, _own_other_tab, couple=True)

@@ -78,7 +78,7 @@ def _bump_if_seen(conn, member: Member, *visibilities: str | None) -> None:
     the other writes privately.
     """
     if SHARED in visibilities:
-        presence.bump(conn, member.space_id)
+        presence.bump(conn, member)
 
 
 def save(

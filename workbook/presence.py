@@ -1,10 +1,12 @@
 """The partner is present: a cheap way for an open page to notice the other's news.
 
 Every change a partner could see (a together answer, an agreement, a reflection, a
-check-in, an exercise) bumps ``spaces.revision`` in the same transaction. An open
-page polls that one primary-key lookup every few seconds and reruns only when it
-moved, so nothing is decrypted while nothing changed. The counter says only that
-something changed, never what: no more than the rows' own updated_at times show.
+check-in, an exercise) bumps ``spaces.revision`` and the writer's own
+``partners.changes`` in the same transaction. An open page polls the two every few
+seconds and reruns only when the revision moved, so nothing is decrypted while nothing
+changed; the partner's count says whether the news is the partner's or this person's
+own, from another tab. The counters say only that something changed, never what: no
+more than the rows' own updated_at times show.
 
 ``statuses`` reads what Today needs from metadata alone (which prompts have an
 answer, by whom), without opening any ciphertext.
@@ -14,19 +16,39 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from workbook import preferences
 from workbook.spaces import Member
-from workbook.store import Db, agreements, reflections, spaces, together_answers
+from workbook.store import Db, agreements, partners, reflections, spaces, together_answers
 from workbook.today import TogetherStatus
 
 
-def bump(conn, space_id: str) -> None:
-    """Mark the space as changed (call inside the writing transaction)."""
+def bump(conn, member: Member) -> None:
+    """Mark the space as changed by ``member`` (call inside the writing transaction)."""
     conn.execute(
-        update(spaces).where(spaces.c.id == space_id).values(revision=spaces.c.revision + 1)
+        update(spaces).where(spaces.c.id == member.space_id).values(revision=spaces.c.revision + 1)
     )
+    conn.execute(
+        update(partners)
+        .where(partners.c.id == member.partner_id)
+        .values(changes=partners.c.changes + 1)
+    )
+
+
+def latest(db: Db, member: Member) -> tuple[int, int] | None:
+    """(the space's revision, the other partner's count of changes); None once the
+    space is gone. One statement, a primary-key lookup and the space's partner rows."""
+    theirs = (
+        select(func.coalesce(func.sum(partners.c.changes), 0))
+        .where(partners.c.space_id == member.space_id, partners.c.id != member.partner_id)
+        .scalar_subquery()
+    )
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(spaces.c.revision, theirs).where(spaces.c.id == member.space_id)
+        ).first()
+    return None if row is None else (row[0], int(row[1]))
 
 
 def revision(db: Db, space_id: str) -> int | None:

@@ -70,7 +70,7 @@ def mark_exercise_done(db: Db, member: Member, chapter_id: str, note: str = "") 
                 created_at=now(),
             )
         )
-        presence.bump(conn, member.space_id)
+        presence.bump(conn, member)
 
 
 def unmark_exercise(db: Db, member: Member, chapter_id: str) -> None:
@@ -82,7 +82,7 @@ def unmark_exercise(db: Db, member: Member, chapter_id: str) -> None:
                 exercises_done.c.author_id == member.partner_id,
             )
         )
-        presence.bump(conn, member.space_id)
+        presence.bump(conn, member)
 
 
 def exercises(

@@ -198,7 +198,7 @@ def submit(db: Db, member: Member, answers: Answers) -> int:
         ).all()
         mine = next((r for r in rows if r.author_id == member.partner_id), None)
         stamp = now()
-        presence.bump(conn, member.space_id)
+        presence.bump(conn, member)
         if mine is not None and len(rows) < 2:
             conn.execute(
                 update(readiness_answers)

@@ -73,6 +73,9 @@ partners = Table(
     # re-key, and then preferred over the (older) space key inside the wraps above.
     Column("space_wrap", LargeBinary, nullable=True),
     Column("created_at", DateTime, nullable=False),
+    # This partner's share of ``spaces.revision`` (workbook.presence): the other's open
+    # page tells "something new from your partner" from this person's own other tab.
+    Column("changes", Integer, nullable=False, server_default="0"),
     Index("ix_partners_space", "space_id"),
 )
 
@@ -267,6 +270,7 @@ CLEAR_COLUMNS = {
     "check_value",
     "key_epoch",
     "revision",
+    "changes",
 }
 
 

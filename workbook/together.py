@@ -101,7 +101,7 @@ def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
             lambda rid: {"body_ct": vault.seal(member.space_key, text, _ad(rid, member.space_id))},
             stamp,
         )
-        presence.bump(conn, member.space_id)
+        presence.bump(conn, member)
     return Answer(member.partner_id, text, created, stamp)
 
 
@@ -126,7 +126,7 @@ def withdraw(db: Db, member: Member, prompt_id: str) -> None:
                 together_answers.c.author_id == member.partner_id,
             )
         )
-        presence.bump(conn, member.space_id)
+        presence.bump(conn, member)
 
 
 def _open(member: Member, row) -> Answer:
@@ -218,5 +218,5 @@ def agree(db: Db, member: Member, prompt_id: str, text: str) -> Agreement:
             },
             stamp,
         )
-        presence.bump(conn, member.space_id)
+        presence.bump(conn, member)
     return Agreement(text, member.partner_id, stamp)

@@ -1,10 +1,12 @@
 """The partner is present: an open page notices the other's news without a reload.
 
-``partner_watch`` is a fragment that reruns on its own every few seconds and does one
-primary-key lookup (the space's change counter, ``workbook.presence``). Only when the
-counter moved does it rerun the whole page, which then reads and decrypts what it
-shows as on any run. A full run resets the counter it compares with, so a partner's
-own saves never trigger an extra rerun.
+``partner_watch`` is a fragment that reruns on its own every few seconds and reads the
+space's change counter and the partner's share of it (``workbook.presence``). Only when
+the counter moved does it rerun the whole page, which then reads and decrypts what it
+shows as on any run. A full run resets the counters it compares with, so a partner's
+own saves never trigger an extra rerun. "Something new from your partner" shows only
+when the partner's share moved: a change made in this person's other tab redraws the
+page without it.
 
 The poll never touches ``last_active``: an open page does not keep a session from
 locking (the idle lock has its own timer, ``session.idle_watch``).
@@ -28,6 +30,7 @@ from workbook.vault import VaultError
 TODAY_PAGE = "pages/today.py"
 POLL_EVERY = "5s"
 SEEN, FULL_RUN, NEWS = "live:revision", "live:full_run", "live:news"
+THEIRS_SEEN = "live:theirs"  # the partner's count of changes at the last look
 FOCUS = "today_focus"
 
 
@@ -110,15 +113,17 @@ def _poll() -> None:
         return
     full_run = st.session_state.pop(FULL_RUN, False)
     try:
-        revision = presence.revision(db(), current.space_id)
+        latest = presence.latest(db(), current)
     except (SQLAlchemyError, OSError):
         return  # a dropped connection: try again at the next tick
+    revision, theirs = latest if latest is not None else (None, None)
     if full_run or SEEN not in st.session_state:
-        st.session_state[SEEN] = revision
+        st.session_state[SEEN], st.session_state[THEIRS_SEEN] = revision, theirs
         return
     if revision != st.session_state[SEEN]:
-        st.session_state[SEEN] = revision
-        st.session_state[NEWS] = revision is not None
+        from_partner = theirs != st.session_state.get(THEIRS_SEEN)
+        st.session_state[SEEN], st.session_state[THEIRS_SEEN] = revision, theirs
+        st.session_state[NEWS] = revision is not None and from_partner
         st.session_state[AUTOMATIC_RUN] = True
         st.rerun(scope="app")
 
