@@ -228,8 +228,8 @@ class Session:
         back.rerun_script.fragment_id = fragment_id
         back.rerun_script.is_auto_rerun = True
         # A poll that finds the partner's news reruns the whole page (st.rerun(scope=
-        # "app") in a fragment); this client does not see that run finish (the browser
-        # does: tests/test_e2e_together_flow.py), so it waits only briefly.
+        # "app") in a fragment); the result is then that page run. A poll waits only
+        # briefly: a browser's timer does not wait for an answer either.
         return await self._send(back, timeout=min(self.timeout, POLL_TIMEOUT_S))
 
     async def _send(self, back: BackMsg, timeout: float | None = None) -> RunResult:
