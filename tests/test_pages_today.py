@@ -198,3 +198,4 @@ def test_a_role_that_cannot_be_sealed_says_so_kindly_and_keeps_the_page(monkeypa
     assert not sam.exception, sam.exception
     assert any("could not save this just now" in e.value for e in sam.error)
     assert sam.session_state["my_role"] == "pregnant"
+    assert sam.radio(key="role_setting").value == "pregnant", "the unsaved choice shows"

@@ -125,3 +125,11 @@ def test_names_typed_in_one_tab_are_still_there_after_looking_at_another():
     assert not at.text_input(key="new_pass").value, "a passphrase outlived its tab"
     open_tab(at, "Join your partner").run()
     assert at.text_input(key="join_code").value == "ABCD-EFGH"
+    # Once in, what was typed to get in is not kept any longer.
+    create_space(at)
+    kept = [
+        k
+        for k in ("new_space_name", "new_name", "new_login", "join_code", "new_role")
+        if k in at.session_state
+    ]
+    assert not kept, kept

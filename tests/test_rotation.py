@@ -176,6 +176,10 @@ def test_a_write_with_a_key_that_is_no_longer_the_spaces_key_is_refused(db, coup
         together.answer(db, sam_before, "talking-together-2", "late")
     with pytest.raises(ValueError):
         progress.mark_exercise_done(db, sam_before, "body", "late")
+    with pytest.raises(ValueError):
+        progress.unmark_exercise(db, sam_before, "body")
+    with pytest.raises(together.TogetherError):
+        together.withdraw(db, sam_before, "talking-together-2")
     with pytest.raises(careteam.CareTeamError):
         careteam.add(
             db,

@@ -75,6 +75,8 @@ def mark_exercise_done(db: Db, member: Member, chapter_id: str, note: str = "") 
 
 def unmark_exercise(db: Db, member: Member, chapter_id: str) -> None:
     with db.engine.begin() as conn:
+        # First, as every write does: the space row, then the partner's own row (bump).
+        rotation.require_current_key(conn, member, ValueError)
         conn.execute(
             delete(exercises_done).where(
                 exercises_done.c.space_id == member.space_id,

@@ -62,12 +62,12 @@ def open_together(prompt_id: str) -> None:
             pass  # shown now anyway; it may be offered again next time
 
 
-def _revision_now() -> int | None:
+def _latest_now() -> tuple[int, int] | None:
     current = member()
     if current is None:
         return None
     try:
-        return presence.revision(db(), current.space_id)
+        return presence.latest(db(), current)
     except (SQLAlchemyError, OSError):
         return None
 
@@ -77,21 +77,27 @@ def own_write(callback: Callable) -> Callable:
 
     A click inside a fragment reruns only the fragment, not the page, so the page's
     news check would take this partner's own shared save for the partner's and redraw
-    the page with "Something new from your partner". When the counter moved by
-    exactly this write's one step and nothing was unseen before it, the check moves on
-    with it; any other move (the partner's, before or meanwhile) still redraws the page,
-    so a partner's news, or their words taken back, is never swallowed.
+    the page. When the counter moved by exactly one step, the partner's own count did
+    not move, and nothing was unseen before, the check moves on with it; any other move
+    (the partner's, before or meanwhile, even while this was a private save that moves
+    nothing) still redraws the page, so a partner's news, or their words taken back,
+    is never swallowed.
     """
 
     @functools.wraps(callback)
     def wrapped(*args, **kwargs):
-        before = _revision_now()
+        before = _latest_now()
         try:
             return callback(*args, **kwargs)
         finally:
-            after = _revision_now()
-            if before is not None and after == before + 1 and st.session_state.get(SEEN) == before:
-                st.session_state[SEEN] = after
+            after = _latest_now()
+            if (
+                before is not None
+                and after is not None
+                and after == (before[0] + 1, before[1])
+                and st.session_state.get(SEEN) == before[0]
+            ):
+                st.session_state[SEEN] = after[0]
 
     return wrapped
 

@@ -61,6 +61,8 @@ def _changed() -> None:
         st.session_state[ROLE_KEY] = roles.save(db(), current, choice)
     except (SQLAlchemyError, OSError, VaultError):
         st.session_state["role_setting_error"] = True
+        # Show the role that is still in force, not the one that was not saved.
+        st.session_state["role_setting"] = my_role()
 
 
 def render_role_setting() -> None:

@@ -117,6 +117,21 @@ def member() -> Member | None:
     return st.session_state.get("member")
 
 
+# The sign-in view's fields kept while another of its tabs is open (names, sign-in
+# names, the invite code, the role choice; never a passphrase).
+SIGN_UP_FIELDS = (
+    "new_space_name",
+    "new_name",
+    "new_login",
+    "new_role",
+    "join_code",
+    "join_name",
+    "join_login",
+    "join_role",
+    "rec_login",
+)
+
+
 def sign_in_as(new_member: Member) -> None:
     """Start a signed-in session with every kept draft back on screen.
 
@@ -128,6 +143,10 @@ def sign_in_as(new_member: Member) -> None:
         words = st.session_state.pop(key)
         if words:
             carried[key.removeprefix("draft:guest:")] = words
+    # What was typed to make, join or recover a space is kept across the sign-in tabs
+    # (pages/account.py); once in, it has done its work and goes.
+    for key in SIGN_UP_FIELDS:
+        st.session_state.pop(key, None)
     st.session_state["member"] = new_member
     st.session_state["member_id"] = new_member.partner_id
     st.session_state["last_active"] = time.monotonic()

@@ -448,8 +448,14 @@ def _exercise_done(chapter_id: str) -> None:
 @own_write
 def _exercise_undo(chapter_id: str) -> None:
     current = member()
-    if current is not None:
+    if current is None:
+        return
+    try:
         progress.unmark_exercise(db(), current, chapter_id)
+    except ValueError as exc:  # the space was re-keyed since this page was drawn
+        flash(f"exercise:{chapter_id}", "error", str(exc))
+    except (SQLAlchemyError, OSError):
+        flash(f"exercise:{chapter_id}", "error", text.SAVE_FAILED)
 
 
 def render_exercise(
