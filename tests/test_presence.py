@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbook import journal, presence, spaces
+from workbook import journal, presence, spaces, together
 
 from helpers import join, make_space
 
@@ -48,3 +48,15 @@ def test_each_partner_has_a_share_of_the_counter_so_own_tabs_are_told_apart(db):
     share(alex, "from Alex")
     assert presence.latest(db, sam) == (revision + 2, alexs + 1)
     assert presence.latest(db, alex)[1] == 1  # Sam's one change, seen from Alex's side
+
+
+def test_taking_back_an_answer_tells_the_partner_only_if_there_was_one(db):
+    sam = make_space(db).member
+    join(db, spaces.create_invite(db, sam))
+    prompt = "talking-together-1"
+    before = presence.revision(db, sam.space_id)
+    together.withdraw(db, sam, prompt)  # nothing to take back
+    assert presence.revision(db, sam.space_id) == before
+    together.answer(db, sam, prompt, "words")
+    together.withdraw(db, sam, prompt)
+    assert presence.revision(db, sam.space_id) == before + 2

@@ -119,14 +119,15 @@ def withdraw(db: Db, member: Member, prompt_id: str) -> None:
             raise TogetherError(
                 "You have both answered, so your answer can be changed but not taken back."
             )
-        conn.execute(
+        taken = conn.execute(
             delete(together_answers).where(
                 together_answers.c.space_id == member.space_id,
                 together_answers.c.prompt_id == prompt_id,
                 together_answers.c.author_id == member.partner_id,
             )
-        )
-        presence.bump(conn, member)
+        ).rowcount
+        if taken:  # nothing taken back is no news for the partner
+            presence.bump(conn, member)
 
 
 def _open(member: Member, row) -> Answer:
