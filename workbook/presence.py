@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from workbook import preferences
 from workbook.spaces import Member
@@ -36,18 +36,20 @@ def bump(conn, member: Member) -> None:
     )
 
 
+# Built once: the poll runs every few seconds on every open page.
+_LATEST = select(
+    spaces.c.revision,
+    select(func.coalesce(func.sum(partners.c.changes), 0))
+    .where(partners.c.space_id == bindparam("space"), partners.c.id != bindparam("me"))
+    .scalar_subquery(),
+).where(spaces.c.id == bindparam("space"))
+
+
 def latest(db: Db, member: Member) -> tuple[int, int] | None:
     """(the space's revision, the other partner's count of changes); None once the
     space is gone. One statement, a primary-key lookup and the space's partner rows."""
-    theirs = (
-        select(func.coalesce(func.sum(partners.c.changes), 0))
-        .where(partners.c.space_id == member.space_id, partners.c.id != member.partner_id)
-        .scalar_subquery()
-    )
     with db.engine.connect() as conn:
-        row = conn.execute(
-            select(spaces.c.revision, theirs).where(spaces.c.id == member.space_id)
-        ).first()
+        row = conn.execute(_LATEST, {"space": member.space_id, "me": member.partner_id}).first()
     return None if row is None else (row[0], int(row[1]))
 
 
