@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from workbook import rotation, text, throttle, vault
 from workbook.members import (
@@ -90,15 +90,19 @@ def _member_from_keys(conn, row, private_key: Key, space_key: Key) -> Member:
     )
 
 
+# Built once: every run of every signed-in page checks it.
+_SESSION_MARKS = (
+    select(partners.c.kdf_salt, spaces.c.key_epoch, spaces.c.rotate_due)
+    .join(spaces, spaces.c.id == partners.c.space_id)
+    .where(partners.c.id == bindparam("me"))
+)
+
+
 def session_valid(db: Db, member: Member) -> bool:
     """False once the partner changed passphrase elsewhere, a partner left, the space was
     re-keyed, or the space is gone: the session ends at its next action."""
     with db.engine.connect() as conn:
-        current = conn.execute(
-            select(partners.c.kdf_salt, spaces.c.key_epoch, spaces.c.rotate_due)
-            .join(spaces, spaces.c.id == partners.c.space_id)
-            .where(partners.c.id == member.partner_id)
-        ).first()
+        current = conn.execute(_SESSION_MARKS, {"me": member.partner_id}).first()
     return (
         current is not None
         and current.kdf_salt == member.session_mark
