@@ -59,26 +59,23 @@ def revision(db: Db, space_id: str) -> int | None:
         return conn.execute(select(spaces.c.revision).where(spaces.c.id == space_id)).scalar()
 
 
+# Built once, like _LATEST: Today and every chapter page read them on each run.
+_OWN_ANSWERED = select(reflections.c.prompt_id).where(
+    reflections.c.space_id == bindparam("space"), reflections.c.author_id == bindparam("me")
+)
+_TOGETHER_AUTHORS = select(together_answers.c.prompt_id, together_answers.c.author_id).where(
+    together_answers.c.space_id == bindparam("space")
+)
+_AGREED = select(agreements.c.prompt_id).where(agreements.c.space_id == bindparam("space"))
+
+
 def statuses(db: Db, member: Member) -> tuple[set[str], dict[str, TogetherStatus]]:
     """(ids of the member's own answered prompts, status of every together prompt)."""
+    ids = {"space": member.space_id, "me": member.partner_id}
     with db.engine.connect() as conn:
-        own = conn.execute(
-            select(reflections.c.prompt_id).where(
-                reflections.c.space_id == member.space_id,
-                reflections.c.author_id == member.partner_id,
-            )
-        ).scalars()
-        own_ids = set(own)
-        rows = conn.execute(
-            select(together_answers.c.prompt_id, together_answers.c.author_id).where(
-                together_answers.c.space_id == member.space_id
-            )
-        ).all()
-        agreed = set(
-            conn.execute(
-                select(agreements.c.prompt_id).where(agreements.c.space_id == member.space_id)
-            ).scalars()
-        )
+        own_ids = set(conn.execute(_OWN_ANSWERED, ids).scalars())
+        rows = conn.execute(_TOGETHER_AUTHORS, ids).all()
+        agreed = set(conn.execute(_AGREED, ids).scalars())
     mine: set[str] = set()
     theirs: set[str] = set()
     for prompt_id, author_id in rows:
