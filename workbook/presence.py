@@ -53,12 +53,6 @@ def latest(db: Db, member: Member) -> tuple[int, int] | None:
     return None if row is None else (row[0], int(row[1]))
 
 
-def revision(db: Db, space_id: str) -> int | None:
-    """The space's change counter; None once the space is gone."""
-    with db.engine.connect() as conn:
-        return conn.execute(select(spaces.c.revision).where(spaces.c.id == space_id)).scalar()
-
-
 # Built once, like _LATEST: Today and every chapter page read them on each run.
 _OWN_ANSWERED = select(reflections.c.prompt_id).where(
     reflections.c.space_id == bindparam("space"), reflections.c.author_id == bindparam("me")
