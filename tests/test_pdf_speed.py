@@ -64,3 +64,16 @@ def test_wrapped_lines_fit_the_page_and_keep_every_word(text):
     expected = text.replace("\t", "    ")
     assert "".join(lines).replace(" ", "") == expected.replace(" ", "").replace("\n", "")
     assert len(lines) >= expected.count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "replaced"),
+    [
+        ("plain words\nand a tab\t", "plain words\nand a tab\t", False),
+        ("Ça va, mañana", "Ça va, mañana", False),
+        ("a bell \x07 rings", f"a bell {export.MISSING_GLYPH} rings", True),
+        ("a hug \U0001f917", f"a hug {export.MISSING_GLYPH}", True),  # emoji: not in DejaVu
+    ],
+)
+def test_only_characters_the_font_cannot_draw_are_replaced(text, shown, replaced):
+    assert export.printable(text) == (shown, replaced)
