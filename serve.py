@@ -100,8 +100,14 @@ def _warm_up_imports() -> None:
     """Import what every page run needs now, then freeze it out of the collector."""
     import gc
 
+    import streamlit.delta_generator
+
     import workbook.ui  # noqa: F401  (everything app.py and the pages import)
 
+    # Streamlit checks once, at the first element any page draws, whether it runs in a
+    # REPL, with inspect.stack(): 80-290 ms that held the interpreter while the first
+    # visitor waited. Served by streamlit run, that warning can never apply.
+    streamlit.delta_generator._use_warning_has_been_displayed = True
     gc.collect()
     gc.freeze()
     _, middle, old = gc.get_threshold()
