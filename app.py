@@ -1,5 +1,7 @@
 """Entry point: page set-up, navigation, and the link to urgent help on every page."""
 
+import copy
+
 import streamlit as st
 
 st.set_page_config(
@@ -51,13 +53,21 @@ from workbook import ui  # noqa: E402
 
 
 def pages(signed_in: bool) -> list:
-    """The pages, made once per session and kept: making them resolves every file path
-    on disk, about 2 ms of every run (issue 14). Not shared between sessions: a page
+    """The pages, copied once per session from the process's own set and kept.
+
+    Making them resolves every file path on disk: about 2 ms, which every run paid
+    before they were kept, and every new session (twice per sign-in) before they were
+    made once per process (issue 14). Each session gets its own shallow copies: a page
     object remembers, between navigation and run, that it may be run."""
     key = f"nav_pages:{signed_in}"
     if key not in st.session_state:
-        st.session_state[key] = _make_pages(signed_in)
+        st.session_state[key] = [copy.copy(page) for page in _made_pages(signed_in)]
     return st.session_state[key]
+
+
+@st.cache_resource(show_spinner=False)
+def _made_pages(signed_in: bool) -> tuple:
+    return tuple(_make_pages(signed_in))
 
 
 def _make_pages(signed_in: bool) -> list:

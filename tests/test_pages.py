@@ -194,3 +194,27 @@ def test_a_run_the_partners_news_started_does_not_restart_the_idle_clock():
     at.session_state[AUTOMATIC_RUN] = True  # as the poll sets it before its full run
     at.run()
     assert "member" not in at.session_state  # locked: the idle time was not reset
+
+
+def test_a_new_session_copies_the_pages_instead_of_making_them(monkeypatch):
+    """Making the pages resolves 17 paths on disk; a process makes them once, and each
+    session, which marks its own pages as runnable, gets its own copies."""
+    from streamlit.navigation import page as st_page
+
+    made = []
+    original = st_page.page_icon_and_name  # called once for each page made from a file
+
+    def counted(path):
+        made.append(path)
+        return original(path)
+
+    monkeypatch.setattr(st_page, "page_icon_and_name", counted)
+    first = open_app("pages/chapter_1.py")
+    assert len(made) >= 17
+    made.clear()
+    second = open_app("pages/chapter_2.py")
+    assert made == []
+    assert second.title[0].value == workbook().chapters[1].title
+    mine, theirs = first.session_state["nav_pages:False"], second.session_state["nav_pages:False"]
+    assert [p.url_path for p in mine] == [p.url_path for p in theirs]
+    assert not any(a is b for a, b in zip(mine, theirs, strict=True))
