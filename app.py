@@ -1,7 +1,5 @@
 """Entry point: page set-up, navigation, and the link to urgent help on every page."""
 
-import copy
-
 import streamlit as st
 
 st.set_page_config(
@@ -53,21 +51,8 @@ from workbook import ui  # noqa: E402
 
 
 def pages(signed_in: bool) -> list:
-    """The pages, copied once per session from the process's own set and kept.
-
-    Making them resolves every file path on disk: about 2 ms, which every run paid
-    before they were kept, and every new session (twice per sign-in) before they were
-    made once per process (issue 14). Each session gets its own shallow copies: a page
-    object remembers, between navigation and run, that it may be run."""
-    key = f"nav_pages:{signed_in}"
-    if key not in st.session_state:
-        st.session_state[key] = [copy.copy(page) for page in _made_pages(signed_in)]
-    return st.session_state[key]
-
-
-@st.cache_resource(show_spinner=False)
-def _made_pages(signed_in: bool) -> tuple:
-    return tuple(_make_pages(signed_in))
+    """This session's pages, made once per process (workbook/ui/navigation.py)."""
+    return ui.session_pages(signed_in, _make_pages)
 
 
 def _make_pages(signed_in: bool) -> list:

@@ -218,3 +218,18 @@ def test_a_new_session_copies_the_pages_instead_of_making_them(monkeypatch):
     mine, theirs = first.session_state["nav_pages:False"], second.session_state["nav_pages:False"]
     assert [p.url_path for p in mine] == [p.url_path for p in theirs]
     assert not any(a is b for a, b in zip(mine, theirs, strict=True))
+
+
+def test_a_rerun_reads_no_source_code(monkeypatch):
+    """Streamlit reads a cached function's source where it is decorated: a cache
+    decorator in app.py or a page would do that on every run (2% of the server's time
+    in a sign-in storm)."""
+    import inspect
+
+    at = open_app("pages/chapter_1.py")
+    read = []
+    original = inspect.getsource
+    monkeypatch.setattr(inspect, "getsource", lambda obj: read.append(obj) or original(obj))
+    at.run()
+    at.switch_page("pages/today.py").run()
+    assert read == []
