@@ -233,3 +233,21 @@ def test_a_rerun_reads_no_source_code(monkeypatch):
     at.run()
     at.switch_page("pages/today.py").run()
     assert read == []
+
+
+def test_drawing_the_partners_news_check_parses_no_time_text(monkeypatch):
+    """The poll's interval is a number: given as "5s", Streamlit parsed it with pandas
+    on every run of every page that draws it (Today and the chapters)."""
+    import pandas as pd
+
+    at = create_space(open_app())
+    button(at, "I have saved my recovery key").click().run()
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a time text was parsed")
+
+    monkeypatch.setattr(pd, "Timedelta", no_parsing)
+    at.switch_page("pages/today.py").run()
+    at.switch_page("pages/chapter_1.py").run()
+    assert not at.exception
+    assert at.title[0].value == workbook().chapters[0].title

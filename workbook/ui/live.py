@@ -28,7 +28,9 @@ from workbook.ui.session import AUTOMATIC_RUN, db, member
 from workbook.vault import VaultError
 
 TODAY_PAGE = "pages/today.py"
-POLL_EVERY = "5s"
+# Seconds, as a number: Streamlit parses a string such as "5s" with pandas on every
+# page run that draws the poll.
+POLL_EVERY = 5.0
 SEEN, FULL_RUN, NEWS = "live:revision", "live:full_run", "live:news"
 THEIRS_SEEN = "live:theirs"  # the partner's count of changes at the last look
 FOCUS = "today_focus"
