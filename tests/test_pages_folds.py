@@ -13,6 +13,7 @@ from workbook.ui.folds import OPEN_FOLDS, fold_key
 
 from apphelpers import (
     button,
+    couple,
     create_space,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
@@ -84,3 +85,30 @@ def test_words_typed_in_a_fold_are_still_there_after_it_is_closed_and_opened():
     at.session_state[key] = True
     at.run()
     assert at.text_area(key=area).value == "words not saved yet"
+
+
+def _parents(node, parent=None):
+    """Every element with the block that holds it."""
+    for child in getattr(node, "children", {}).values():
+        yield child, node
+        yield from _parents(child, child)
+
+
+def test_each_questions_buttons_sit_together_in_one_row():
+    """Save and Delete, and a together question's three buttons, are one flex row: at
+    the start of the line, wrapping on a phone (st.columns spread them over equal
+    columns, and cost two or three more blocks per question on every run)."""
+    sam, _ = couple()
+    sam.switch_page("pages/chapter_3.py").run()
+    chapter = workbook().chapter("talking")
+    keys = {f"save:{p.id}" for p in chapter.prompts} | {
+        f"together:{t.id}" for t in chapter.together
+    }
+    rows = {}
+    for node, parent in _parents(sam._tree):
+        if getattr(node, "type", "") == "button" and node.key in keys:
+            rows[node.key] = parent
+    assert set(rows) == keys
+    for parent in rows.values():
+        assert parent.type == "flex_container"
+        assert parent.proto.flex_container.direction == parent.proto.flex_container.HORIZONTAL

@@ -20,6 +20,7 @@ from workbook.ui.live import own_write
 from workbook.ui.session import (
     AUDIENCE_LABEL,
     MAX_ANSWER_CHARS,
+    button_row,
     db,
     draft_field,
     draft_key,
@@ -59,8 +60,8 @@ def save_controls(
         key=key,
         horizontal=True,
     )
-    cols = st.columns([1, 1])
-    cols[0].button(
+    row = button_row()
+    row.button(
         "Save",
         key=f"save:{prompt_id}",
         on_click=_save_chosen,
@@ -68,7 +69,7 @@ def save_controls(
         type="primary",
     )
     if mine is not None:
-        with cols[1].popover("Delete", icon=":material/delete:"):
+        with row.popover("Delete", icon=":material/delete:"):
             st.write("Delete your saved answer? This cannot be undone.")
             st.button(
                 "Yes, delete it",

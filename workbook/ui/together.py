@@ -20,6 +20,7 @@ from workbook.ui.roles import my_role
 from workbook.ui.session import (
     HANDOVER,
     MAX_ANSWER_CHARS,
+    button_row,
     db,
     draft_field,
     draft_key,
@@ -214,8 +215,8 @@ def together_box(
         placeholder="Your own answer. Your partner will not see it until you have both answered.",
     )
     length_hint(key, MAX_ANSWER_CHARS)
-    cols = st.columns([1, 1, 1])
-    cols[0].button(
+    row = button_row()
+    row.button(
         "Save my answer" if mine is None else "Update my answer",
         key=f"together:{prompt.id}",
         on_click=_answer,
@@ -223,9 +224,9 @@ def together_box(
         type="primary",
     )
     if not_today:
-        cols[1].button("Not today", key=f"skip:{prompt.id}", on_click=_not_today, args=(prompt.id,))
+        row.button("Not today", key=f"skip:{prompt.id}", on_click=_not_today, args=(prompt.id,))
     if mine is not None and other is not None and not state.partner_answered:
-        cols[2].button(
+        row.button(
             f"Pass to {escape(other.name)}",
             key=f"handover:{prompt.id}",
             on_click=_start_handover,
