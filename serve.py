@@ -26,6 +26,9 @@ Why not plain ``streamlit run app.py``:
 - Streamlit's send loop gives way to other tasks after every 32nd message instead of
   after each one, and a thread waits at most 1 ms for the interpreter (see
   GIL_SWITCH_SECONDS and SEND_MESSAGES_PER_TURN for the measurements).
+- A run's events reach the event loop in one wake-up per burst, not one per message
+  (``_one_wake_up_per_burst``): each wake-up was a write to the loop's self-pipe, a
+  system call that also hands the interpreter to another thread, 30 to 80 times a run.
 - ``server.allowedHosts`` (the Host names WebSocket connections may use; it guards
   against DNS rebinding) is 127.0.0.1 and localhost, plus the address given with
   ``--server.address`` and any names in WORKBOOK_ALLOWED_HOSTS (comma-separated).
@@ -34,9 +37,11 @@ Why not plain ``streamlit run app.py``:
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import sys
+import threading
 import types
 from pathlib import Path
 
@@ -174,6 +179,48 @@ def _fewer_turns_while_sending() -> None:
         runtime.asyncio = _FewerTurnsAsyncio()
 
 
+def _one_wake_up_per_burst() -> None:
+    """Hand a session's ScriptRunner events to the event loop in batches, in order.
+
+    Streamlit 1.67 schedules one event-loop callback per event (every message of a
+    run is one), and ``call_soon_threadsafe`` writes to the loop's self-pipe each
+    time. Here an event joins the session's queue, and only the first of a burst
+    schedules the drain: the events run on the loop in the same order, one after
+    another, as before. tests/test_startup.py checks the order and the count of
+    wake-ups, and that the pinned Streamlit still routes events through these names.
+    """
+    from streamlit.runtime.app_session import AppSession
+
+    if getattr(AppSession._on_scriptrunner_event, "batched", False):
+        return
+
+    def on_event(self, sender, event, *args, **kwargs) -> None:
+        queue = self.__dict__.get("_workbook_events")
+        if queue is None:
+            queue = self.__dict__.setdefault("_workbook_events", (threading.Lock(), []))
+        lock, pending = queue
+        with lock:
+            pending.append((sender, event, args, kwargs))
+            first = len(pending) == 1
+        if first:
+            self._call_soon_on_event_loop(lambda: _drain_events(self, queue))
+
+    on_event.batched = True  # type: ignore[attr-defined]
+    AppSession._on_scriptrunner_event = on_event
+
+
+def _drain_events(session, queue: tuple[threading.Lock, list]) -> None:
+    lock, pending = queue
+    with lock:
+        batch = pending[:]
+        pending.clear()
+    for sender, event, args, kwargs in batch:
+        try:
+            session._handle_scriptrunner_event_on_event_loop(sender, event, *args, **kwargs)
+        except Exception:  # one callback each, as before: asyncio logged and went on
+            logging.getLogger(__name__).exception("ScriptRunner event %s failed", event)
+
+
 def main() -> int:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
@@ -190,6 +237,7 @@ def main() -> int:
     PagesManager.uses_pages_directory = False
     _no_delay_on_connections()
     _fewer_turns_while_sending()
+    _one_wake_up_per_burst()
     app = str(Path(__file__).resolve().parent / "app.py")
     sys.argv = streamlit_argv(sys.argv[1:], app)
     return cli.main()

@@ -274,3 +274,49 @@ def test_serve_sets_a_short_interpreter_switch_interval_and_skips_the_repl_check
         sys.setswitchinterval(before)
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+def test_a_burst_of_script_events_wakes_the_event_loop_once_and_keeps_their_order(
+    monkeypatch,
+):
+    import inspect
+
+    from streamlit.runtime.app_session import AppSession
+
+    # The pinned Streamlit routes every ScriptRunner event through these names.
+    source = inspect.getsource(AppSession)
+    assert "on_event.connect(self._on_scriptrunner_event)" in source
+    assert "self._handle_scriptrunner_event_on_event_loop(" in source
+    monkeypatch.setattr(AppSession, "_on_scriptrunner_event", AppSession._on_scriptrunner_event)
+    serve._one_wake_up_per_burst()
+    serve._one_wake_up_per_burst()  # applying it twice changes nothing
+
+    class Session:
+        def __init__(self) -> None:
+            self.wake_ups: list = []
+            self.handled: list = []
+
+        def _call_soon_on_event_loop(self, callback) -> None:
+            self.wake_ups.append(callback)
+
+        def _handle_scriptrunner_event_on_event_loop(self, sender, event, *args, **kwargs):
+            if event == "broken":
+                raise RuntimeError("one event's handler failed")
+            self.handled.append((event, args, kwargs))
+
+    session = Session()
+    on_event = AppSession._on_scriptrunner_event
+    for number in range(40):
+        on_event(session, "runner", f"message {number}", forward_msg=number)
+    on_event(session, "runner", "broken")
+    on_event(session, "runner", "finished", None, None, None, "page")
+    assert len(session.wake_ups) == 1  # one wake-up for the burst, not 42
+    session.wake_ups.pop()()
+    assert [event for event, _, _ in session.handled] == [
+        *(f"message {n}" for n in range(40)),
+        "finished",
+    ]
+    assert session.handled[0][2] == {"forward_msg": 0}
+    assert session.handled[-1][1] == (None, None, None, "page")
+    on_event(session, "runner", "next run")  # after the drain, a new burst wakes it again
+    assert len(session.wake_ups) == 1
