@@ -13,7 +13,8 @@ from workbook.spaces import Member
 from workbook.store import now
 from workbook.timeline import Filters
 from workbook.ui.clock import DATE, local, when
-from workbook.ui.session import ACCOUNT_PAGE, db, flash, length_hint, member, show_flash
+from workbook.ui.fields import flash, length_hint, show_flash
+from workbook.ui.session import ACCOUNT_PAGE, db, member
 from workbook.ui.unreadable import show_unreadable
 
 PAGE_SIZE = 20

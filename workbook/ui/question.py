@@ -16,20 +16,17 @@ from workbook.content import ONLY_ONE_LABEL, Prompt, TogetherPrompt
 from workbook.journal import Reflection
 from workbook.markdown import escape
 from workbook.ui.clock import when
-from workbook.ui.live import own_write
-from workbook.ui.session import (
-    AUDIENCE_LABEL,
+from workbook.ui.fields import (
     MAX_ANSWER_CHARS,
-    button_row,
-    db,
     draft_field,
     draft_key,
     draft_saved,
     flash,
     length_hint,
-    member,
     show_flash,
 )
+from workbook.ui.live import own_write
+from workbook.ui.session import AUDIENCE_LABEL, button_row, db, member
 
 
 def _save_chosen(chapter_id: str, prompt_id: str, partner_name: str) -> None:

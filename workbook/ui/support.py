@@ -10,16 +10,9 @@ from workbook.guide import guide
 from workbook.markdown import escape
 from workbook.resources import NEEDS, directory
 from workbook.sealed import PRIVATE, SHARED
+from workbook.ui.fields import flash, length_hint, show_flash
 from workbook.ui.help import country_picker, emergency_links, resource_line
-from workbook.ui.session import (
-    ACCOUNT_PAGE,
-    GET_HELP_PAGE,
-    db,
-    flash,
-    length_hint,
-    member,
-    show_flash,
-)
+from workbook.ui.session import ACCOUNT_PAGE, GET_HELP_PAGE, db, member
 from workbook.ui.unreadable import show_unreadable
 
 

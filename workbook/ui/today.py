@@ -12,10 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbook import presence, spaces, today, together
 from workbook.content import workbook
 from workbook.markdown import escape
+from workbook.ui.fields import show_flash
 from workbook.ui.live import FOCUS, partner_watch
 from workbook.ui.question import question_block
 from workbook.ui.roles import my_role
-from workbook.ui.session import ACCOUNT_PAGE, db, member, show_flash
+from workbook.ui.session import ACCOUNT_PAGE, db, member
 from workbook.ui.together import set_aside_note, together_box
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError

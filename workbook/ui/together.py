@@ -15,24 +15,18 @@ from workbook.markdown import escape
 from workbook.spaces import Member
 from workbook.together import TogetherState
 from workbook.ui.clock import DATE, when
-from workbook.ui.live import open_together, opened_prompts, own_write
-from workbook.ui.roles import my_role
-from workbook.ui.session import (
-    HANDOVER,
+from workbook.ui.fields import (
     MAX_ANSWER_CHARS,
-    button_row,
-    db,
     draft_field,
     draft_key,
     draft_saved,
     flash,
-    hand_over,
-    handed_over,
     length_hint,
-    member,
     show_flash,
-    sign_in_as,
 )
+from workbook.ui.live import open_together, opened_prompts, own_write
+from workbook.ui.roles import my_role
+from workbook.ui.session import HANDOVER, button_row, db, hand_over, handed_over, member, sign_in_as
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 

@@ -15,8 +15,9 @@ from workbook import checkin, spaces, wellbeing
 from workbook.sealed import PRIVATE, SHARED
 from workbook.store import now
 from workbook.ui.clock import DATE, DAY_MONTH, local, when
+from workbook.ui.fields import flash, show_flash
 from workbook.ui.help import crisis_box
-from workbook.ui.session import db, flash, member, show_flash
+from workbook.ui.session import db, member
 from workbook.ui.unreadable import show_unreadable
 
 NAMES = {"phq9": "Mood (PHQ-9)", "gad7": "Worry (GAD-7)"}

@@ -1,0 +1,134 @@
+"""The fields that hold a person's own words: drafts kept as they type, the length
+hint, and the one-line note ("Saved.") a field shows after its button.
+
+A draft is encrypted for its partner and stored after a pause in typing, so a reload,
+a crash or a timeout costs at most the last two seconds; a guest's words stay on
+screen only. Every user text shown here is rendered as text (``workbook.markdown``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from workbook import drafts, text
+from workbook.ui.state import db, member
+
+MAX_ANSWER_CHARS = 20_000
+
+
+SAVED_DIGESTS = "drafts_saved"  # {prompt id: digest of the words last saved as an answer}
+
+
+def _digest(words: str) -> bytes:
+    return hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=16).digest()
+
+
+def keep_draft(prompt_id: str) -> None:
+    """on_change of a text field: store its words, encrypted, for this partner.
+
+    Skipped for a guest (nothing to encrypt with) and for words just saved as the
+    answer (the Save callback may run before or after this one in the same rerun).
+    """
+    current = member()
+    if current is None:
+        return
+    words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
+    if st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id) == _digest(words):
+        return
+    try:
+        drafts.save(db(), current, prompt_id, words)
+    except (SQLAlchemyError, OSError, ValueError):
+        pass  # the words are still on screen; the next pause tries again
+
+
+def draft_saved(prompt_id: str) -> None:
+    """The answer to this prompt was saved: its draft is no longer needed."""
+    current = member()
+    if current is None:
+        return
+    words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
+    st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = _digest(words)
+    try:
+        drafts.discard(db(), current, prompt_id)
+    except (SQLAlchemyError, OSError):
+        pass  # a stale draft only means the saved words come back as a draft
+
+
+# st.text_area has no ``live=`` in Streamlit 1.67 (only st.text_input does): it commits
+# on a click out, Tab or Ctrl+Enter. This script, ours and holding no user text, sends
+# that Ctrl+Enter for a draft field after two seconds without typing, so the words
+# reach the server (and its on_change stores the draft) while the person still types.
+_DRAFT_SCRIPT = """<script>
+(() => {
+  if (window.__workbookDraftKeeper) return;
+  window.__workbookDraftKeeper = true;
+  let timer = null;
+  document.addEventListener("input", (event) => {
+    const area = event.target;
+    if (!(area instanceof HTMLTextAreaElement)) return;
+    if (!area.closest("[class*='st-key-draft']")) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      area.dispatchEvent(new KeyboardEvent("keydown", {
+        key: "Enter", code: "Enter", keyCode: 13, which: 13,
+        ctrlKey: true, bubbles: true, cancelable: true,
+      }));
+    }, %d);
+  }, true);
+})();
+</script>"""
+DRAFT_PAUSE_MS = 2000
+
+
+def draft_keeper() -> None:
+    """Install the small script that commits a draft field after a pause in typing."""
+    if member() is not None:
+        st.html(_DRAFT_SCRIPT % DRAFT_PAUSE_MS, unsafe_allow_javascript=True, width=1)
+
+
+def draft_field(prompt_id: str) -> dict[str, Any]:
+    """Keyword arguments for a text area whose words are kept as a draft as they type.
+
+    A guest's words stay on screen only (nothing to encrypt them with), so their field
+    has no on_change. A signed-in partner's field commits after a pause in typing (see
+    ``draft_keeper``), so a reload, crash or timeout costs at most the last two seconds.
+    """
+    if member() is None:
+        return {"key": draft_key(prompt_id)}
+    return {"key": draft_key(prompt_id), "on_change": keep_draft, "args": (prompt_id,)}
+
+
+def length_hint(key: str, limit: int) -> None:
+    """Show the limit as a person nears it, and say so plainly past it; never cut.
+
+    Streamlit's ``max_chars`` keeps only the first ``max_chars`` characters on the
+    server without a word, so fields that hold a person's words have none. From 80%
+    of the limit this shows the count; past it, a kind note. Saving more is refused
+    with a message, and the words stay in the box.
+    """
+    count = len(st.session_state.get(key) or "")
+    if count > limit:
+        st.warning(text.OVER_LIMIT.format(over=count - limit, limit=limit))
+    elif count >= limit * 0.8:
+        st.caption(text.NEAR_LIMIT.format(count=count, limit=limit))
+
+
+def draft_key(prompt_id: str) -> str:
+    """Session key of a text area; namespaced so another partner never sees a draft."""
+    owner = st.session_state.get("member_id", "guest")
+    return f"draft:{owner}:{prompt_id}"
+
+
+def flash(prompt_id: str, kind: str, message: str) -> None:
+    st.session_state[f"flash:{prompt_id}"] = (kind, message)
+
+
+def show_flash(prompt_id: str) -> None:
+    flash = st.session_state.pop(f"flash:{prompt_id}", None)
+    if flash:
+        kind, message = flash
+        {"ok": st.success, "error": st.error}[kind](message)
