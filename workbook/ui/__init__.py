@@ -5,6 +5,7 @@ never as HTML or live Markdown: a partner's reflection must not be able to load 
 image from an outside host in the other's browser (SECURITY.md).
 """
 
+from workbook.ui.account import render_account
 from workbook.ui.chapter import render_chapter, render_welcome
 from workbook.ui.help import render_get_help
 from workbook.ui.home import render_home
@@ -23,16 +24,17 @@ from workbook.ui.session import (
     menu_hint,
     recovery_pending,
     recovery_reminder,
-    render_sign_in_here,
     sign_in_as,
     sign_out,
 )
 from workbook.ui.support import render_care_team, render_support, render_therapist_guide
 from workbook.ui.today import render_today
 from workbook.ui.together import handover_pending, render_handover
+from workbook.ui.way_in import render_sign_in_here
 from workbook.ui.wellbeing import render_wellbeing
 
 __all__ = [
+    "render_account",
     "TODAY_PAGE",
     "partner_watch",
     "render_today",

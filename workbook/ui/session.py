@@ -8,10 +8,8 @@ The fields that keep a person's drafts are in workbook/ui/fields.py.
 
 from __future__ import annotations
 
-import runpy
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -28,7 +26,6 @@ if TYPE_CHECKING:
 
 GET_HELP_PAGE = "pages/get_help.py"
 ACCOUNT_PAGE = "pages/account.py"
-ACCOUNT_SCRIPT = str(Path(__file__).resolve().parents[2] / ACCOUNT_PAGE)
 THERAPIST_PAGE = "pages/therapist.py"
 HOME_PAGE = "pages/home.py"
 
@@ -60,15 +57,6 @@ def recovery_reminder() -> None:
         icon=":material/key:",
     )
     st.page_link(ACCOUNT_PAGE, label="Show my recovery key", icon=":material/arrow_forward:")
-
-
-def render_sign_in_here() -> None:
-    """Show Your space's sign-in (or unlock) view in place of the page that was asked for.
-
-    The address stays the same, so after signing in the rerun opens that very page: a
-    deep link survives, and a locked screen unlocks where it is.
-    """
-    runpy.run_path(ACCOUNT_SCRIPT, {"SIGN_IN_IN_PLACE": True}, run_name="__page__")
 
 
 # On a phone the sidebar starts closed behind a small arrow icon: give that button a
