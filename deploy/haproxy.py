@@ -38,14 +38,14 @@ def _sha256(body: str) -> str:
 
 def inline_script_hashes() -> list[str]:
     """CSP hashes of every inline script the browser runs: one line in Streamlit's own
-    index.html, and the app's draft keeper (workbook/ui/session.py, added with st.html).
+    index.html, and the app's draft keeper (workbook/ui/fields.py, added with st.html).
     A new inline script needs its hash here, or the browser blocks it behind the proxy
     (tests/test_cluster.py fails on any blocked script)."""
-    from workbook.ui import session  # Streamlit is installed wherever the app runs
+    from workbook.ui import fields  # Streamlit is installed wherever the app runs
 
     index = Path(streamlit.__file__).parent / "static" / "index.html"
     html = index.read_text(encoding="utf-8")
-    html += session._DRAFT_SCRIPT % session.DRAFT_PAUSE_MS
+    html += fields._DRAFT_SCRIPT % fields.DRAFT_PAUSE_MS
     return [_sha256(body) for body in _SCRIPT_BODY.findall(html)]
 
 
