@@ -18,6 +18,7 @@ from workbook.content import Chapter, Prompt, TogetherPrompt, workbook
 from workbook.journal import Reflection
 from workbook.spaces import Member
 from workbook.together import TogetherState
+from workbook.ui.checkin_exercise import render_exercise, render_readiness
 from workbook.ui.folds import fold, fold_key
 from workbook.ui.question import question_block
 from workbook.ui.session import (
@@ -27,8 +28,6 @@ from workbook.ui.session import (
 )
 from workbook.ui.together import (
     handover_pending,
-    render_exercise,
-    render_readiness,
     together_intro,
     together_prompt,
 )
