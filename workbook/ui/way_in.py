@@ -11,6 +11,7 @@ import streamlit as st
 
 from workbook import kdfpool, owndata, passphrase, spaces, text
 from workbook.markdown import escape
+from workbook.members import NewPartner
 from workbook.ui.live import TODAY_PAGE
 from workbook.ui.roles import remember, role_choice
 from workbook.ui.session import db, sign_in_as, sign_out
@@ -157,10 +158,15 @@ def new_space_tab() -> None:
             confirm=confirm,
         )
         if made:
-            sign_in_as(made.member)
-            remember(role)
-            st.session_state["show_recovery"] = made.recovery_code
-            st.rerun()
+            _start_with_recovery_key(made, role)
+
+
+def _start_with_recovery_key(made: NewPartner, role: str | None) -> None:
+    """A space made or joined: sign in, keep the role, and show the recovery key once."""
+    sign_in_as(made.member)
+    remember(role)
+    st.session_state["show_recovery"] = made.recovery_code
+    st.rerun()
 
 
 def join_tab() -> None:
@@ -178,10 +184,7 @@ def join_tab() -> None:
             confirm=confirm,
         )
         if joined:
-            sign_in_as(joined.member)
-            remember(role)
-            st.session_state["show_recovery"] = joined.recovery_code
-            st.rerun()
+            _start_with_recovery_key(joined, role)
 
 
 def recover_tab() -> None:
