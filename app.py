@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from workbook import ui
+
 st.set_page_config(
     page_title="After a miscarriage: a workbook for two",
-    # A local file: a ":material/..." icon here makes the browser fetch it from an outside host.
-    page_icon="assets/favicon.png",
+    page_icon=ui.FAVICON,  # assets/favicon.png, read once (workbook/ui/navigation.py)
     layout="centered",
 )
 
@@ -46,8 +47,6 @@ ALWAYS_OPEN = {"get_help"}
 NEEDS_SPACE = {
     path.removeprefix("pages/").removesuffix(".py") for path, _, _, who in NAV if who == PARTNER
 }
-
-from workbook import ui  # noqa: E402
 
 
 def pages(signed_in: bool) -> list:

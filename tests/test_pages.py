@@ -20,6 +20,7 @@ from apphelpers import (
     sign_in,
     texts,
 )
+from conftest import PROJECT
 from helpers import PASS_A
 
 pytestmark = pytest.mark.usefixtures("fresh_install")
@@ -251,3 +252,32 @@ def test_drawing_the_partners_news_check_parses_no_time_text(monkeypatch):
     at.switch_page("pages/chapter_1.py").run()
     assert not at.exception
     assert at.title[0].value == workbook().chapters[0].title
+
+
+def test_the_tab_icon_is_the_local_favicon_and_no_run_reads_it_from_disk(monkeypatch):
+    """Given a file path, st.set_page_config read, hashed and registered the icon on
+    every run (4% of a whole-page run); it is now a data URL made once."""
+    import base64
+
+    from streamlit.commands import page_config
+    from streamlit.elements.lib import image_utils
+
+    from workbook import ui
+
+    header, data = ui.FAVICON.split(",", 1)
+    assert header == "data:image/png;base64"
+    assert base64.b64decode(data) == (PROJECT / "assets" / "favicon.png").read_bytes()
+    converted = []
+    original = image_utils.image_to_url
+
+    def counted(image, *args, **kwargs):
+        converted.append(image)
+        return original(image, *args, **kwargs)
+
+    monkeypatch.setattr(image_utils, "image_to_url", counted)
+    monkeypatch.setattr(page_config, "image_to_url", counted)
+    at = open_app("pages/chapter_1.py")
+    at.run()
+    assert not at.exception
+    assert converted and set(converted) == {ui.FAVICON}  # passed on as it is: no file read
+    assert page_config._get_favicon_string(ui.FAVICON) == ui.FAVICON
