@@ -262,6 +262,7 @@ def main() -> int:
     from streamlit.web import cli
 
     from workbook import kdfpool, settings, startup
+    from workbook.ui import speedups
 
     try:
         startup.prepare(settings.from_environment())
@@ -275,6 +276,7 @@ def main() -> int:
     _fewer_turns_while_sending()
     _one_wake_up_per_burst()
     _theme_read_once()
+    speedups.apply()
     app = str(Path(__file__).resolve().parent / "app.py")
     sys.argv = streamlit_argv(sys.argv[1:], app)
     return cli.main()
