@@ -254,7 +254,19 @@ def _theme_read_once() -> None:
             msg.MergeFrom(template)
 
     populate_once.read_once = True  # type: ignore[attr-defined]
+    populate_once.original = populate  # type: ignore[attr-defined]
     app_session._populate_theme_msg = populate_once
+
+
+def _tune_streamlit() -> None:
+    """Streamlit's runtime, changed where this app measured it (each with its test)."""
+    from workbook.ui import speedups, turns
+
+    _fewer_turns_while_sending()
+    _one_wake_up_per_burst()
+    _theme_read_once()
+    speedups.apply()
+    turns.take_turns()
 
 
 def main() -> int:
@@ -262,7 +274,6 @@ def main() -> int:
     from streamlit.web import cli
 
     from workbook import kdfpool, settings, startup
-    from workbook.ui import speedups
 
     try:
         startup.prepare(settings.from_environment())
@@ -273,10 +284,7 @@ def main() -> int:
     _warm_up_imports()
     PagesManager.uses_pages_directory = False
     _no_delay_on_connections()
-    _fewer_turns_while_sending()
-    _one_wake_up_per_burst()
-    _theme_read_once()
-    speedups.apply()
+    _tune_streamlit()
     app = str(Path(__file__).resolve().parent / "app.py")
     sys.argv = streamlit_argv(sys.argv[1:], app)
     return cli.main()

@@ -176,17 +176,16 @@ def test_every_connection_the_server_accepts_sends_without_delay(monkeypatch):
     Runs serve.main up to the point where Streamlit would start, then binds the way
     Streamlit 1.67 does (``_bind_server_socket``) and accepts a real connection.
     """
-    from streamlit.runtime import runtime
     from streamlit.web import cli
     from streamlit.web.server.starlette import starlette_server
 
     from workbook import kdfpool
 
     monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)
-    monkeypatch.setattr(runtime, "asyncio", runtime.asyncio)  # main() swaps it; put it back
     monkeypatch.setattr(startup, "prepare", lambda settings: None)
     monkeypatch.setattr(kdfpool, "warm_up", lambda: None)
     monkeypatch.setattr(serve, "_warm_up_imports", lambda: None)
+    monkeypatch.setattr(serve, "_tune_streamlit", lambda: None)  # their own tests
     monkeypatch.setattr(sys, "argv", ["serve.py"])
     bound: list[socket.socket] = []
 
@@ -354,6 +353,8 @@ def test_the_theme_is_read_from_the_settings_once_and_sent_byte_for_byte_the_sam
 
     source = inspect.getsource(app_session.AppSession._create_new_session_message)
     assert source.count("_populate_theme_msg(") == len(THEME_SECTIONS)
+    populate = app_session._populate_theme_msg
+    monkeypatch.setattr(app_session, "_populate_theme_msg", getattr(populate, "original", populate))
     config.get_config_options()
     assert config.get_option("theme.primaryColor")  # .streamlit/config.toml sets a theme
     streamlits_own = _new_session_theme(app_session)
@@ -367,9 +368,32 @@ def test_the_theme_is_read_from_the_settings_once_and_sent_byte_for_byte_the_sam
         return read_section(section)
 
     monkeypatch.setattr(config, "get_options_for_section", counted)
-    monkeypatch.setattr(app_session, "_populate_theme_msg", app_session._populate_theme_msg)
     serve._theme_read_once()
     serve._theme_read_once()  # applying it twice changes nothing
     made = [_new_session_theme(app_session) for _ in range(3)]
     assert made == [streamlits_own] * 3
     assert sorted(reads) == sorted(THEME_SECTIONS)  # each section read once, not per run
+
+
+def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch):
+    from workbook.ui import speedups, turns
+
+    applied: list[str] = []
+    for owner, name in (
+        (serve, "_fewer_turns_while_sending"),
+        (serve, "_one_wake_up_per_burst"),
+        (serve, "_theme_read_once"),
+        (speedups, "apply"),
+        (turns, "take_turns"),
+    ):
+        monkeypatch.setattr(owner, name, lambda name=name: applied.append(name))
+    serve._tune_streamlit()
+    assert sorted(applied) == sorted(
+        [
+            "_fewer_turns_while_sending",
+            "_one_wake_up_per_burst",
+            "_theme_read_once",
+            "apply",
+            "take_turns",
+        ]
+    )

@@ -22,10 +22,12 @@ first and the sign-ins use what is left over.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -42,6 +44,11 @@ _pool_lock = threading.Lock()
 _slots = threading.BoundedSemaphore(QUEUE_LIMIT)
 # In-process derivations, one at a time (cryptography's threading limit, above).
 _inline = threading.Lock()
+
+
+# Entered while a caller waits for a worker: serve.py sets it so that a page run waiting
+# for its sign-in gives up its turn to the other page runs (workbook/ui/speedups.py).
+while_waiting: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext
 
 
 class KdfBusy(RuntimeError):
@@ -131,17 +138,18 @@ def derive(
     if memory_kib < INLINE_BELOW_KIB:
         with _inline:
             return derive_raw(*args)
-    if not _slots.acquire(timeout=WAIT_SECONDS):
-        raise KdfBusy("too many sign-ins are waiting")
-    try:
-        for attempt in (1, 2):  # a worker killed under us (OOM): one fresh pool, once
-            pool = _get_pool()
-            try:
-                return pool.submit(derive_raw, *args).result()
-            except BrokenProcessPool:
-                _drop_pool(pool)
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-    finally:
-        _slots.release()
+    with while_waiting():
+        if not _slots.acquire(timeout=WAIT_SECONDS):
+            raise KdfBusy("too many sign-ins are waiting")
+        try:
+            for attempt in (1, 2):  # a worker killed under us (OOM): one fresh pool, once
+                pool = _get_pool()
+                try:
+                    return pool.submit(derive_raw, *args).result()
+                except BrokenProcessPool:
+                    _drop_pool(pool)
+                    if attempt == 2:
+                        raise
+            raise AssertionError("unreachable")
+        finally:
+            _slots.release()

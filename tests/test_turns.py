@@ -1,0 +1,142 @@
+"""workbook/ui/turns.py: whole-page runs take turns, fragment runs never wait for one."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+from streamlit.runtime.scriptrunner import script_runner
+
+from workbook import kdfpool
+from workbook.ui import turns
+
+WAIT = 5.0
+
+
+def _until(condition, timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def _whole() -> SimpleNamespace:
+    return SimpleNamespace(fragment_ids_this_run=[])
+
+
+def _fragment() -> SimpleNamespace:
+    return SimpleNamespace(fragment_ids_this_run=["a question"])
+
+
+@pytest.fixture
+def gated(monkeypatch):
+    """take_turns applied for this test only, with a fresh turn and a stand-in for
+    Streamlit's exec_func_with_error_handling that runs the function given."""
+    monkeypatch.setattr(turns, "TURNS", turns.Turns())
+    monkeypatch.setattr(script_runner, "exec_func_with_error_handling", lambda func, ctx: func())
+    monkeypatch.setattr(kdfpool, "while_waiting", kdfpool.while_waiting)
+    turns.take_turns()
+    turns.take_turns()  # applying it twice changes nothing
+    return script_runner.exec_func_with_error_handling
+
+
+def test_the_pinned_streamlit_runs_each_script_through_the_name_that_is_wrapped():
+    source = inspect.getsource(script_runner.ScriptRunner._run_script)
+    assert "= exec_func_with_error_handling(code_to_exec, ctx)" in source
+    assert "fragment_ids_this_run=fragment_ids_this_run" in source  # set before the run
+
+
+def test_turns_go_in_order_of_arrival():
+    gate = turns.Turns()
+    gate.take()
+    order: list[int] = []
+
+    def run(number: int) -> None:
+        gate.take()
+        order.append(number)
+        gate.give_up()
+
+    threads = []
+    for number in range(5):
+        thread = threading.Thread(target=run, args=(number,))
+        thread.start()
+        threads.append(thread)
+        _until(lambda n=number: len(gate._waiting) == n + 1)  # queued before the next
+    gate.give_up()
+    for thread in threads:
+        thread.join(WAIT)
+    assert order == [0, 1, 2, 3, 4]
+    gate.take()  # free again: taken at once
+    assert gate.holds()
+
+
+def test_a_whole_run_waits_for_the_one_before_and_a_fragment_run_does_not(gated):
+    inside, leave = threading.Event(), threading.Event()
+    events: list[str] = []
+
+    def first_page() -> str:
+        inside.set()
+        leave.wait(WAIT)
+        events.append("first page done")
+        return "first page"
+
+    first = threading.Thread(target=gated, args=(first_page, _whole()))
+    first.start()
+    assert inside.wait(WAIT)
+
+    second = threading.Thread(
+        target=gated, args=(lambda: events.append("second page ran"), _whole())
+    )
+    second.start()
+    _until(lambda: len(turns.TURNS._waiting) == 1)
+    assert gated(lambda: "saved", _fragment()) == "saved"  # a Save does not wait
+    assert events == []
+    leave.set()
+    first.join(WAIT)
+    second.join(WAIT)
+    assert events == ["first page done", "second page ran"]
+
+
+def test_a_run_that_fails_still_hands_the_turn_on(gated):
+    def broken():
+        raise RuntimeError("a page failed")
+
+    with pytest.raises(RuntimeError):
+        gated(broken, _whole())
+    assert gated(lambda: "next page", _whole()) == "next page"  # would hang before
+
+
+def test_a_run_waiting_for_its_sign_in_gives_its_turn_up_and_finishes_without_one(gated):
+    deriving, derived = threading.Event(), threading.Event()
+    events: list[str] = []
+
+    def signing_in() -> None:
+        with kdfpool.while_waiting():  # as kdfpool.derive does around the worker
+            deriving.set()
+            derived.wait(WAIT)
+        events.append("signed in")
+
+    sign_in = threading.Thread(target=gated, args=(signing_in, _whole()))
+    sign_in.start()
+    assert deriving.wait(WAIT)
+    gated(lambda: events.append("another page"), _whole())  # does not wait for the KDF
+    assert events == ["another page"]
+
+    holding, leave = threading.Event(), threading.Event()
+
+    def long_page() -> None:
+        holding.set()
+        leave.wait(WAIT)
+
+    page = threading.Thread(target=gated, args=(long_page, _whole()))
+    page.start()
+    assert holding.wait(WAIT)
+    derived.set()  # the sign-in goes on without taking a turn back
+    sign_in.join(WAIT)
+    assert events == ["another page", "signed in"]
+    leave.set()
+    page.join(WAIT)
+    assert gated(lambda: "free", _whole()) == "free"

@@ -1,0 +1,102 @@
+"""Whole-page runs take turns; a click inside a fragment never waits for one (serve.py).
+
+Why: one process runs Python on one core at a time, and Streamlit gives each session's
+run its own thread, so under a burst every run in flight shares that core. A Save (a
+fragment run, about 13 ms of CPU) that starts while eight chapter pages (whole runs,
+20 to 45 ms each) are being drawn took as long as all of them together. Here at most
+one whole-page run executes at a time, the others wait their turn in order of arrival,
+and fragment runs (Save, a together answer, the reveal, opening a fold, the news poll)
+start at once beside it. A page that is being opened can wait a little; the answer to
+a click on Save should not.
+
+A whole run that waits for a sign-in's key derivation (in the worker processes,
+workbook/kdfpool.py) gives its turn up while it waits and finishes without one: it may
+hold a database write by then, and another whole run may be waiting for that write.
+
+tests/test_turns.py checks the order, the fragments' free pass, the hand-over while a
+sign-in waits, and that the pinned Streamlit still runs each script through
+``exec_func_with_error_handling``.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+
+class Turns:
+    """A first-come, first-served turn for whole-page runs, handed from one to the next."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._busy = False
+        self._waiting: collections.deque[threading.Event] = collections.deque()
+        self._holder = threading.local()
+
+    def holds(self) -> bool:
+        """Whether the calling thread has the turn now."""
+        return getattr(self._holder, "has", False)
+
+    def take(self) -> None:
+        """Wait for the turn (in order of arrival), then hold it."""
+        with self._lock:
+            if not self._busy:
+                self._busy = True
+                self._holder.has = True
+                return
+            mine = threading.Event()
+            self._waiting.append(mine)
+        mine.wait()  # the one before hands the turn over by setting it
+        self._holder.has = True
+
+    def give_up(self) -> None:
+        """Hand the turn to the next in line, if the calling thread holds it."""
+        if not self.holds():
+            return
+        self._holder.has = False
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()
+            else:
+                self._busy = False
+
+    @contextlib.contextmanager
+    def given_up(self) -> Iterator[None]:
+        """While a run waits on something slow: the turn goes on, and is not taken back."""
+        self.give_up()
+        yield
+
+
+TURNS = Turns()
+
+
+def _is_whole_run(ctx: Any) -> bool:
+    return ctx is not None and not ctx.fragment_ids_this_run
+
+
+def take_turns() -> None:
+    """Make whole-page runs take turns (ScriptRunner's call of the script), and let a
+    run waiting for a key derivation give its turn up."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from workbook import kdfpool
+
+    run = script_runner.exec_func_with_error_handling
+    if getattr(run, "takes_turns", False):
+        return
+
+    def run_in_turn(func, ctx):
+        if not _is_whole_run(ctx):
+            return run(func, ctx)
+        TURNS.take()
+        try:
+            return run(func, ctx)
+        finally:
+            TURNS.give_up()
+
+    run_in_turn.takes_turns = True  # type: ignore[attr-defined]
+    script_runner.exec_func_with_error_handling = run_in_turn
+    kdfpool.while_waiting = TURNS.given_up
