@@ -140,3 +140,40 @@ def test_a_run_waiting_for_its_sign_in_gives_its_turn_up_and_finishes_without_on
     leave.set()
     page.join(WAIT)
     assert gated(lambda: "free", _whole()) == "free"
+
+
+def test_a_run_stuck_with_the_turn_holds_the_others_back_only_so_long(gated, monkeypatch):
+    """A whole run stuck on a dead database connection keeps its turn; the next page
+    (the crisis lines, say) goes on without one after MAX_WAIT_SECONDS."""
+    monkeypatch.setattr(turns, "MAX_WAIT_SECONDS", 0.2)
+    stuck, release = threading.Event(), threading.Event()
+
+    def stuck_page() -> None:
+        stuck.set()
+        release.wait(WAIT)
+
+    first = threading.Thread(target=gated, args=(stuck_page, _whole()))
+    first.start()
+    assert stuck.wait(WAIT)
+    started = time.monotonic()
+    assert gated(lambda: "get help", _whole()) == "get help"
+    waited = time.monotonic() - started
+    assert 0.15 < waited < 2.0
+    assert not turns.TURNS._waiting  # it left the line
+    release.set()
+    first.join(WAIT)
+    assert gated(lambda: "free again", _whole()) == "free again"
+    assert not turns.TURNS._busy
+
+
+def test_a_turn_handed_over_just_as_the_wait_ends_is_kept():
+    gate = turns.Turns()
+    gate.take()
+    took: list[bool] = []
+    waiter = threading.Thread(target=lambda: took.append(gate.take(timeout=WAIT)))
+    waiter.start()
+    _until(lambda: len(gate._waiting) == 1)
+    gate.give_up()
+    waiter.join(WAIT)
+    assert took == [True]
+    assert gate._busy  # the waiter holds it now

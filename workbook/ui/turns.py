@@ -4,17 +4,18 @@ Why: one process runs Python on one core at a time, and Streamlit gives each ses
 run its own thread, so under a burst every run in flight shares that core. A Save (a
 fragment run, about 13 ms of CPU) that starts while eight chapter pages (whole runs,
 20 to 45 ms each) are being drawn took as long as all of them together. Here at most
-one whole-page run executes at a time, the others wait their turn in order of arrival,
-and fragment runs (Save, a together answer, the reveal, opening a fold, the news poll)
-start at once beside it. A page that is being opened can wait a little; the answer to
-a click on Save should not.
+one whole-page run executes at a time, the others wait their turn in order of arrival
+(at most MAX_WAIT_SECONDS, so one stuck run cannot stop every page), and fragment runs
+(Save, a together answer, the reveal, opening a fold, the news poll) start at once
+beside it. A page that is being opened can wait a little; the answer to a click on
+Save should not.
 
 A whole run that waits for a sign-in's key derivation (in the worker processes,
 workbook/kdfpool.py) gives its turn up while it waits and finishes without one: it may
 hold a database write by then, and another whole run may be waiting for that write.
 
 tests/test_turns.py checks the order, the fragments' free pass, the hand-over while a
-sign-in waits, and that the pinned Streamlit still runs each script through
+sign-in waits, the longest wait, and that the pinned Streamlit still runs each script through
 ``exec_func_with_error_handling``.
 """
 
@@ -40,17 +41,27 @@ class Turns:
         """Whether the calling thread has the turn now."""
         return getattr(self._holder, "has", False)
 
-    def take(self) -> None:
-        """Wait for the turn (in order of arrival), then hold it."""
+    def take(self, timeout: float | None = None) -> bool:
+        """Wait for the turn (in order of arrival), then hold it; True if taken.
+
+        After ``timeout`` seconds the caller goes on without it (False): a run stuck
+        on a dead database connection must not stop every other page, the crisis
+        lines among them.
+        """
         with self._lock:
             if not self._busy:
                 self._busy = True
                 self._holder.has = True
-                return
+                return True
             mine = threading.Event()
             self._waiting.append(mine)
-        mine.wait()  # the one before hands the turn over by setting it
+        if not mine.wait(timeout):  # the one before hands the turn over by setting it
+            with self._lock:
+                if mine in self._waiting:  # not handed over meanwhile: go on without it
+                    self._waiting.remove(mine)
+                    return False
         self._holder.has = True
+        return True
 
     def give_up(self) -> None:
         """Hand the turn to the next in line, if the calling thread holds it."""
@@ -71,6 +82,9 @@ class Turns:
 
 
 TURNS = Turns()
+# The longest a whole-page run waits for its turn. Under a storm the waits are 0.1 to
+# 0.3 s; past this, runs share the interpreter again as they would without turns.
+MAX_WAIT_SECONDS = 1.0
 
 
 def _is_whole_run(ctx: Any) -> bool:
@@ -91,7 +105,7 @@ def take_turns() -> None:
     def run_in_turn(func, ctx):
         if not _is_whole_run(ctx):
             return run(func, ctx)
-        TURNS.take()
+        TURNS.take(MAX_WAIT_SECONDS)
         try:
             return run(func, ctx)
         finally:
