@@ -63,7 +63,7 @@ LOAD_OUT     ?= data/load.json
 COUPLES      ?= 10,50,100
 LOAD_SECONDS ?= 60
 
-.PHONY: bench load load-cluster
+.PHONY: bench load load-cluster burst
 
 # Time pages, actions and storage calls against a bare page (FULL=1 adds 1M rows)
 bench: $(VENV)/.bench-installed
@@ -81,6 +81,10 @@ load-cluster: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.cluster_load --workers $(LOAD_WORKERS) \
 		--couples $(lastword $(subst $(comma), ,$(COUPLES))) --seconds $(LOAD_SECONDS) \
 		--out data/load-cluster.json
+
+# A fixed burst (tabs reloading a chapter, tabs saving), whole-page runs in turns or not
+burst: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.burst --out data/burst.json
 
 $(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt

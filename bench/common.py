@@ -184,6 +184,7 @@ class Server:
     started_at: float = 0.0
     healthy_after: float | None = None
     env: dict = field(default_factory=dict)
+    script: str = "serve.py"  # bench/serve_without_turns.py for a comparison
 
     @property
     def base(self) -> str:
@@ -204,7 +205,7 @@ class Server:
         self.proc = subprocess.Popen(  # noqa: S603 - our own serve.py, fixed arguments
             [
                 sys.executable,
-                "serve.py",
+                self.script,
                 "--server.port",
                 str(self.port),
                 "--server.address",

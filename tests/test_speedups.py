@@ -127,3 +127,57 @@ def test_a_cursor_copies_itself_as_deepcopy_did_without_the_generic_machinery(mo
     assert copied is not spinner.transient_elements[0]  # a spinner's element, copied deeply
     quick[0].lock_element()  # a copy moves on its own
     assert quick[0].index == running.index + 1
+
+
+THEME_SECTIONS = {  # where Streamlit 1.67 puts each theme section in the new-session message
+    "theme": (),
+    "theme.light": ("light",),
+    "theme.dark": ("dark",),
+    "theme.sidebar": ("sidebar",),
+    "theme.light.sidebar": ("light", "sidebar"),
+    "theme.dark.sidebar": ("dark", "sidebar"),
+}
+
+
+def _new_session_theme(app_session) -> bytes:
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = ForwardMsg()
+    for section, path in THEME_SECTIONS.items():
+        target = msg.new_session.custom_theme
+        for name in path:
+            target = getattr(target, name)
+        app_session._populate_theme_msg(target, section)
+    return msg.SerializeToString()
+
+
+def test_the_theme_is_read_from_the_settings_once_and_sent_byte_for_byte_the_same(
+    monkeypatch,
+):
+    import inspect
+
+    from streamlit import config
+    from streamlit.runtime import app_session
+
+    source = inspect.getsource(app_session.AppSession._create_new_session_message)
+    assert source.count("_populate_theme_msg(") == len(THEME_SECTIONS)
+    populate = app_session._populate_theme_msg
+    monkeypatch.setattr(app_session, "_populate_theme_msg", getattr(populate, "original", populate))
+    config.get_config_options()
+    assert config.get_option("theme.primaryColor")  # .streamlit/config.toml sets a theme
+    streamlits_own = _new_session_theme(app_session)
+    assert streamlits_own  # something to compare: the theme is in the message
+
+    reads: list[str] = []
+    read_section = config.get_options_for_section
+
+    def counted(section: str):
+        reads.append(section)
+        return read_section(section)
+
+    monkeypatch.setattr(config, "get_options_for_section", counted)
+    speedups.theme_read_once()
+    speedups.theme_read_once()  # applying it twice changes nothing
+    made = [_new_session_theme(app_session) for _ in range(3)]
+    assert made == [streamlits_own] * 3
+    assert sorted(reads) == sorted(THEME_SECTIONS)  # each section read once, not per run

@@ -321,60 +321,6 @@ def test_a_burst_of_script_events_wakes_the_event_loop_once_and_keeps_their_orde
     assert len(session.wake_ups) == 1
 
 
-THEME_SECTIONS = {  # where Streamlit 1.67 puts each theme section in the new-session message
-    "theme": (),
-    "theme.light": ("light",),
-    "theme.dark": ("dark",),
-    "theme.sidebar": ("sidebar",),
-    "theme.light.sidebar": ("light", "sidebar"),
-    "theme.dark.sidebar": ("dark", "sidebar"),
-}
-
-
-def _new_session_theme(app_session) -> bytes:
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    msg = ForwardMsg()
-    for section, path in THEME_SECTIONS.items():
-        target = msg.new_session.custom_theme
-        for name in path:
-            target = getattr(target, name)
-        app_session._populate_theme_msg(target, section)
-    return msg.SerializeToString()
-
-
-def test_the_theme_is_read_from_the_settings_once_and_sent_byte_for_byte_the_same(
-    monkeypatch,
-):
-    import inspect
-
-    from streamlit import config
-    from streamlit.runtime import app_session
-
-    source = inspect.getsource(app_session.AppSession._create_new_session_message)
-    assert source.count("_populate_theme_msg(") == len(THEME_SECTIONS)
-    populate = app_session._populate_theme_msg
-    monkeypatch.setattr(app_session, "_populate_theme_msg", getattr(populate, "original", populate))
-    config.get_config_options()
-    assert config.get_option("theme.primaryColor")  # .streamlit/config.toml sets a theme
-    streamlits_own = _new_session_theme(app_session)
-    assert streamlits_own  # something to compare: the theme is in the message
-
-    reads: list[str] = []
-    read_section = config.get_options_for_section
-
-    def counted(section: str):
-        reads.append(section)
-        return read_section(section)
-
-    monkeypatch.setattr(config, "get_options_for_section", counted)
-    serve._theme_read_once()
-    serve._theme_read_once()  # applying it twice changes nothing
-    made = [_new_session_theme(app_session) for _ in range(3)]
-    assert made == [streamlits_own] * 3
-    assert sorted(reads) == sorted(THEME_SECTIONS)  # each section read once, not per run
-
-
 def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch):
     from workbook.ui import speedups, turns
 
@@ -382,7 +328,6 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch):
     for owner, name in (
         (serve, "_fewer_turns_while_sending"),
         (serve, "_one_wake_up_per_burst"),
-        (serve, "_theme_read_once"),
         (speedups, "apply"),
         (turns, "take_turns"),
     ):
@@ -392,7 +337,6 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch):
         [
             "_fewer_turns_while_sending",
             "_one_wake_up_per_burst",
-            "_theme_read_once",
             "apply",
             "take_turns",
         ]
