@@ -35,9 +35,10 @@ Why not plain ``streamlit run app.py``:
   CPU of a chapter run with its questions open); and the theme part of the message
   that starts every whole-page run is made once, not read from all of Streamlit's
   settings six times a run.
-- Whole-page runs take turns, and a click inside a fragment never waits for one
-  (workbook/ui/turns.py): under a burst, Save answered two to four times sooner at
-  the 95th percentile, and more pages were drawn in the same time (``make burst``).
+- On SQLite, whole-page runs take turns, and a click inside a fragment never waits
+  for one (workbook/ui/turns.py): under a burst, Save answered two to four times
+  sooner at the 95th percentile, and more pages were drawn in the same time
+  (``make burst``). Not on PostgreSQL (``_tune_streamlit`` says why).
 - ``server.allowedHosts`` (the Host names WebSocket connections may use; it guards
   against DNS rebinding) is 127.0.0.1 and localhost, plus the address given with
   ``--server.address`` and any names in WORKBOOK_ALLOWED_HOSTS (comma-separated).
@@ -230,14 +231,21 @@ def _drain_events(session, queue: tuple[threading.Lock, list]) -> None:
             logging.getLogger(__name__).exception("ScriptRunner event %s failed", event)
 
 
-def _tune_streamlit() -> None:
-    """Streamlit's runtime, changed where this app measured it (each with its test)."""
+def _tune_streamlit(database_url: str) -> None:
+    """Streamlit's runtime, changed where this app measured it (each with its test).
+
+    Whole-page runs take turns only on the embedded SQLite database, where a run's
+    queries are work on this process's own core. On PostgreSQL a run waits for the
+    server at each query while holding its turn, and with turns the pages and saves
+    of ``make load-cluster`` took longer, not shorter (README "Figures").
+    """
     from workbook.ui import speedups, turns
 
     _fewer_turns_while_sending()
     _one_wake_up_per_burst()
     speedups.apply()
-    turns.take_turns()
+    if database_url.startswith("sqlite"):
+        turns.take_turns()
 
 
 def main() -> int:
@@ -247,7 +255,8 @@ def main() -> int:
     from workbook import kdfpool, settings, startup
 
     try:
-        startup.prepare(settings.from_environment())
+        conf = settings.from_environment()
+        startup.prepare(conf)
     except (startup.StartupError, settings.SettingsError) as exc:
         print(f"\nThe workbook did not start.\n{exc}\n", file=sys.stderr, flush=True)
         return 2
@@ -255,7 +264,7 @@ def main() -> int:
     _warm_up_imports()
     PagesManager.uses_pages_directory = False
     _no_delay_on_connections()
-    _tune_streamlit()
+    _tune_streamlit(conf.database_url)
     app = str(Path(__file__).resolve().parent / "app.py")
     sys.argv = streamlit_argv(sys.argv[1:], app)
     return cli.main()

@@ -185,7 +185,7 @@ def test_every_connection_the_server_accepts_sends_without_delay(monkeypatch):
     monkeypatch.setattr(startup, "prepare", lambda settings: None)
     monkeypatch.setattr(kdfpool, "warm_up", lambda: None)
     monkeypatch.setattr(serve, "_warm_up_imports", lambda: None)
-    monkeypatch.setattr(serve, "_tune_streamlit", lambda: None)  # their own tests
+    monkeypatch.setattr(serve, "_tune_streamlit", lambda url: None)  # their own tests
     monkeypatch.setattr(sys, "argv", ["serve.py"])
     bound: list[socket.socket] = []
 
@@ -321,7 +321,13 @@ def test_a_burst_of_script_events_wakes_the_event_loop_once_and_keeps_their_orde
     assert len(session.wake_ups) == 1
 
 
-def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch):
+@pytest.mark.parametrize(
+    ("database_url", "in_turns"),
+    [("sqlite:////srv/workbook.db", True), ("postgresql+psycopg://db/workbook", False)],
+)
+def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_url, in_turns):
+    """Whole-page runs take turns on SQLite only: on PostgreSQL a run holds its turn
+    while it waits for the database server (README "Figures")."""
     from workbook.ui import speedups, turns
 
     applied: list[str] = []
@@ -332,12 +338,6 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch):
         (turns, "take_turns"),
     ):
         monkeypatch.setattr(owner, name, lambda name=name: applied.append(name))
-    serve._tune_streamlit()
-    assert sorted(applied) == sorted(
-        [
-            "_fewer_turns_while_sending",
-            "_one_wake_up_per_burst",
-            "apply",
-            "take_turns",
-        ]
-    )
+    serve._tune_streamlit(database_url)
+    expected = ["_fewer_turns_while_sending", "_one_wake_up_per_burst", "apply"]
+    assert applied == expected + (["take_turns"] if in_turns else [])

@@ -177,3 +177,31 @@ def test_a_turn_handed_over_just_as_the_wait_ends_is_kept():
     waiter.join(WAIT)
     assert took == [True]
     assert gate._busy  # the waiter holds it now
+
+
+def test_a_key_derivation_in_the_workers_is_waited_for_inside_while_waiting(monkeypatch):
+    """What lets a sign-in's page run give its turn up: kdfpool.derive waits for its
+    worker (and for a place in its queue) inside ``while_waiting``."""
+    import concurrent.futures
+    import contextlib
+
+    events: list[str] = []
+
+    @contextlib.contextmanager
+    def recording():
+        events.append("turn given up")
+        yield
+        events.append("done waiting")
+
+    class Pool:
+        def submit(self, fn, *args):
+            events.append("derived in a worker")
+            future = concurrent.futures.Future()
+            future.set_result(b"k" * 32)
+            return future
+
+    monkeypatch.setattr(kdfpool, "while_waiting", recording)
+    monkeypatch.setattr(kdfpool, "_get_pool", lambda: Pool())
+    key = kdfpool.derive(b"secret", b"salt" * 4, kdfpool.INLINE_BELOW_KIB, 3, 4, None)
+    assert key == b"k" * 32
+    assert events == ["turn given up", "derived in a worker", "done waiting"]

@@ -47,7 +47,7 @@ _inline = threading.Lock()
 
 
 # Entered while a caller waits for a worker: serve.py sets it so that a page run waiting
-# for its sign-in gives up its turn to the other page runs (workbook/ui/speedups.py).
+# for its sign-in gives up its turn to the other page runs (workbook/ui/turns.py).
 while_waiting: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext
 
 

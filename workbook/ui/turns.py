@@ -10,6 +10,11 @@ one whole-page run executes at a time, the others wait their turn in order of ar
 beside it. A page that is being opened can wait a little; the answer to a click on
 Save should not.
 
+Only on the embedded SQLite database (serve.py ``_tune_streamlit``), where a run's
+queries are work on this core too. On PostgreSQL a run holds its turn while it waits
+for the database server, and through the proxy pages and saves took longer with turns
+than without.
+
 A whole run that waits for a sign-in's key derivation (in the worker processes,
 workbook/kdfpool.py) gives its turn up while it waits and finishes without one: it may
 hold a database write by then, and another whole run may be waiting for that write.
