@@ -475,10 +475,11 @@ async def run_level(level: Level) -> None:
     against 55 ms a second earlier. People do not all leave at one moment.
     """
     people = [person(level, i, who) for i in range(len(level.couples)) for who in ("a", "b")]
-    try:
-        await asyncio.gather(*people)
-    finally:
-        await asyncio.gather(*(tab.close() for tab in level.done_tabs), return_exceptions=True)
+    outcomes = await asyncio.gather(*people, return_exceptions=True)
+    await asyncio.gather(*(tab.close() for tab in level.done_tabs), return_exceptions=True)
+    for outcome in outcomes:  # every tab closed first, then the first failure, if any
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 # ---------------------------------------------------------------------------

@@ -181,3 +181,34 @@ def test_the_theme_is_read_from_the_settings_once_and_sent_byte_for_byte_the_sam
     made = [_new_session_theme(app_session) for _ in range(3)]
     assert made == [streamlits_own] * 3
     assert sorted(reads) == sorted(THEME_SECTIONS)  # each section read once, not per run
+
+
+def test_a_theme_section_set_only_to_defaults_stays_present_and_an_unset_one_absent(
+    monkeypatch,
+):
+    """Streamlit marks a section present as soon as it sets anything, even a default
+    value (``base = "light"``), and leaves an unset one out; so do the templates."""
+    from streamlit import config
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime import app_session
+
+    populate = app_session._populate_theme_msg
+    monkeypatch.setattr(app_session, "_populate_theme_msg", getattr(populate, "original", populate))
+    settings = {
+        "theme": {"primaryColor": "#3f6f6a", "base": None},
+        "theme.light": {"base": "light", "primaryColor": None},  # a default only
+        "theme.dark": {"base": None, "primaryColor": None},  # nothing set
+        "theme.sidebar": {"textColor": None},
+        "theme.light.sidebar": {"textColor": None},
+        "theme.dark.sidebar": {"textColor": None},
+    }
+    monkeypatch.setattr(config, "get_options_for_section", lambda section: settings[section])
+    streamlits_own = _new_session_theme(app_session)
+    check = ForwardMsg()
+    check.ParseFromString(streamlits_own)
+    theme = check.new_session.custom_theme
+    assert theme.HasField("light") and not theme.light.ListFields()  # present, empty
+    assert not theme.HasField("dark") and not theme.HasField("sidebar")
+
+    speedups.theme_read_once()
+    assert [_new_session_theme(app_session) for _ in range(2)] == [streamlits_own] * 2

@@ -142,7 +142,7 @@ def test_a_run_waiting_for_its_sign_in_gives_its_turn_up_and_finishes_without_on
     assert gated(lambda: "free", _whole()) == "free"
 
 
-def test_a_run_stuck_with_the_turn_holds_the_others_back_only_so_long(gated, monkeypatch):
+def test_a_run_stuck_with_the_turn_holds_the_others_back_only_so_long(gated, monkeypatch, caplog):
     """A whole run stuck on a dead database connection keeps its turn; the next page
     (the crisis lines, say) goes on without one after MAX_WAIT_SECONDS."""
     monkeypatch.setattr(turns, "MAX_WAIT_SECONDS", 0.2)
@@ -160,6 +160,7 @@ def test_a_run_stuck_with_the_turn_holds_the_others_back_only_so_long(gated, mon
     waited = time.monotonic() - started
     assert 0.15 < waited < 2.0
     assert not turns.TURNS._waiting  # it left the line
+    assert "another page run may be stuck" in caplog.text  # the operator hears of it
     release.set()
     first.join(WAIT)
     assert gated(lambda: "free again", _whole()) == "free again"
@@ -205,3 +206,40 @@ def test_a_key_derivation_in_the_workers_is_waited_for_inside_while_waiting(monk
     key = kdfpool.derive(b"secret", b"salt" * 4, kdfpool.INLINE_BELOW_KIB, 3, 4, None)
     assert key == b"k" * 32
     assert events == ["turn given up", "derived in a worker", "done waiting"]
+
+
+def test_a_run_that_a_newer_click_replaces_leaves_the_line_at_once(gated, monkeypatch):
+    """A second click (or a closed tab) while a page waits for its turn: the waiting
+    run would stop at its first element, so it leaves the line instead of waiting."""
+    from streamlit.runtime.scriptrunner_utils.script_requests import (
+        RerunData,
+        ScriptRequests,
+        ScriptRequestType,
+    )
+
+    requests = ScriptRequests()
+    assert requests._state == ScriptRequestType.CONTINUE  # what _superseded reads
+    monkeypatch.setattr(turns, "MAX_WAIT_SECONDS", WAIT)
+    holding, leave = threading.Event(), threading.Event()
+
+    def long_page() -> None:
+        holding.set()
+        leave.wait(WAIT)
+
+    first = threading.Thread(target=gated, args=(long_page, _whole()))
+    first.start()
+    assert holding.wait(WAIT)
+    waiting = SimpleNamespace(fragment_ids_this_run=[], script_requests=requests)
+    outcome: list[str] = []
+    second = threading.Thread(target=gated, args=(lambda: outcome.append("ran"), waiting))
+    second.start()
+    _until(lambda: len(turns.TURNS._waiting) == 1)
+    started = time.monotonic()
+    requests.request_rerun(RerunData())  # the person clicked again
+    second.join(WAIT)
+    assert outcome == ["ran"]  # went on without the turn (and would stop at once)
+    assert time.monotonic() - started < 1.0  # not the whole wait
+    assert not turns.TURNS._waiting
+    leave.set()
+    first.join(WAIT)
+    assert gated(lambda: "free", _whole()) == "free"

@@ -146,7 +146,8 @@ def theme_read_once() -> None:
     read its settings (no file watcher here, and nothing sets them later), so each
     section is filled once into a template and copied from then on. A re-read of the
     settings makes a new options dict, and with it new templates. tests/test_speedups.py
-    checks that the message is byte for byte what Streamlit makes.
+    checks that the message is byte for byte what Streamlit makes, also for a section
+    set only to default values (present but empty) and one not set at all (absent).
     """
     from streamlit import config
     from streamlit.runtime import app_session
@@ -154,16 +155,21 @@ def theme_read_once() -> None:
     populate = app_session._populate_theme_msg
     if getattr(populate, "read_once", False):
         return
-    templates: dict[tuple[str, int], object] = {}
+    # section -> (the settings read, the filled section, whether Streamlit touched it)
+    templates: dict[str, tuple[object, object, bool]] = {}
 
     def populate_once(msg, section: str = "theme") -> None:
-        key = (section, id(config._config_options))
-        template = templates.get(key)
-        if template is None:
+        made = templates.get(section)
+        if made is None or made[0] is not config._config_options:  # read again: refill
+            probe = type(msg)()
+            populate(probe.light, section)  # inside a parent, to see if it was touched
             template = type(msg)()
-            populate(template, section)
-            templates[key] = template
-        if template.ListFields():  # an empty section leaves the message untouched
+            template.CopyFrom(probe.light)
+            made = (config._config_options, template, probe.HasField("light"))
+            templates[section] = made
+        _, template, touched = made
+        if touched:  # as Streamlit leaves it: set (even if only to defaults), or not at all
+            msg.SetInParent()
             msg.MergeFrom(template)
 
     populate_once.read_once = True  # type: ignore[attr-defined]

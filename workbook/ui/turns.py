@@ -28,9 +28,15 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
+
+_log = logging.getLogger(__name__)
+# How often a run waiting for its turn checks whether it is still wanted.
+CHECK_SECONDS = 0.05
 
 
 class Turns:
@@ -46,12 +52,15 @@ class Turns:
         """Whether the calling thread has the turn now."""
         return getattr(self._holder, "has", False)
 
-    def take(self, timeout: float | None = None) -> bool:
+    def take(
+        self, timeout: float | None = None, leave_if: Callable[[], bool] | None = None
+    ) -> bool:
         """Wait for the turn (in order of arrival), then hold it; True if taken.
 
-        After ``timeout`` seconds the caller goes on without it (False): a run stuck
-        on a dead database connection must not stop every other page, the crisis
-        lines among them.
+        The caller goes on without it (False) after ``timeout`` seconds, so that a run
+        stuck on a dead database connection cannot stop every other page, the crisis
+        lines among them; or as soon as ``leave_if()`` says the run is no longer
+        wanted (checked every CHECK_SECONDS).
         """
         with self._lock:
             if not self._busy:
@@ -60,11 +69,22 @@ class Turns:
                 return True
             mine = threading.Event()
             self._waiting.append(mine)
-        if not mine.wait(timeout):  # the one before hands the turn over by setting it
-            with self._lock:
-                if mine in self._waiting:  # not handed over meanwhile: go on without it
-                    self._waiting.remove(mine)
-                    return False
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if leave_if is not None:
+                step = CHECK_SECONDS if left is None else min(CHECK_SECONDS, left)
+            else:
+                step = left
+            if mine.wait(step):  # the one before hands the turn over by setting it
+                break
+            timed_out = deadline is not None and time.monotonic() >= deadline
+            if timed_out or (leave_if is not None and leave_if()):
+                with self._lock:
+                    if mine in self._waiting:  # not handed over meanwhile: go without it
+                        self._waiting.remove(mine)
+                        return False
+                break
         self._holder.has = True
         return True
 
@@ -96,6 +116,16 @@ def _is_whole_run(ctx: Any) -> bool:
     return ctx is not None and not ctx.fragment_ids_this_run
 
 
+def _superseded(ctx: Any) -> bool:
+    """A newer click, or a closed tab, is waiting for this session: the run would stop
+    at its first element, so it leaves the line instead of waiting for its turn.
+    (Streamlit 1.67 keeps that state in ``ScriptRequests._state``.)"""
+    from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+
+    requests = getattr(ctx, "script_requests", None)
+    return requests is not None and requests._state != ScriptRequestType.CONTINUE
+
+
 def take_turns() -> None:
     """Make whole-page runs take turns (ScriptRunner's call of the script), and let a
     run waiting for a key derivation give its turn up."""
@@ -110,7 +140,13 @@ def take_turns() -> None:
     def run_in_turn(func, ctx):
         if not _is_whole_run(ctx):
             return run(func, ctx)
-        TURNS.take(MAX_WAIT_SECONDS)
+        taken = TURNS.take(MAX_WAIT_SECONDS, leave_if=lambda: _superseded(ctx))
+        if not taken and not _superseded(ctx):
+            _log.warning(
+                "A page waited %.1f s for its turn and runs without it: another page "
+                "run may be stuck (a slow or unreachable database?)",
+                MAX_WAIT_SECONDS,
+            )
         try:
             return run(func, ctx)
         finally:
