@@ -144,7 +144,7 @@ def take_turns() -> None:
         if not taken and not _superseded(ctx):
             _log.warning(
                 "A page waited %.1f s for its turn and runs without it: another page "
-                "run may be stuck (a slow or unreachable database?)",
+                "run may be stuck, waiting on something slow.",
                 MAX_WAIT_SECONDS,
             )
         try:
