@@ -35,15 +35,7 @@ async def _signed_in(server: Server, couple: dataset.Couple) -> stclient.Session
     """A tab signed in as the couple's first partner, on chapter 1 with a fold open."""
     tab = stclient.Session(server.ws_url, timeout=60)
     await tab.connect()
-    page = await tab.run("account")
-    fields = [e for e in page.of("text_input") if e.proto.form_id == "sign_in"]
-    button = page.by_label("button", "Sign in")[0]
-    signing_in = [
-        stclient.text_value(fields[0].id, couple.login_a),
-        stclient.text_value(fields[1].id, couple.passphrase_a),
-        stclient.trigger(button.id),
-    ]
-    await tab.run("account", signing_in)
+    await tab.sign_in(couple.login_a, couple.passphrase_a)
     await tab.open_fold("chapter_1", await tab.run("chapter_1"), "On your own")
     return tab
 

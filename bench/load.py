@@ -118,14 +118,7 @@ async def _probe(server: Server, couples: list[dataset.Couple]) -> list[str]:
         tab = stclient.Session(server.ws_url, timeout=PROBE_TIMEOUT)
         await tab.connect()
         page = await tab.run("account")
-        fields = [e for e in page.of("text_input") if e.proto.form_id == "sign_in"]
-        button = page.by_label("button", "Sign in")[0]
-        widgets = [
-            stclient.text_value(fields[0].id, couple.login_a),
-            stclient.text_value(fields[1].id, couple.passphrase_a),
-            stclient.trigger(button.id),
-        ]
-        ready.append((tab, widgets))
+        ready.append((tab, stclient.sign_in_form(page, couple.login_a, couple.passphrase_a)))
 
     async def submit(tab, widgets) -> str:
         try:
@@ -267,19 +260,11 @@ async def person(level: Level, index: int, who: str) -> None:
         page = await level.act("open account page", tab.run("account"))
         if page is None:
             return
-        fields = [e for e in page.of("text_input") if e.proto.form_id == "sign_in"]
-        submit = page.by_label("button", "Sign in")
-        if len(fields) < 2 or not submit:
+        widgets = stclient.sign_in_form(page, login, secret)
+        if widgets is None:
             level.fail("sign in", "form not found")
             return
-        request = tab.run(
-            "account",
-            [
-                stclient.text_value(fields[0].id, login),
-                stclient.text_value(fields[1].id, secret),
-                stclient.trigger(submit[0].id),
-            ],
-        )
+        request = tab.run("account", widgets)
         if level.sign_in_lock is not None:
             async with level.sign_in_lock:
                 done = await level.act("sign in", request)

@@ -584,17 +584,7 @@ async def _open_signed_in(server: Server, couple: dataset.Couple, count: int, ta
     for _ in range(count):
         tab = stclient.Session(server.ws_url)
         await tab.connect()
-        page = await tab.run("account")
-        fields = [e for e in page.of("text_input") if e.proto.form_id == "sign_in"]
-        submit = page.by_label("button", "Sign in")[0]
-        done = await tab.run(
-            "account",
-            [
-                stclient.text_value(fields[0].id, couple.login_a),
-                stclient.text_value(fields[1].id, couple.passphrase_a),
-                stclient.trigger(submit.id),
-            ],
-        )
+        done = await tab.sign_in(couple.login_a, couple.passphrase_a)
         if not done.has_text("Signed in as"):
             raise RuntimeError("a memory-test session could not sign in")
         await tab.run("chapter_1")

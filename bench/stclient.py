@@ -133,6 +133,19 @@ def trigger(widget_id: str) -> WidgetState:
     return WidgetState(id=widget_id, trigger_value=True)
 
 
+def sign_in_form(page: RunResult, login: str, secret: str) -> list[WidgetState] | None:
+    """The sign-in form on ``page`` filled in and submitted; None if it is not there."""
+    fields = [e for e in page.of("text_input") if e.proto.form_id == "sign_in"]
+    submit = page.by_label("button", "Sign in")
+    if len(fields) < 2 or not submit:
+        return None
+    return [
+        text_value(fields[0].id, login),
+        text_value(fields[1].id, secret),
+        trigger(submit[0].id),
+    ]
+
+
 _LOOPBACK_TLS = ssl.create_default_context()
 _LOOPBACK_TLS.check_hostname = False
 _LOOPBACK_TLS.verify_mode = ssl.CERT_NONE
@@ -207,6 +220,13 @@ class Session:
             self.fragments.clear()  # a new page registers its own timers
         self.page = page
         return await self._send(back)
+
+    async def sign_in(self, login: str, secret: str) -> RunResult:
+        """Open "Your space" and sign in with its form; the run that followed."""
+        widgets = sign_in_form(await self.run("account"), login, secret)
+        if widgets is None:
+            raise RunError("no sign-in form on the account page")
+        return await self.run("account", widgets)
 
     async def open_fold(self, page: str, result: RunResult, title: str) -> RunResult:
         """Click a fold's title to open it (chapter folds build their questions only

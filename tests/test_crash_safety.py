@@ -114,17 +114,7 @@ class Server:
 
 
 async def _sign_in(session: stclient.Session, tab: Tab) -> None:
-    page = await session.run("account")
-    fields = [e for e in page.of("text_input") if e.proto.form_id == "sign_in"]
-    button = page.by_label("button", "Sign in")[0]
-    done = await session.run(
-        "account",
-        [
-            stclient.text_value(fields[0].id, tab.login),
-            stclient.text_value(fields[1].id, tab.secret),
-            stclient.trigger(button.id),
-        ],
-    )
+    done = await session.sign_in(tab.login, tab.secret)
     assert done.has_text("Signed in as"), done.texts[:5]
 
 

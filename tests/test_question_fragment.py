@@ -28,17 +28,7 @@ WORDS = "Words saved from a fragment"
 async def _signed_in(url: str, login: str, secret: str) -> stclient.Session:
     tab = stclient.Session(url.replace("http://", "ws://") + "/_stcore/stream", timeout=30)
     await tab.connect()
-    page = await tab.run("account")
-    fields = [e for e in page.of("text_input") if e.proto.form_id == "sign_in"]
-    button = page.by_label("button", "Sign in")[0]
-    signed = await tab.run(
-        "account",
-        [
-            stclient.text_value(fields[0].id, login),
-            stclient.text_value(fields[1].id, secret),
-            stclient.trigger(button.id),
-        ],
-    )
+    signed = await tab.sign_in(login, secret)
     assert signed.has_text("Signed in as"), signed.texts[:5]
     return tab
 
