@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextvars
 import random
 import shutil
 import sys
@@ -72,6 +73,10 @@ ACTIONS = (
 )
 
 log = print
+
+# Who is acting, for the trace: "<couple index>-<a|b>", set once per simulated person.
+WHO: contextvars.ContextVar[str] = contextvars.ContextVar("who", default="")
+LAG_EVERY_S = 0.02  # how often the client checks its own event loop's lateness
 
 
 # ---------------------------------------------------------------------------
@@ -175,7 +180,11 @@ class Level:
         self.couples = couples
         self.server = server
         self.times: dict[str, list[float]] = defaultdict(list)
-        self.trace: list[tuple[float, str, float]] = []  # (start s, action, ms) of every run
+        # (start s, action, ms, who) of every run, and how late the client's own event
+        # loop was (s since start, ms late): a lagging client inflates what it measures.
+        self.trace: list[tuple[float, str, float, str]] = []
+        self.client_lag: list[tuple[float, float]] = []
+        self.late_thinks: list[tuple[float, float]] = []  # (planned end s, ms late)
         self.errors: dict[str, Counter] = defaultdict(Counter)
         self.saves: list[Sent] = []
         self.together_sent: list[Sent] = []
@@ -219,7 +228,7 @@ class Level:
             return None
         self.times[action].append(result.seconds)
         started = time.perf_counter() - result.seconds - self.start
-        self.trace.append((round(started, 3), action, round(result.seconds * 1000, 1)))
+        self.trace.append((round(started, 3), action, round(result.seconds * 1000, 1), WHO.get()))
         if result.page_not_found:
             self.fail(action, "page not found")
         return result
@@ -239,9 +248,26 @@ class Level:
                     await self.act("poll", tab.poll(fragment_id))
             step = min([*timers.values(), until - moment]) if timers else until - moment
             await asyncio.sleep(max(0.0, min(step, until - time.perf_counter())))
+        late = time.perf_counter() - until
+        if late > 0.01:
+            self.late_thinks.append((round(until - self.start, 3), round(late * 1000, 1)))
+
+    async def watch_client(self) -> None:
+        """Record how late the client's event loop wakes up, until the time is up.
+
+        The client is one Python thread for every tab; when it falls behind, runs look
+        slower than the server made them and timers fire in bunches.
+        """
+        while self.left() > -5:
+            planned = time.perf_counter() + LAG_EVERY_S
+            await asyncio.sleep(LAG_EVERY_S)
+            late = time.perf_counter() - planned
+            if late > 0.005:
+                self.client_lag.append((round(planned - self.start, 3), round(late * 1000, 1)))
 
 
 async def person(level: Level, index: int, who: str) -> None:
+    WHO.set(f"{index}-{who}")
     couple = level.couples[index]
     member = couple.a if who == "a" else couple.b
     login = couple.login_a if who == "a" else couple.login_b
@@ -460,7 +486,9 @@ async def run_level(level: Level) -> None:
     against 55 ms a second earlier. People do not all leave at one moment.
     """
     people = [person(level, i, who) for i in range(len(level.couples)) for who in ("a", "b")]
+    watcher = asyncio.create_task(level.watch_client())
     outcomes = await asyncio.gather(*people, return_exceptions=True)
+    watcher.cancel()
     await asyncio.gather(*(tab.close() for tab in level.done_tabs), return_exceptions=True)
     for outcome in outcomes:  # every tab closed first, then the first failure, if any
         if isinstance(outcome, BaseException):
@@ -571,6 +599,8 @@ def one_level(args, couples, template: Path, work: Path) -> dict:
     result["runs_per_second"] = round(sum(len(v) for v in level.times.values()) / wall, 1)
     result["verify"] = verify(data_dir, level)
     result["trace"] = sorted(level.trace)
+    result["client_lag_ms"] = level.client_lag
+    result["late_thinks_ms"] = sorted(level.late_thinks)
     return result
 
 
