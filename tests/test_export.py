@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from workbook import export, journal, spaces, together
 from workbook.content import workbook
+from workbook.pdf import to_pdf
 
 from helpers import join, make_space
 
@@ -95,7 +96,7 @@ def test_csv_opens_in_pandas_with_the_right_columns(db, couple):
 def test_the_pdf_is_valid_and_its_text_can_be_read(db, couple):
     sam, _ = couple
     entries = export.collect(db, sam, BOOK)
-    pdf = export.to_pdf(entries, "Sam and Alex: our workbook", "Exported today")
+    pdf = to_pdf(entries, "Sam and Alex: our workbook", "Exported today")
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) > 0
     text = "".join(page.extract_text() for page in reader.pages)
@@ -115,7 +116,7 @@ def test_a_long_export_runs_to_several_pages():
         datetime(2026, 11, 24),
         "words " * 2000,
     )
-    assert len(PdfReader(io.BytesIO(export.to_pdf([entry] * 3, "T", "S"))).pages) > 2
+    assert len(PdfReader(io.BytesIO(to_pdf([entry] * 3, "T", "S"))).pages) > 2
 
 
 def test_therapy_summary_holds_only_what_was_chosen(db, couple):

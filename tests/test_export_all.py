@@ -26,6 +26,7 @@ from workbook import (
     wellbeing,
 )
 from workbook.content import workbook
+from workbook.pdf import to_pdf
 from workbook.readiness import Answers
 from workbook.sealed import PRIVATE, SHARED
 
@@ -85,7 +86,7 @@ def test_every_export_runs_with_every_kind_of_entry(db, filled):
         assert "EXERCISE-NOTE" in md and "OUR-AGREEMENT" in md and "CONTACT" in md
         rows = list(csv.DictReader(io.StringIO(export.to_csv(entries).decode("utf-8-sig"))))
         assert len(rows) == len(entries)
-        pdf = PdfReader(io.BytesIO(export.to_pdf(entries, title, subtitle, extra)))
+        pdf = PdfReader(io.BytesIO(to_pdf(entries, title, subtitle, extra)))
         assert "OUR-AGREEMENT" in "".join(p.extract_text() for p in pdf.pages)
         shared = [e for e in entries if e.visibility == "shared"]
         summary_md, summary_pdf = export.therapy_summary(

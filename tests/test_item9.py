@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from workbook import checkin, export, spaces, wellbeing
 from workbook.content import workbook
+from workbook.pdf import to_pdf
 from workbook.sealed import SHARED
 
 from apphelpers import button, create_space, fresh_install, open_app, texts  # noqa: F401
@@ -133,7 +134,7 @@ def test_history_chart_and_every_export_carry_the_crisis_label(db, couple, band,
     assert_no_band_words(md, band)
     pdf_text = " ".join(
         p.extract_text()
-        for p in PdfReader(io.BytesIO(export.to_pdf(entries, title, subtitle, extra))).pages
+        for p in PdfReader(io.BytesIO(to_pdf(entries, title, subtitle, extra))).pages
     )
     assert "please talk to someone today" in " ".join(pdf_text.split())
     assert_no_band_words(" ".join(pdf_text.split()), band)

@@ -11,8 +11,8 @@ from datetime import datetime
 import pypdf
 import pytest
 
-from workbook import export
-from workbook.export import Entry
+from workbook import pdf
+from workbook.entries import Entry
 
 WORDS = "we walked to the sea and talked about the baby and what we hoped for next".split()
 
@@ -36,9 +36,9 @@ def _entries(n: int) -> list[Entry]:
 
 def test_a_pdf_of_1000_entries_takes_under_two_seconds_of_cpu():
     entries = _entries(1000)
-    export.to_pdf(entries[:5], "Warm", "up")  # fonts loaded once per process
+    pdf.to_pdf(entries[:5], "Warm", "up")  # fonts loaded once per process
     started = time.process_time()
-    data = export.to_pdf(entries, "Our workbook", "Made for a test")
+    data = pdf.to_pdf(entries, "Our workbook", "Made for a test")
     assert time.process_time() - started < 2.0
     reader = pypdf.PdfReader(io.BytesIO(data))
     text = "".join(page.extract_text() for page in reader.pages[-3:])
@@ -56,11 +56,11 @@ def test_a_pdf_of_1000_entries_takes_under_two_seconds_of_cpu():
     ],
 )
 def test_wrapped_lines_fit_the_page_and_keep_every_word(text):
-    pdf = export._Document("t")
-    pdf.add_page()
-    pdf.set_font("DejaVu", "", 11)
-    lines = pdf.wrap(text, pdf.epw)
-    assert all(pdf.get_string_width(line) <= pdf.epw + 0.01 for line in lines)
+    document = pdf._Document("t")
+    document.add_page()
+    document.set_font("DejaVu", "", 11)
+    lines = document.wrap(text, document.epw)
+    assert all(document.get_string_width(line) <= document.epw + 0.01 for line in lines)
     expected = text.replace("\t", "    ")
     assert "".join(lines).replace(" ", "") == expected.replace(" ", "").replace("\n", "")
     assert len(lines) >= expected.count("\n") + 1
@@ -71,9 +71,9 @@ def test_wrapped_lines_fit_the_page_and_keep_every_word(text):
     [
         ("plain words\nand a tab\t", "plain words\nand a tab\t", False),
         ("Ça va, mañana", "Ça va, mañana", False),
-        ("a bell \x07 rings", f"a bell {export.MISSING_GLYPH} rings", True),
-        ("a hug \U0001f917", f"a hug {export.MISSING_GLYPH}", True),  # emoji: not in DejaVu
+        ("a bell \x07 rings", f"a bell {pdf.MISSING_GLYPH} rings", True),
+        ("a hug \U0001f917", f"a hug {pdf.MISSING_GLYPH}", True),  # emoji: not in DejaVu
     ],
 )
 def test_only_characters_the_font_cannot_draw_are_replaced(text, shown, replaced):
-    assert export.printable(text) == (shown, replaced)
+    assert pdf.printable(text) == (shown, replaced)

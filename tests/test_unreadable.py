@@ -26,6 +26,7 @@ from workbook import (
     wellbeing,
 )
 from workbook.content import workbook
+from workbook.pdf import to_pdf
 from workbook.store import (
     care_contacts,
     exercises_done,
@@ -179,7 +180,7 @@ def test_every_export_works_and_says_what_was_left_out(db, rekeyed):
         assert "could not be opened" in markdown_text
         assert "SAM-SHARED" in markdown_text
         assert b"SAM-SHARED" in export.to_csv(entries)
-        assert export.to_pdf(entries, title, subtitle, extra).startswith(b"%PDF")
+        assert to_pdf(entries, title, subtitle, extra).startswith(b"%PDF")
         summary, pdf = export.therapy_summary(entries, member, datetime(2026, 12, 1), [], [])
         assert "SAM-SHARED" in summary and pdf.startswith(b"%PDF")
         author = member.partner_id == rekeyed[0].partner_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import export, journal, spaces, text, timeline, together
+from workbook import export, journal, pdf, spaces, text, timeline, together
 from workbook.content import workbook
 from workbook.journal import PRIVATE, SHARED
 from workbook.markdown import escape
@@ -100,7 +100,7 @@ def downloads(current: Member) -> None:
     )
     cols[2].download_button(
         "PDF",
-        data=lambda: export.to_pdf(entries(), title, subtitle, extra()),
+        data=lambda: pdf.to_pdf(entries(), title, subtitle, extra()),
         file_name=f"workbook-{stamp}.pdf",
         mime="application/pdf",
         icon=":material/download:",
