@@ -27,8 +27,9 @@ from bench.common import FAST_KDF
 from workbook import journal, sealed, settings, spaces, store, together, vault
 from workbook.content import workbook
 from workbook.spaces import Member
-from workbook.store import Db, partners, reflections
-from workbook.store import spaces as spaces_table
+from workbook.store import Db
+from workbook.tables import partners, reflections
+from workbook.tables import spaces as spaces_table
 
 TARGET_ENTRIES = 1_000
 ENTRIES_PER_OTHER_SPACE = 100

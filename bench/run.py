@@ -52,7 +52,8 @@ from bench.common import (
 )
 from workbook import journal, progress, spaces, store, together
 from workbook.content import workbook
-from workbook.store import Db, together_answers
+from workbook.store import Db
+from workbook.tables import together_answers
 
 APP = PROJECT / "app.py"
 JOURNAL_PAGE = "pages/journal.py"

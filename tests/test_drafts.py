@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from workbook import drafts, owndata, spaces
-from workbook.store import drafts as drafts_table
+from workbook.tables import drafts as drafts_table
 
 from helpers import join, make_space
 

@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 
 from workbook import journal, spaces
 from workbook.journal import PRIVATE, SHARED, JournalError
-from workbook.store import reflections
+from workbook.tables import reflections
 
 from helpers import join, make_space
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from workbook import journal, owndata, spaces, store, together
+from workbook import journal, owndata, spaces, store, tables, together
 from workbook.owndata import BackupError
 from workbook.spaces import SignInFailed, SpaceError
 
@@ -69,8 +69,8 @@ def test_regenerating_needs_the_passphrase(db, couple):
 def test_deleting_my_entries_removes_the_rows_and_keeps_my_partners(db, couple):
     sam, alex = couple
     assert owndata.delete_my_entries(db, sam) == 3
-    assert count(db, store.reflections) == 1
-    assert count(db, store.together_answers) == 0
+    assert count(db, tables.reflections) == 1
+    assert count(db, tables.together_answers) == 0
     assert [r.text for r in journal.visible(db, alex)] == ["ALEX-PRIVATE-1"]
 
 
@@ -87,7 +87,7 @@ def test_the_last_partner_to_leave_deletes_the_space(db, couple):
     sam, alex = couple
     owndata.leave_space(db, sam)
     owndata.leave_space(db, alex)
-    for table in (store.spaces, store.partners, store.reflections, store.together_answers):
+    for table in (tables.spaces, tables.partners, tables.reflections, tables.together_answers):
         assert count(db, table) == 0
 
 
@@ -100,7 +100,7 @@ def test_deleting_the_space_needs_its_name_typed_and_removes_every_row(db, coupl
     with pytest.raises(SpaceError, match="type the name"):
         owndata.delete_space(db, sam, "yes")
     owndata.delete_space(db, sam, "  sam AND alex ")
-    assert count(db, store.partners) == 1
+    assert count(db, tables.partners) == 1
     assert [r.text for r in journal.visible(db, other)] == ["KIM"]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from workbook import store
+from workbook import tables
 from workbook.content import workbook
 
 from apphelpers import (
@@ -36,7 +36,7 @@ def _draft_rows(at) -> int:
     from workbook.ui.session import db
 
     with db().engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(store.drafts)).scalar()
+        return conn.execute(select(func.count()).select_from(tables.drafts)).scalar()
 
 
 def test_a_draft_comes_back_after_a_reload_and_sign_in():

@@ -6,7 +6,8 @@ import pytest
 
 from workbook import settings, spaces, store, vault
 from workbook.content import workbook
-from workbook.store import new_id, now, reflections, together_answers
+from workbook.store import new_id, now
+from workbook.tables import reflections, together_answers
 
 from apphelpers import ALL_PAGES, couple, fresh_install, texts  # noqa: F401  (fixture)
 from helpers import PASS_A

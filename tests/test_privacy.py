@@ -3,7 +3,7 @@
 from sqlalchemy import String, Text
 
 from workbook import journal, spaces
-from workbook.store import CLEAR_COLUMNS, ENCRYPTED_COLUMNS, metadata
+from workbook.tables import CLEAR_COLUMNS, ENCRYPTED_COLUMNS, metadata
 
 from helpers import join
 

@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, func, insert, select
 
-from workbook import journal, spaces, store, text, together
+from workbook import journal, spaces, store, tables, text, together
 from workbook.content import workbook
 
 from helpers import PASS_A, join, make_space
@@ -67,8 +67,8 @@ def test_two_tabs_saving_one_answer_keep_one_row(db):
         with db.engine.connect() as conn:
             count = conn.execute(
                 select(func.count()).where(
-                    store.reflections.c.space_id == sam.space_id,
-                    store.reflections.c.prompt_id == prompt.id,
+                    tables.reflections.c.space_id == sam.space_id,
+                    tables.reflections.c.prompt_id == prompt.id,
                 )
             ).scalar_one()
         assert count == 1, f"round {i}: {count} rows for one answer"
@@ -129,9 +129,9 @@ def test_the_migration_removes_duplicates_keeping_the_newest(target):
         command.downgrade(cfg, "0007")
     t0 = datetime(2026, 1, 1)
     with engine.begin() as conn:
-        conn.execute(insert(store.spaces).values(id="s", name_ct=b"x", created_at=t0))
+        conn.execute(insert(tables.spaces).values(id="s", name_ct=b"x", created_at=t0))
         conn.execute(
-            insert(store.partners).values(
+            insert(tables.partners).values(
                 id="p",
                 space_id="s",
                 login_hash=b"h" * 32,
@@ -145,7 +145,7 @@ def test_the_migration_removes_duplicates_keeping_the_newest(target):
         )
         for row_id, updated in (("a", 1), ("b", 3), ("c", 2), ("d", 3)):
             conn.execute(
-                insert(store.reflections).values(
+                insert(tables.reflections).values(
                     id=row_id,
                     space_id="s",
                     author_id="p",
@@ -158,7 +158,7 @@ def test_the_migration_removes_duplicates_keeping_the_newest(target):
                 )
             )
         conn.execute(
-            insert(store.reflections).values(
+            insert(tables.reflections).values(
                 id="other",
                 space_id="s",
                 author_id="p",
@@ -174,11 +174,11 @@ def test_the_migration_removes_duplicates_keeping_the_newest(target):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     with engine.connect() as conn:
-        kept = sorted(conn.execute(select(store.reflections.c.id)).scalars())
+        kept = sorted(conn.execute(select(tables.reflections.c.id)).scalars())
     assert kept == ["d", "other"]  # the newest update; on a tie, the highest id
     with pytest.raises(Exception, match="(?i)unique|duplicate"), engine.begin() as conn:
         conn.execute(
-            insert(store.reflections).values(
+            insert(tables.reflections).values(
                 id="e",
                 space_id="s",
                 author_id="p",

@@ -16,7 +16,7 @@ import zlib
 import pytest
 from sqlalchemy import func, select
 
-from workbook import backup, journal, owndata, spaces, store, throttle, vault
+from workbook import backup, journal, owndata, spaces, store, tables, throttle, vault
 from workbook.owndata import BackupError
 from workbook.vault import KdfParams
 
@@ -235,7 +235,7 @@ def test_every_malformed_file_gives_one_kind_message(db, couple):
         except BackupError as exc:
             assert str(exc) and "Traceback" not in str(exc), what
             with db.engine.begin() as conn:  # tries here are not the point
-                conn.execute(store.signin_failures.delete())
+                conn.execute(tables.signin_failures.delete())
         else:
             pytest.fail(f"{what}: restored")
 
@@ -265,10 +265,10 @@ def test_a_partner_who_left_cannot_put_their_row_back(db, couple, version):
             "partners": [p for p in content["tables"]["partners"] if p["id"] == alex.partner_id],
         },
     }
-    partners_before = count(db, store.partners)
+    partners_before = count(db, tables.partners)
     with pytest.raises(BackupError):
         owndata.restore_backup(db, craft(db, crafted, version=version, passphrase=PASS_B), PASS_B)
-    assert count(db, store.partners) == partners_before
+    assert count(db, tables.partners) == partners_before
     with pytest.raises(spaces.SignInFailed):
         spaces.sign_in(db, "alex", PASS_B)
 
@@ -291,7 +291,7 @@ def test_rows_that_name_a_live_space_or_reuse_live_ids_are_refused(db, couple, f
     for bad in (other, crowd, stranger):
         with pytest.raises(BackupError, match="damaged"):
             owndata.restore_backup(fresh, craft(fresh, bad, version=version), PASS_A)
-    assert count(fresh, store.partners) == 0
+    assert count(fresh, tables.partners) == 0
     # A new space id, but a reflection id that is live here already.
     owndata.restore_backup(fresh, craft(fresh, content, version=version), PASS_A)
     reuse = copy.deepcopy(content)
@@ -304,11 +304,11 @@ def test_rows_that_name_a_live_space_or_reuse_live_ids_are_refused(db, couple, f
     reuse["tables"]["spaces"][0]["id"] = new_space
     for p in reuse["tables"]["partners"]:
         p["login_hash"] = {"b64": _b64(os.urandom(32))}
-    rows_before = count(fresh, store.reflections)
+    rows_before = count(fresh, tables.reflections)
     # (An old-format file is stopped even earlier: its key wraps name the old space.)
     with pytest.raises(BackupError, match="already here" if version == 2 else "another copy"):
         owndata.restore_backup(fresh, craft(fresh, reuse, version=version), PASS_A)
-    assert count(fresh, store.reflections) == rows_before
+    assert count(fresh, tables.reflections) == rows_before
 
 
 # --- throttled like sign-in ------------------------------------------------------------
@@ -349,7 +349,7 @@ def test_another_install_is_refused_before_any_key_derivation(db, couple, tmp_pa
     with pytest.raises(BackupError, match="another copy of the app"):
         owndata.restore_backup(other, data, PASS_A)
     assert derivations == []
-    assert count(other, store.spaces) == 0
+    assert count(other, tables.spaces) == 0
 
 
 # --- old (version 1) files ---------------------------------------------------------------
@@ -373,7 +373,7 @@ def test_an_old_backup_from_another_install_is_refused_with_words_that_say_why(
     other = store.Db(store.engine_for(f"sqlite:///{tmp_path / 'o.db'}"), os.urandom(32), db.kdf)
     with pytest.raises(BackupError, match="another copy of the app"):
         owndata.restore_backup(other, craft(other, content, version=1), PASS_A)
-    assert count(other, store.spaces) == 0
+    assert count(other, tables.spaces) == 0
 
 
 # --- generated rows: whatever a row holds, one kind message or a clean restore ---------

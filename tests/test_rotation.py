@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from workbook import journal, owndata, spaces, store, together, vault
 from workbook.spaces import SpaceError
-from workbook.store import invites, reflections
-from workbook.store import spaces as spaces_table
+from workbook.tables import invites, reflections
+from workbook.tables import spaces as spaces_table
 
 from helpers import PASS_A, PASS_B, join, make_space
 

@@ -7,7 +7,8 @@ from sqlalchemy import select, update
 
 from workbook import journal, spaces
 from workbook.spaces import SignInFailed, SpaceError
-from workbook.store import invites, now, partners, signin_failures
+from workbook.store import now
+from workbook.tables import invites, partners, signin_failures
 
 from helpers import PASS_A, PASS_B, join, make_space
 

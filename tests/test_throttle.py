@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from workbook import owndata, spaces, store, throttle, vault
 from workbook.spaces import SignInFailed, SpaceError
-from workbook.store import signin_failures
+from workbook.tables import signin_failures
 
 from helpers import PASS_A, PASS_B, join, make_space
 

@@ -27,11 +27,10 @@ from workbook import (
 )
 from workbook.content import workbook
 from workbook.pdf import to_pdf
-from workbook.store import (
+from workbook.store import new_id, now
+from workbook.tables import (
     care_contacts,
     exercises_done,
-    new_id,
-    now,
     readiness_answers,
     reflections,
     together_answers,

@@ -43,8 +43,9 @@ from sqlalchemy.exc import IntegrityError
 from workbook import spaces, text, throttle, vault
 from workbook.backup_rows import BACKUP_TABLES, BackupError, unb64, validate
 from workbook.spaces import Member, SpaceError
-from workbook.store import Db, partners
-from workbook.store import spaces as spaces_table
+from workbook.store import Db
+from workbook.tables import partners
+from workbook.tables import spaces as spaces_table
 from workbook.vault import KdfParams
 
 MAGIC_V1 = b"WORKBOOK-BACKUP-1\n"

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, Integer, LargeBinary, String, Table
 
 from workbook import text
-from workbook.store import (
+from workbook.tables import (
     agreements,
     care_contacts,
     exercises_done,
@@ -28,7 +28,7 @@ from workbook.store import (
     together_answers,
     wellbeing_results,
 )
-from workbook.store import spaces as spaces_table
+from workbook.tables import spaces as spaces_table
 
 MAX_ROWS = 100_000
 MAX_PARTNERS = 2

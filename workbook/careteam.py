@@ -14,7 +14,8 @@ from sqlalchemy import delete, insert, select
 from workbook import readable, rotation, sealed
 from workbook.cleantext import has_words
 from workbook.spaces import Member
-from workbook.store import Db, care_contacts, new_id, now
+from workbook.store import Db, new_id, now
+from workbook.tables import care_contacts
 
 TABLE, COLUMN = "care_contacts", "contact_ct"
 ROLES = ("Doctor or GP", "Midwife", "Therapist or counsellor", "Clinic or hospital", "Other")

@@ -15,7 +15,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from workbook import vault
 from workbook.spaces import Member
-from workbook.store import Db, drafts, now
+from workbook.store import Db, now
+from workbook.tables import drafts
 
 # A draft is never cut: words past the answer limit (20,000) are kept whole, so the
 # person can split them into two answers after a reload. Only a paste past this bound

@@ -16,7 +16,8 @@ from sqlalchemy import delete, select, update
 from workbook import presence, readable, rotation, sealed
 from workbook import text as messages
 from workbook.spaces import Member
-from workbook.store import Db, now, reflections
+from workbook.store import Db, now
+from workbook.tables import reflections
 from workbook.upsert import upsert_sealed
 from workbook.vault import VaultError
 

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from workbook import passphrase as passphrases
 from workbook import text, vault
 from workbook.cleantext import has_words
-from workbook.store import Db, spaces
+from workbook.store import Db
+from workbook.tables import spaces
 from workbook.vault import Key
 
 NAME_MAX = 80

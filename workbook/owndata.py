@@ -18,8 +18,8 @@ from workbook.backup import (  # noqa: F401  (re-exported: pages and tests use o
     restore_backup,
 )
 from workbook.spaces import Member, SpaceError
-from workbook.store import (
-    Db,
+from workbook.store import Db
+from workbook.tables import (
     agreements,
     care_contacts,
     exercises_done,
@@ -31,7 +31,7 @@ from workbook.store import (
     together_answers,
     wellbeing_results,
 )
-from workbook.store import spaces as spaces_table
+from workbook.tables import spaces as spaces_table
 
 AUTHORED = (
     reflections,

@@ -15,7 +15,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from workbook import vault
 from workbook.spaces import Member
-from workbook.store import Db, now, preferences
+from workbook.store import Db, now
+from workbook.tables import preferences
 
 
 def _ad(member: Member) -> bytes:

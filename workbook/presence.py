@@ -20,7 +20,8 @@ from sqlalchemy import bindparam, func, select, update
 
 from workbook import preferences
 from workbook.spaces import Member
-from workbook.store import Db, agreements, partners, reflections, spaces, together_answers
+from workbook.store import Db
+from workbook.tables import agreements, partners, reflections, spaces, together_answers
 from workbook.today import TogetherStatus
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import delete, func, insert, or_, select
 from workbook import presence, readable, rotation, sealed, vault
 from workbook.content import Chapter, Workbook
 from workbook.spaces import Member, Partner
-from workbook.store import Db, exercises_done, new_id, now, reflections, together_answers
+from workbook.store import Db, new_id, now
+from workbook.tables import exercises_done, reflections, together_answers
 from workbook.together import TogetherState
 
 MAX_NOTE = 2_000

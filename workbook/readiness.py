@@ -27,7 +27,8 @@ from sqlalchemy import func, insert, select, update
 from workbook import presence, readable, rotation, vault
 from workbook.content import PROMPTS_DIR, Source, _Reader, read_toml
 from workbook.spaces import Member
-from workbook.store import Db, new_id, now, readiness_answers
+from workbook.store import Db, new_id, now
+from workbook.tables import readiness_answers
 
 READY = "Ready"
 GREEN = "Yes"

@@ -31,7 +31,7 @@ from __future__ import annotations
 from sqlalchemy import Table, delete, false, select, true, update
 
 from workbook import text, vault
-from workbook.store import (
+from workbook.tables import (
     agreements,
     care_contacts,
     exercises_done,

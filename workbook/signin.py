@@ -26,7 +26,8 @@ from workbook.members import (
     _name_ad,
     _space_name,
 )
-from workbook.store import Db, partners, spaces
+from workbook.store import Db
+from workbook.tables import partners, spaces
 from workbook.vault import KdfParams, Key, VaultError
 
 FREE_FAILURES = throttle.FREE_TRIES

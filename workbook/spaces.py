@@ -52,7 +52,8 @@ from workbook.signin import (  # noqa: F401  (re-exported for the pages and modu
     unlock,
     verify_passphrase,
 )
-from workbook.store import Db, invites, new_id, now, partners, spaces
+from workbook.store import Db, new_id, now
+from workbook.tables import invites, partners, spaces
 from workbook.vault import Key, VaultError
 
 INVITE_DAYS = 7

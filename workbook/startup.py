@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
-from workbook import store
+from workbook import store, tables
 
 CHECK_LABEL = b"workbook instance check v1"
 
@@ -59,7 +59,7 @@ def check_instance_secret(engine: Engine, secret: bytes, where: str = "its setti
     on whichever came first and the loser then fails the comparison if it differs.
     """
     value = check_value(secret)
-    table = store.instance_check
+    table = tables.instance_check
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
     with engine.begin() as conn:
         conn.execute(

@@ -23,7 +23,8 @@ from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from workbook import text
-from workbook.store import Db, now, signin_failures
+from workbook.store import Db, now
+from workbook.tables import signin_failures
 
 FREE_TRIES = 5
 MAX_WAIT_SECONDS = 15 * 60

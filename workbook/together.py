@@ -20,7 +20,8 @@ from sqlalchemy import delete, select
 from workbook import presence, readable, rotation, vault
 from workbook import text as messages
 from workbook.spaces import Member
-from workbook.store import Db, agreements, now, together_answers
+from workbook.store import Db, now
+from workbook.tables import agreements, together_answers
 from workbook.upsert import upsert_sealed
 
 MAX_CHARS = 20_000

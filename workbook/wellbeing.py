@@ -16,7 +16,8 @@ from sqlalchemy import delete, insert, select
 
 from workbook import checkin, readable, rotation, sealed
 from workbook.spaces import Member
-from workbook.store import Db, new_id, now, wellbeing_results
+from workbook.store import Db, new_id, now
+from workbook.tables import wellbeing_results
 
 TABLE, COLUMN = "wellbeing_results", "result_ct"
 NAMES = {"phq9": "PHQ-9", "gad7": "GAD-7"}
