@@ -9,7 +9,7 @@ from workbook.ui.account import render_account
 from workbook.ui.chapter import render_chapter, render_welcome
 from workbook.ui.help import render_get_help
 from workbook.ui.home import render_home
-from workbook.ui.journal import render_journal, render_therapy_summary
+from workbook.ui.journal import render_journal
 from workbook.ui.live import TODAY_PAGE, partner_watch
 from workbook.ui.navigation import FAVICON, session_pages
 from workbook.ui.owndata import render_your_data
@@ -28,6 +28,7 @@ from workbook.ui.session import (
     sign_out,
 )
 from workbook.ui.support import render_care_team, render_support, render_therapist_guide
+from workbook.ui.therapy_summary import render_therapy_summary
 from workbook.ui.today import render_today
 from workbook.ui.together import handover_pending, render_handover
 from workbook.ui.way_in import render_sign_in_here

@@ -1,4 +1,4 @@
-"""The journal page, the summary for a therapist, and the downloads."""
+"""The journal page and the downloads (the summary for a therapist: therapy_summary.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ PAGE_SIZE = 20
 SEEN_BY = {PRIVATE: "Only you", SHARED: "Both of you"}
 
 
-def _needs_space(what: str) -> Member | None:
+def needs_space(what: str) -> Member | None:
+    """The signed-in member, or a kind way in: what a page shows to someone without a space."""
     current = member()
     if current is None:
         st.info(f"{what} is kept in your private space.")
@@ -117,7 +118,7 @@ def downloads(current: Member) -> None:
 
 def render_journal() -> None:
     st.title("Your journal")
-    current = _needs_space("Your journal")
+    current = needs_space("Your journal")
     if current is None:
         return
     book = workbook()
@@ -234,97 +235,3 @@ def render_journal() -> None:
             show_flash(f"entry:{row.id}")
     st.header("Take it with you", divider="gray")
     downloads(current)
-
-
-def _preview(chosen, current: Member, history: list[str], questions: list[str]) -> None:
-    """The summary as a therapist will read it: headings and paragraphs, not Markdown
-    source. Our own words are formatted; every word a person wrote stays plain text."""
-    st.markdown("#### What we would like to talk about")
-    st.caption(
-        f"Prepared by {escape(current.name)} ({escape(current.space_name)}) on "
-        f"{when(now(), DATE)}, from entries we chose to share."
-    )
-    if not chosen and not history and not any(q.strip() for q in questions):
-        st.write("Nothing chosen yet. Tick an entry above and it appears here.")
-    chapter = None
-    for e in chosen:
-        if e.chapter != chapter:
-            chapter = e.chapter
-            st.markdown(f"##### {chapter}")
-        st.markdown(f"**{e.prompt}**")
-        st.caption(f"{e.kind.capitalize()}, {escape(e.author)}, {when(e.created, DATE)}")
-        st.text(e.text)
-    if history:
-        st.markdown("##### Readiness check-ins")
-        st.markdown("\n".join(f"- {escape(line)}" for line in history))
-    asked = [q for q in questions if q.strip()]
-    if asked:
-        st.markdown("##### Questions we want to ask")
-        st.markdown("\n".join(f"- {escape(q)}" for q in asked))
-
-
-def render_therapy_summary() -> None:
-    st.title("Bring to therapy")
-    st.write(
-        "Choose what you would like a therapist to read, add your questions, check the "
-        "preview, then download it. Only shared entries and agreements can go in."
-    )
-    current = _needs_space("The summary")
-    if current is None:
-        return
-    book = workbook()
-    try:
-        entries = [
-            e
-            for e in export.collect(db(), current, book)
-            if e.visibility == "shared" and e.kind != "exercise note"
-        ]
-        history = export.readiness_lines(db(), current)
-    except (SQLAlchemyError, OSError):
-        st.error("We could not load your entries just now. Try again in a moment.")
-        return
-    show_unreadable(entries)
-    if not entries:
-        st.info(
-            "Nothing shared yet. Private entries stay private until you choose. Share an "
-            "answer, or answer a together question, and it can go in here."
-        )
-    chosen = []
-    for i, e in enumerate(entries):
-        label = escape(f"{e.chapter}: {e.prompt} ({e.kind}, {e.author})")
-        if st.checkbox(label, key=f"sum:{i}", value=e.kind == "agreement"):
-            chosen.append(e)
-    with_history = st.checkbox(
-        "Include our readiness check-ins", key="sum:readiness", disabled=not history
-    )
-    questions = st.text_area(
-        "Questions we want to ask (one a line)", key="sum:questions", height=120
-    )
-    markdown_text, _ = export.therapy_summary(
-        chosen, current, now(), history if with_history else [], questions.splitlines(), pdf=False
-    )
-    st.subheader("Preview")
-    with st.container(border=True, height=420):
-        _preview(chosen, current, history if with_history else [], questions.splitlines())
-    cols = st.columns(2)
-
-    def pdf() -> bytes:
-        return export.therapy_summary(
-            chosen, current, now(), history if with_history else [], questions.splitlines()
-        )[1]
-
-    cols[0].download_button(
-        "Download PDF",
-        pdf,
-        file_name="for-our-therapist.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        type="primary",
-    )
-    cols[1].download_button(
-        "Download Markdown",
-        markdown_text,
-        file_name="for-our-therapist.md",
-        mime="text/markdown",
-        on_click="ignore",
-    )
