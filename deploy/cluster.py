@@ -19,9 +19,7 @@ every part). What it starts, in order, and stops again on Ctrl-C or SIGTERM:
 from __future__ import annotations
 
 import argparse
-import glob
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -29,145 +27,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from deploy import haproxy
+from deploy.postgres import LocalPostgres
+from deploy.shared import LOOPBACK, ClusterError, free_port, say, secret_file
 
 PROJECT = Path(__file__).resolve().parent.parent
-LOOPBACK = "127.0.0.1"
-
-
-class ClusterError(RuntimeError):
-    """The cluster cannot start; the message says what to do."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
-
-
-def secret_file(path: Path, nbytes: int = 32) -> str:
-    """A random hex secret kept in a 0600 file, made on first use."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(nbytes) + "\n")
-    return path.read_text().strip()
-
-
-def say(message: str) -> None:
-    print(f"[cluster] {message}", flush=True)
-
-
-# ---------------------------------------------------------------------------
-# PostgreSQL for a trial: Debian's binaries, a folder of its own, loopback only
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class LocalPostgres:
-    folder: Path
-    port: int = 0
-    bin: Path | None = None
-    as_user: list[str] = field(default_factory=list)
-
-    def _run(self, *args: str, timeout: float = 120) -> None:
-        done = subprocess.run(  # noqa: S603 - Debian's binaries, fixed arguments
-            [*self.as_user, *args],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-            start_new_session=True,  # the server must not get our terminal's Ctrl-C
-        )
-        if done.returncode:
-            raise ClusterError(
-                f"PostgreSQL's {Path(args[0]).name} failed: "
-                + done.stderr.decode(errors="replace").strip()[-800:]
-            )
-
-    def start(self) -> str:
-        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-        if not found:
-            raise ClusterError(
-                "No PostgreSQL here. Install Debian's 'postgresql' package, or set "
-                "WORKBOOK_DATABASE_URL to a server you run."
-            )
-        self.bin = Path(found[-1]).parent
-        data = self.folder / "data"
-        password = secret_file(self.folder.parent / "pg.password", 24)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:  # initdb and postgres refuse to run as root
-            blocked = [p for p in self.folder.parents if not os.stat(p).st_mode & 0o001]
-            if blocked:
-                raise ClusterError(
-                    f"PostgreSQL runs as the 'postgres' user, which cannot enter {blocked[0]}. "
-                    "Let it through (chmod o+x on that folder), choose another data folder "
-                    "with WORKBOOK_DATA_DIR, or set WORKBOOK_DATABASE_URL."
-                )
-            shutil.chown(self.folder, "postgres", "postgres")
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-        if not (data / "PG_VERSION").exists():
-            pwfile = self.folder / "initdb.pw"
-            pwfile.write_text(password + "\n")
-            pwfile.chmod(0o600)
-            if self.as_user:
-                shutil.chown(pwfile, "postgres", "postgres")
-            try:
-                say(f"making a PostgreSQL database folder in {data}")
-                self._run(
-                    str(self.bin / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    "workbook",
-                    "-A",
-                    "scram-sha-256",
-                    f"--pwfile={pwfile}",
-                    "-E",
-                    "UTF8",
-                )
-            finally:
-                pwfile.unlink(missing_ok=True)
-        self.port = free_port()
-        self._run(
-            str(self.bin / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(self.folder / "postgres.log"),
-            "-w",
-            "-o",
-            f"-p {self.port} -k {self.folder} -c listen_addresses={LOOPBACK}",
-            "start",
-        )
-        admin = f"postgresql://workbook:{password}@{LOOPBACK}:{self.port}/postgres"
-        import psycopg
-
-        with psycopg.connect(admin, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'workbook'").fetchone()
-            if not exists:
-                conn.execute("CREATE DATABASE workbook")
-        return f"postgresql+psycopg://workbook:{password}@{LOOPBACK}:{self.port}/workbook"
-
-    def stop(self) -> None:
-        if self.bin is None or not self.port:
-            return
-        try:
-            self._run(
-                str(self.bin / "pg_ctl"),
-                "-D",
-                str(self.folder / "data"),
-                "-m",
-                "fast",
-                "-w",
-                "stop",
-            )
-        except (ClusterError, subprocess.TimeoutExpired) as exc:
-            say(f"PostgreSQL did not stop cleanly: {exc}")
-        self.port = 0
 
 
 # ---------------------------------------------------------------------------
