@@ -29,6 +29,7 @@ Why not plain ``streamlit run app.py``:
 - A run's events reach the event loop in one wake-up per burst, not one per message
   (``_one_wake_up_per_burst``): each wake-up was a write to the loop's self-pipe, a
   system call that also hands the interpreter to another thread, 30 to 80 times a run.
+  The send loop is woken the same way, once per burst (``_one_send_wake_up_per_burst``).
 - Costs of Streamlit that grow with the page or come with every run, made flat
   (workbook/ui/speedups.py): a widget checks its own key in session state, not a copy
   of all of it; a fragment copies the page's cursors directly (together a fifth of the
@@ -231,6 +232,48 @@ def _drain_events(session, queue: tuple[threading.Lock, list]) -> None:
             logging.getLogger(__name__).exception("ScriptRunner event %s failed", event)
 
 
+def _one_send_wake_up_per_burst() -> None:
+    """Wake Streamlit's send loop once per burst of messages, not once per message.
+
+    Streamlit 1.67 tells its send loop (Runtime._loop_coroutine) about every message it
+    queues with ``call_soon_threadsafe``: a write to the event loop's self-pipe, a
+    system call, about 130 times for a chapter page with its folds open (3% of the
+    server's CPU on such a page, and as many extra turns of the event loop). The
+    messages are queued on the event loop itself (``_drain_events``), where setting the
+    loop's event directly does the same. From any other thread, one wake-up is
+    scheduled at a time, and it is cleared before it sets the event, so a message
+    queued after that schedules the next one: no message waits for a later one.
+    tests/test_startup.py checks both ways and the pinned Streamlit's names.
+    """
+    from streamlit.runtime.runtime import Runtime
+
+    if getattr(Runtime._enqueued_some_message, "batched", False):
+        return
+
+    def enqueued_some_message(self) -> None:
+        objs = self._get_async_objs()
+        loop = objs.eventloop
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:  # no loop runs in this thread
+            on_loop = False
+        if on_loop:
+            objs.need_send_data.set()
+            return
+        if self.__dict__.get("_workbook_wake_pending"):
+            return
+        self._workbook_wake_pending = True
+
+        def wake() -> None:
+            self._workbook_wake_pending = False
+            objs.need_send_data.set()
+
+        loop.call_soon_threadsafe(wake)
+
+    enqueued_some_message.batched = True  # type: ignore[attr-defined]
+    Runtime._enqueued_some_message = enqueued_some_message
+
+
 def _tune_streamlit(database_url: str) -> None:
     """Streamlit's runtime, changed where this app measured it (each with its test).
 
@@ -243,6 +286,7 @@ def _tune_streamlit(database_url: str) -> None:
 
     _fewer_turns_while_sending()
     _one_wake_up_per_burst()
+    _one_send_wake_up_per_burst()
     speedups.apply()
     if database_url.startswith("sqlite"):
         turns.take_turns()

@@ -321,6 +321,72 @@ def test_a_burst_of_script_events_wakes_the_event_loop_once_and_keeps_their_orde
     assert len(session.wake_ups) == 1
 
 
+def test_queued_messages_wake_the_send_loop_once_per_burst_and_never_miss_one(monkeypatch):
+    import asyncio
+    import inspect
+    import threading
+
+    from streamlit.runtime.runtime import Runtime
+
+    # The pinned Streamlit wakes its send loop through this name, once per message.
+    assert '"message_enqueued_callback": self._enqueued_some_message' in inspect.getsource(
+        Runtime.__init__
+    )
+    assert "call_soon_threadsafe(async_objs.need_send_data.set)" in inspect.getsource(
+        Runtime._enqueued_some_message
+    )
+    monkeypatch.setattr(Runtime, "_enqueued_some_message", Runtime._enqueued_some_message)
+    serve._one_send_wake_up_per_burst()
+    serve._one_send_wake_up_per_burst()  # applying it twice changes nothing
+
+    loop = asyncio.new_event_loop()
+    wake_ups: list = []
+    real = loop.call_soon_threadsafe
+    monkeypatch.setattr(
+        loop, "call_soon_threadsafe", lambda cb, *a: (wake_ups.append(cb), real(cb, *a))
+    )
+
+    class Objs:
+        eventloop = loop
+        need_send_data = asyncio.Event()
+
+    class FakeRuntime:
+        def _get_async_objs(self):
+            return Objs
+
+    runtime = FakeRuntime()
+    enqueued = Runtime._enqueued_some_message
+    try:
+        # From another thread (the script's): one wake-up for a burst of 40 messages.
+        worker = threading.Thread(target=lambda: [enqueued(runtime) for _ in range(40)])
+        worker.start()
+        worker.join()
+        assert len(wake_ups) == 1
+        assert not Objs.need_send_data.is_set()
+        loop.run_until_complete(asyncio.sleep(0))  # the loop runs the wake-up
+        assert Objs.need_send_data.is_set()
+        # A message queued after that wake-up ran schedules the next one.
+        Objs.need_send_data.clear()
+        worker = threading.Thread(target=lambda: enqueued(runtime))
+        worker.start()
+        worker.join()
+        assert len(wake_ups) == 2
+        loop.run_until_complete(asyncio.sleep(0))
+        assert Objs.need_send_data.is_set()
+
+        # On the event loop itself (where Streamlit queues a run's messages): set at
+        # once, no self-pipe write.
+        async def on_the_loop() -> None:
+            Objs.need_send_data.clear()
+            enqueued(runtime)
+            assert Objs.need_send_data.is_set()
+
+        loop.run_until_complete(on_the_loop())
+        assert len(wake_ups) == 2
+    finally:
+        loop.close()
+
+
 @pytest.mark.parametrize(
     ("database_url", "in_turns"),
     [("sqlite:////srv/workbook.db", True), ("postgresql+psycopg://db/workbook", False)],
@@ -334,10 +400,16 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_
     for owner, name in (
         (serve, "_fewer_turns_while_sending"),
         (serve, "_one_wake_up_per_burst"),
+        (serve, "_one_send_wake_up_per_burst"),
         (speedups, "apply"),
         (turns, "take_turns"),
     ):
         monkeypatch.setattr(owner, name, lambda name=name: applied.append(name))
     serve._tune_streamlit(database_url)
-    expected = ["_fewer_turns_while_sending", "_one_wake_up_per_burst", "apply"]
+    expected = [
+        "_fewer_turns_while_sending",
+        "_one_wake_up_per_burst",
+        "_one_send_wake_up_per_burst",
+        "apply",
+    ]
     assert applied == expected + (["take_turns"] if in_turns else [])
