@@ -237,8 +237,8 @@ def _one_send_wake_up_per_burst() -> None:
 
     Streamlit 1.67 tells its send loop (Runtime._loop_coroutine) about every message it
     queues with ``call_soon_threadsafe``: a write to the event loop's self-pipe, a
-    system call, about 130 times for a chapter page with its folds open (3% of the
-    server's CPU on such a page, and as many extra turns of the event loop). The
+    system call, about 130 times for a chapter page with its folds open (5% of a
+    profile's samples on such pages, and as many extra turns of the event loop). The
     messages are queued on the event loop itself (``_drain_events``), where setting the
     loop's event directly does the same. From any other thread, one wake-up is
     scheduled at a time, and it is cleared before it sets the event, so a message
@@ -262,13 +262,19 @@ def _one_send_wake_up_per_burst() -> None:
             return
         if self.__dict__.get("_workbook_wake_pending"):
             return
+        # Set before scheduling: set after, a wake-up that ran in between would leave
+        # it set with nothing scheduled, and every later message would wait.
         self._workbook_wake_pending = True
 
         def wake() -> None:
             self._workbook_wake_pending = False
             objs.need_send_data.set()
 
-        loop.call_soon_threadsafe(wake)
+        try:
+            loop.call_soon_threadsafe(wake)
+        except RuntimeError:  # the loop is closed (shutting down): say so, as before
+            self._workbook_wake_pending = False
+            raise
 
     enqueued_some_message.batched = True  # type: ignore[attr-defined]
     Runtime._enqueued_some_message = enqueued_some_message

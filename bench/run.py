@@ -97,7 +97,8 @@ def optional_calls(db: Db, member) -> tuple[dict, list[str]]:
     """Calls of modules other engineers are still writing: timed when they exist.
 
     The journal page's own filter (``workbook.timeline``) and the three downloads of
-    ``workbook.export``, called as workbook/ui/journal.py calls them. A missing module
+    ``workbook.export`` (its PDF is ``workbook.pdf.to_pdf``, which export.py imports),
+    with the arguments workbook/ui/journal.py passes. A missing module
     or a changed signature gives a note instead of a figure.
     """
     calls, notes = {}, []
@@ -212,7 +213,7 @@ def query_plans(db: Db, member) -> dict:
     """SQLite's plan for the two hot queries, to spot a full scan at a glance."""
     from sqlalchemy import select
 
-    from workbook.store import reflections
+    from workbook.tables import reflections
 
     queries = {
         "journal.visible": select(reflections)

@@ -385,6 +385,12 @@ def test_queued_messages_wake_the_send_loop_once_per_burst_and_never_miss_one(mo
         assert len(wake_ups) == 2
     finally:
         loop.close()
+    # Once the loop is closed (shutting down), a message says so, as before, and the
+    # next one tries again instead of being dropped as if a wake-up were pending.
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            enqueued(runtime)
+    assert len(wake_ups) == 4
 
 
 @pytest.mark.parametrize(
