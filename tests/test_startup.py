@@ -6,6 +6,7 @@ simultaneous first starts on a fresh PostgreSQL database, and ``server.allowedHo
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -281,14 +282,17 @@ def test_a_burst_of_script_events_wakes_the_event_loop_once_and_keeps_their_orde
     import inspect
 
     from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 
     # The pinned Streamlit routes every ScriptRunner event through these names.
     source = inspect.getsource(AppSession)
     assert "on_event.connect(self._on_scriptrunner_event)" in source
     assert "self._handle_scriptrunner_event_on_event_loop(" in source
     monkeypatch.setattr(AppSession, "_on_scriptrunner_event", AppSession._on_scriptrunner_event)
+    monkeypatch.setattr(serve, "DRAIN_SECONDS", 0.05)
     serve._one_wake_up_per_burst()
     serve._one_wake_up_per_burst()  # applying it twice changes nothing
+    message = ScriptRunnerEvent.ENQUEUE_FORWARD_MSG
 
     class Session:
         def __init__(self) -> None:
@@ -299,26 +303,42 @@ def test_a_burst_of_script_events_wakes_the_event_loop_once_and_keeps_their_orde
             self.wake_ups.append(callback)
 
         def _handle_scriptrunner_event_on_event_loop(self, sender, event, *args, **kwargs):
-            if event == "broken":
+            if kwargs.get("forward_msg") == "broken":
                 raise RuntimeError("one event's handler failed")
             self.handled.append((event, args, kwargs))
 
     session = Session()
     on_event = AppSession._on_scriptrunner_event
-    for number in range(40):
-        on_event(session, "runner", f"message {number}", forward_msg=number)
-    on_event(session, "runner", "broken")
-    on_event(session, "runner", "finished", None, None, None, "page")
-    assert len(session.wake_ups) == 1  # one wake-up for the burst, not 42
-    session.wake_ups.pop()()
-    assert [event for event, _, _ in session.handled] == [
-        *(f"message {n}" for n in range(40)),
-        "finished",
-    ]
-    assert session.handled[0][2] == {"forward_msg": 0}
-    assert session.handled[-1][1] == (None, None, None, "page")
-    on_event(session, "runner", "next run")  # after the drain, a new burst wakes it again
-    assert len(session.wake_ups) == 1
+
+    async def wake(count: int) -> None:
+        """Run the wake-ups the script's thread asked for, as the event loop would."""
+        assert len(session.wake_ups) == count
+        while session.wake_ups:
+            session.wake_ups.pop(0)()
+
+    async def a_run() -> None:
+        for number in range(40):
+            on_event(session, "runner", message, forward_msg=number)
+        on_event(session, "runner", message, forward_msg="broken")
+        await wake(1)  # one wake-up for the burst of 41 messages, not 41
+        await asyncio.sleep(0.01)
+        assert session.handled == []  # they gather a moment before they are handed over
+        await asyncio.sleep(0.06)
+        assert [kwargs["forward_msg"] for _, _, kwargs in session.handled] == list(range(40))
+        # The end of a run is handed over at once, with what was queued before it.
+        session.handled.clear()
+        on_event(session, "runner", message, forward_msg=40)
+        done = ScriptRunnerEvent.SCRIPT_STOPPED_WITH_SUCCESS
+        on_event(session, "runner", done, None, None, None, "page")
+        await wake(2)
+        assert [event for event, _, _ in session.handled] == [message, done]
+        assert session.handled[-1][1] == (None, None, None, "page")
+        await asyncio.sleep(0.06)  # the burst's own drain finds nothing left
+        assert len(session.handled) == 2
+        on_event(session, "runner", message, forward_msg=41)  # a new burst wakes it again
+        await wake(1)
+
+    asyncio.run(a_run())
 
 
 def test_queued_messages_wake_the_send_loop_once_per_burst_and_never_miss_one(monkeypatch):
@@ -393,6 +413,115 @@ def test_queued_messages_wake_the_send_loop_once_per_burst_and_never_miss_one(mo
     assert len(wake_ups) == 4
 
 
+def _open_websocket(loop, monkeypatch):
+    """uvicorn's WebSocket protocol after its handshake, on a transport that records."""
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    from websockets.protocol import State
+    from websockets.server import ServerProtocol
+
+    monkeypatch.setattr(WebSocketsSansIOProtocol, "send", WebSocketsSansIOProtocol.send)
+    serve._one_socket_write_per_burst()
+    serve._one_socket_write_per_burst()  # applying it twice changes nothing
+
+    class Transport:
+        def __init__(self) -> None:
+            self.writes: list[bytes] = []
+            self.closed = False
+
+        def write(self, data: bytes) -> None:
+            self.writes.append(data)
+
+        def is_closing(self) -> bool:
+            return self.closed
+
+        def close(self) -> None:
+            self.closed = True
+
+    ws = object.__new__(WebSocketsSansIOProtocol)
+    ws.loop = loop
+    ws.conn = ServerProtocol()
+    ws.conn.state = State.OPEN
+    ws.transport = Transport()
+    ws.queue = asyncio.Queue()
+    ws.handshake_complete, ws.initial_response = True, None
+    ws.close_sent = ws.disconnected = ws.read_paused = False
+    ws.close_timeout = 10.0
+    ws.writable = asyncio.Event()
+    ws.writable.set()
+    return ws
+
+
+def _frames(*payloads: bytes, close: bool = False) -> bytes:
+    """The bytes uvicorn's own protocol puts on the wire for these messages."""
+    from websockets.protocol import State
+    from websockets.server import ServerProtocol
+
+    conn = ServerProtocol()
+    conn.state = State.OPEN
+    for payload in payloads:
+        conn.send_binary(payload)
+    if close:
+        conn.send_close(1000, "")
+    return b"".join(conn.data_to_send())
+
+
+def test_a_burst_of_websocket_messages_is_one_socket_write_in_order(monkeypatch):
+    import inspect
+
+    from streamlit.web.server.starlette import starlette_server
+    from uvicorn.protocols.websockets import websockets_sansio_impl as impl
+
+    # The pinned Streamlit serves WebSockets with this protocol, which wrote each
+    # message's frame with a transport write of its own.
+    assert '"websockets-sansio"' in inspect.getsource(starlette_server)
+    source = inspect.getsource(impl.WebSocketsSansIOProtocol.send)
+    assert "self.conn.send_binary(bytes_data)" in source
+    assert 'self.transport.write(b"".join(output))' in source
+
+    async def scenario() -> None:
+        ws = _open_websocket(asyncio.get_running_loop(), monkeypatch)
+        for number in range(3):
+            await ws.send({"type": "websocket.send", "bytes": b"message %d" % number})
+        assert ws.transport.writes == []  # not yet: the burst is still being queued
+        await asyncio.sleep(0)
+        assert ws.transport.writes == [_frames(b"message 0", b"message 1", b"message 2")]
+
+        # A close goes out after the messages queued before it, and nothing follows.
+        ws.transport.writes.clear()
+        await ws.send({"type": "websocket.send", "bytes": b"last words"})
+        await ws.send({"type": "websocket.close", "code": 1000})
+        await asyncio.sleep(0)
+        assert b"".join(ws.transport.writes) == _frames(b"last words", close=True)
+        await ws.send({"type": "websocket.send", "bytes": b"after the close"})
+        await asyncio.sleep(0)
+        assert b"".join(ws.transport.writes) == _frames(b"last words", close=True)
+        ws.close_timer.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_a_websocket_message_waits_while_the_socket_is_full_and_a_gone_one_says_so(
+    monkeypatch,
+):
+    from uvicorn.protocols.utils import ClientDisconnected
+
+    async def scenario() -> None:
+        ws = _open_websocket(asyncio.get_running_loop(), monkeypatch)
+        ws.writable.clear()  # the transport's buffer is above its high-water mark
+        sending = asyncio.create_task(ws.send({"type": "websocket.send", "bytes": b"x"}))
+        await asyncio.sleep(0.01)
+        assert not sending.done()
+        ws.writable.set()  # drained
+        await sending
+        await asyncio.sleep(0)
+        assert ws.transport.writes == [_frames(b"x")]
+        ws.disconnected = True
+        with pytest.raises(ClientDisconnected):
+            await ws.send({"type": "websocket.send", "bytes": b"y"})
+
+    asyncio.run(scenario())
+
+
 @pytest.mark.parametrize(
     ("database_url", "in_turns"),
     [("sqlite:////srv/workbook.db", True), ("postgresql+psycopg://db/workbook", False)],
@@ -407,6 +536,7 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_
         (serve, "_fewer_turns_while_sending"),
         (serve, "_one_wake_up_per_burst"),
         (serve, "_one_send_wake_up_per_burst"),
+        (serve, "_one_socket_write_per_burst"),
         (speedups, "apply"),
         (turns, "take_turns"),
     ):
@@ -416,6 +546,7 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_
         "_fewer_turns_while_sending",
         "_one_wake_up_per_burst",
         "_one_send_wake_up_per_burst",
+        "_one_socket_write_per_burst",
         "apply",
     ]
     assert applied == expected + (["take_turns"] if in_turns else [])
