@@ -23,8 +23,10 @@ def _until(condition, timeout: float = WAIT) -> None:
         time.sleep(0.005)
 
 
-def _whole() -> SimpleNamespace:
-    return SimpleNamespace(fragment_ids_this_run=[])
+def _whole(ids: list[str] | None = None) -> SimpleNamespace:
+    """A whole-page run's context: Streamlit 1.67 leaves its fragment ids None (a
+    fresh page) or empty."""
+    return SimpleNamespace(fragment_ids_this_run=ids)
 
 
 def _fragment() -> SimpleNamespace:
@@ -88,7 +90,7 @@ def test_a_whole_run_waits_for_the_one_before_and_a_fragment_run_does_not(gated)
     assert inside.wait(WAIT)
 
     second = threading.Thread(
-        target=gated, args=(lambda: events.append("second page ran"), _whole())
+        target=gated, args=(lambda: events.append("second page ran"), _whole([]))
     )
     second.start()
     _until(lambda: len(turns.TURNS._waiting) == 1)
