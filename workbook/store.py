@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -93,15 +94,72 @@ def migrate(engine: Engine) -> None:
     advisory lock on PostgreSQL (released at commit), a file lock beside SQLite's file.
     """
     from alembic import command
+
+    with _migrating(engine) as cfg:
+        command.upgrade(cfg, "head")
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (after a release is rolled back), keeping
+    every row; a column a later migration added goes, with what it held."""
+    from alembic import command
+
+    with _migrating(engine) as cfg:
+        command.downgrade(cfg, revision)
+
+
+class MigrationError(RuntimeError):
+    """A migration would leave rows pointing at rows that are not there."""
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[object]:
+    """Alembic's configuration on one connection, in one transaction, under the lock.
+
+    On SQLite, foreign keys are off while the migrations run: a migration that drops a
+    column rebuilds the table (copy, ``DROP TABLE``, rename), and with them on, the drop
+    of ``spaces`` cascaded and deleted every partner and answer. The keys are checked
+    before the commit instead, and turned on again before the connection goes back to
+    the pool. SQLite changes the setting only outside a transaction, hence the order.
+    """
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with _sqlite_file_lock(engine), engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with _sqlite_file_lock(engine), engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                if sqlite:  # Python's sqlite3 opens no transaction for DDL by itself
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+                cfg.attributes["connection"] = conn
+                dangling = _dangling(conn) if sqlite else Counter()
+                yield cfg
+                if sqlite and _dangling(conn) - dangling:  # more than there were before
+                    raise MigrationError(
+                        "The migration would leave rows that point at rows that are not "
+                        "there, so nothing was changed. Keep this version running and "
+                        "report it (PRAGMA foreign_key_check lists the rows)."
+                    )
+        finally:
+            if sqlite:
+                conn.rollback()  # nothing is open here; makes sure of it
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
+def _dangling(conn) -> Counter[tuple[str, str]]:
+    """How many rows of each table point at no row of each parent table (SQLite).
+
+    Counted, not listed by rowid: a rebuilt table numbers its rows afresh."""
+    return Counter((row[0], row[2]) for row in conn.exec_driver_sql("PRAGMA foreign_key_check"))
 
 
 @contextmanager
