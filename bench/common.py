@@ -165,6 +165,14 @@ def proc_status(pid: int) -> dict[str, int]:
     return out
 
 
+def stolen_seconds() -> float:
+    """CPU time the host gave to other machines while this one wanted it (all cores),
+    from /proc/stat: on a shared virtual machine, the same run then takes longer."""
+    with open("/proc/stat") as fh:
+        fields = fh.readline().split()  # cpu user nice system idle iowait irq softirq steal
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far, from /proc/<pid>/stat."""
     with open(f"/proc/{pid}/stat") as fh:

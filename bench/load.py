@@ -49,6 +49,7 @@ from bench.common import (
     cpu_seconds,
     machine,
     ms,
+    stolen_seconds,
     summary,
     table,
     write_json,
@@ -576,11 +577,13 @@ def one_level(args, couples, template: Path, work: Path) -> dict:
         level = Level(args, couples, server)
         cpu_server = cpu_seconds(server.pid)
         cpu_client = time.process_time()
+        stolen = stolen_seconds()
         asyncio.run(run_level(level))
         wall = time.perf_counter() - level.start
         memory = server.memory()
         cpu_server = cpu_seconds(server.pid) - cpu_server
         cpu_client = time.process_time() - cpu_client
+        stolen = stolen_seconds() - stolen
     result = {
         "couples": n,
         "people": 2 * n,
@@ -589,6 +592,7 @@ def one_level(args, couples, template: Path, work: Path) -> dict:
         "reveals_seen": level.reveals,
         "server_cpu_seconds": round(cpu_server, 1),
         "client_cpu_seconds": round(cpu_client, 1),
+        "stolen_cpu_seconds": round(stolen, 1),
         "server_rss_mib": round(memory["VmRSS"] / MIB, 1),
         "server_peak_rss_mib": round(memory["VmHWM"] / MIB, 1),
     }
@@ -631,6 +635,7 @@ def report(res: dict) -> None:
                 lv["runs_per_second"],
                 f"{lv['server_cpu_seconds']}/{lv['seconds']}",
                 lv["client_cpu_seconds"],
+                lv.get("stolen_cpu_seconds", "-"),
                 lv["server_peak_rss_mib"],
                 f"{v['saves_acknowledged']}/{v['saves_sent']}",
                 v["acknowledged_in_db"],
@@ -649,6 +654,7 @@ def report(res: dict) -> None:
                 "runs/s",
                 "server cpu s",
                 "client cpu s",
+                "stolen cpu s",
                 "peak MiB",
                 "acked/sent",
                 "in db",
