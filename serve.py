@@ -119,6 +119,11 @@ SEND_MESSAGES_PER_TURN = 32
 # How long a page run's messages gather before the event loop takes them
 # (``_one_wake_up_per_burst``). The end of a run is handed over at once.
 DRAIN_SECONDS = 0.004
+# The most a connection holds back for one socket write (``_one_socket_write_per_burst``):
+# past it the frames go at once, so that a client that reads slowly still makes the
+# transport push back (its high-water mark is 64 KiB) instead of a whole send queue
+# piling up in memory. A chapter page is about 60 KiB in all.
+FLUSH_BYTES = 64 * 1024
 
 
 def _warm_up_imports() -> None:
@@ -312,8 +317,10 @@ def _one_socket_write_per_burst() -> None:
     outgoing frames (the sans-I/O ``ServerProtocol`` keeps them in order), and one
     flush, at the event loop's next turn, writes all of them together. Every other
     writer (handshake, close, ping, pong) takes its bytes from the same buffer, so
-    the order on the wire is the order of the calls. tests/test_startup.py checks
-    the order, the single write, flow control and the pinned uvicorn's names.
+    the order on the wire is the order of the calls. What the app sent before it
+    returns is written before uvicorn closes the connection, and past FLUSH_BYTES a
+    burst is written at once. tests/test_startup.py checks the order, the single
+    write, flow control, the app's last words and the pinned uvicorn's names.
     """
     from uvicorn.protocols.utils import ClientDisconnected
     from uvicorn.protocols.websockets import websockets_sansio_impl as impl
@@ -322,38 +329,63 @@ def _one_socket_write_per_burst() -> None:
     original = protocol.send
     if getattr(original, "coalesced", False):
         return
+    original_run_asgi = protocol.run_asgi
 
     async def send(self, message) -> None:
         if (
             message["type"] != "websocket.send"
             or not self.handshake_complete
             or self.initial_response is not None
+            or self.close_sent  # uvicorn's own answer to a send after a close
         ):
             return await original(self, message)
         await self.writable.wait()  # the transport's flow control, as before
         if self.disconnected:
             raise ClientDisconnected()
-        if self.close_sent:
-            return None  # as before: nothing is sent after a close
+        payload = message.get("bytes")
         try:
-            if message.get("bytes") is not None:
-                self.conn.send_binary(message["bytes"])
+            if payload is not None:
+                self.conn.send_binary(payload)
             elif message.get("text") is not None:
-                self.conn.send_text(message["text"].encode())
+                payload = message["text"].encode()
+                self.conn.send_text(payload)
         except impl.InvalidState:
             raise ClientDisconnected() from None
-        if not self.__dict__.get("_workbook_flush_pending"):
+        held = self.__dict__.get("_workbook_held_bytes", 0) + len(payload or b"")
+        if held >= FLUSH_BYTES:  # a big burst: let the transport's flow control see it
+            _flush_frames(self)
+        elif not self.__dict__.get("_workbook_flush_pending"):
+            self._workbook_held_bytes = held
             self._workbook_flush_pending = True
             self.loop.call_soon(_flush_frames, self)
+        else:
+            self._workbook_held_bytes = held
         return None
+
+    async def run_asgi(self) -> None:
+        app = self.app
+
+        async def app_then_flush(scope, receive, send) -> None:
+            try:
+                return await app(scope, receive, send)
+            finally:  # what the app sent goes out before uvicorn closes the connection
+                _flush_frames(self)
+
+        self.app = app_then_flush
+        try:
+            return await original_run_asgi(self)
+        finally:
+            self.app = app
 
     send.coalesced = True  # type: ignore[attr-defined]
     protocol.send = send
+    protocol.run_asgi = run_asgi
 
 
 def _flush_frames(protocol) -> None:
     """Write every frame the connection holds, in one ``transport.write``."""
     protocol._workbook_flush_pending = False
+    protocol._workbook_held_bytes = 0
     output = protocol.conn.data_to_send()
     if output:
         protocol.transport.write(b"".join(output))

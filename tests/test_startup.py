@@ -420,6 +420,7 @@ def _open_websocket(loop, monkeypatch):
     from websockets.server import ServerProtocol
 
     monkeypatch.setattr(WebSocketsSansIOProtocol, "send", WebSocketsSansIOProtocol.send)
+    monkeypatch.setattr(WebSocketsSansIOProtocol, "run_asgi", WebSocketsSansIOProtocol.run_asgi)
     serve._one_socket_write_per_burst()
     serve._one_socket_write_per_burst()  # applying it twice changes nothing
 
@@ -477,6 +478,10 @@ def test_a_burst_of_websocket_messages_is_one_socket_write_in_order(monkeypatch)
     source = inspect.getsource(impl.WebSocketsSansIOProtocol.send)
     assert "self.conn.send_binary(bytes_data)" in source
     assert 'self.transport.write(b"".join(output))' in source
+    # ... and closed the connection as soon as the app returned.
+    source = inspect.getsource(impl.WebSocketsSansIOProtocol.run_asgi)
+    assert "await self.app(self.scope, self.receive, self.send)" in source
+    assert "self.transport.close()" in source
 
     async def scenario() -> None:
         ws = _open_websocket(asyncio.get_running_loop(), monkeypatch)
@@ -492,10 +497,48 @@ def test_a_burst_of_websocket_messages_is_one_socket_write_in_order(monkeypatch)
         await ws.send({"type": "websocket.close", "code": 1000})
         await asyncio.sleep(0)
         assert b"".join(ws.transport.writes) == _frames(b"last words", close=True)
-        await ws.send({"type": "websocket.send", "bytes": b"after the close"})
+        with pytest.raises(RuntimeError, match="after sending 'websocket.close'"):  # as uvicorn
+            await ws.send({"type": "websocket.send", "bytes": b"after the close"})
         await asyncio.sleep(0)
         assert b"".join(ws.transport.writes) == _frames(b"last words", close=True)
         ws.close_timer.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_what_the_app_sent_before_it_returned_goes_out_before_the_connection_closes(
+    monkeypatch,
+):
+    """uvicorn closes the transport as soon as the app returns; the frames held for
+    the burst's write are written first."""
+
+    async def scenario() -> None:
+        ws = _open_websocket(asyncio.get_running_loop(), monkeypatch)
+        ws.close_timer = None
+
+        async def app(scope, receive, send) -> None:
+            await send({"type": "websocket.send", "bytes": b"goodbye"})
+
+        ws.app, ws.scope = app, {}
+        await ws.run_asgi()
+        assert ws.transport.closed
+        assert ws.transport.writes == [_frames(b"goodbye")]
+        await asyncio.sleep(0)  # the burst's own write, later, finds nothing left
+        assert ws.transport.writes == [_frames(b"goodbye")]
+        assert ws.app is app
+
+    asyncio.run(scenario())
+
+
+def test_a_big_burst_is_written_as_it_grows_so_the_transport_can_push_back(monkeypatch):
+    async def scenario() -> None:
+        ws = _open_websocket(asyncio.get_running_loop(), monkeypatch)
+        big = b"x" * (serve.FLUSH_BYTES // 2)
+        for _ in range(5):
+            await ws.send({"type": "websocket.send", "bytes": big})
+        assert len(ws.transport.writes) == 2  # at 64 KiB held, not at the end
+        await asyncio.sleep(0)
+        assert b"".join(ws.transport.writes) == _frames(*[big] * 5)
 
     asyncio.run(scenario())
 

@@ -95,8 +95,28 @@ def migrate(engine: Engine) -> None:
     """
     from alembic import command
 
+    if _at_head(engine):  # the usual start: no lock, no scan, nothing to do
+        return
     with _migrating(engine) as cfg:
         command.upgrade(cfg, "head")
+
+
+def _config():
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return cfg
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the schema is at the newest migration already (read without a lock)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision() == head
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -122,10 +142,7 @@ def _migrating(engine: Engine) -> Iterator[object]:
     before the commit instead, and turned on again before the connection goes back to
     the pool. SQLite changes the setting only outside a transaction, hence the order.
     """
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg = _config()
     with _sqlite_file_lock(engine), engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:
@@ -150,9 +167,22 @@ def _migrating(engine: Engine) -> Iterator[object]:
                     )
         finally:
             if sqlite:
-                conn.rollback()  # nothing is open here; makes sure of it
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
+                _keys_on_again(conn)
+
+
+def _keys_on_again(conn) -> None:
+    """Foreign keys on again before the connection goes back to the pool; a connection
+    where that did not take (a transaction still open in SQLite) is thrown away."""
+    try:
+        conn.rollback()  # nothing is open here; makes sure of it
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        on = conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one()
+        conn.commit()
+    except Exception:
+        conn.invalidate()
+        raise
+    if on != 1:
+        conn.invalidate()
 
 
 def _dangling(conn) -> Counter[tuple[str, str]]:
