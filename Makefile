@@ -63,7 +63,7 @@ LOAD_OUT     ?= data/load.json
 COUPLES      ?= 10,50,100
 LOAD_SECONDS ?= 60
 
-.PHONY: bench load load-cluster burst
+.PHONY: bench load load-cluster burst cpu
 
 # Time pages, actions and storage calls against a bare page (FULL=1 adds 1M rows)
 bench: $(VENV)/.bench-installed
@@ -81,6 +81,11 @@ load-cluster: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.cluster_load --workers $(LOAD_WORKERS) \
 		--couples $(lastword $(subst $(comma), ,$(COUPLES))) --seconds $(LOAD_SECONDS) \
 		--out data/load-cluster.json
+
+# Server CPU per kind of run (one signed-in tab, fresh servers): the steady measure to
+# compare two versions of the code with (run it in each, and again the other way round)
+cpu: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.cpu --out data/cpu.json
 
 # A fixed burst (tabs reloading a chapter, tabs saving), whole-page runs in turns or not
 burst: $(VENV)/.bench-installed
