@@ -86,3 +86,58 @@ def test_words_typed_as_a_guest_are_kept_once_signed_in():
     again = sign_in(open_app(), "sam", PASS_A)
     again.switch_page("pages/chapter_1.py").run()
     assert _area(again, BODY.prompts[0].id).value == "Before I had a space"
+
+
+def test_typing_then_save_in_one_click_stores_no_draft_on_the_way(monkeypatch):
+    """Words typed and saved with one click (the field commits as Save is pressed) go
+    straight into the answer: no draft is written only to be deleted again."""
+    from workbook import drafts
+
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    written: list[str] = []
+    real = drafts.save
+    monkeypatch.setattr(drafts, "save", lambda *a, **k: (written.append(a[2]), real(*a, **k)))
+    prompt = BODY.prompts[0]
+    _area(at, prompt.id).input("Typed and saved at once")
+    at.button(key=f"save:{prompt.id}").click().run()
+    assert not at.exception, at.exception
+    assert written == []
+    assert _draft_rows(at) == 0
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "Typed and saved at once"
+
+
+def test_words_a_save_refused_are_kept_as_a_draft():
+    """A Save that cannot go through (here: past the length limit) keeps the words as a
+    draft, as a pause in typing would: they come back after a reload."""
+    from workbook.ui.fields import MAX_ANSWER_CHARS
+
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    words = "x" * (MAX_ANSWER_CHARS + 1)
+    _area(at, prompt.id).input(words)
+    at.button(key=f"save:{prompt.id}").click().run()
+    assert not at.exception, at.exception
+    assert _draft_rows(at) == 1
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == words
+
+
+def test_a_together_answer_typed_and_saved_in_one_click_stores_no_draft(monkeypatch):
+    from workbook import drafts
+
+    sam, _alex = couple()
+    prompt = TALKING.together[0]
+    sam.switch_page("pages/chapter_3.py").run()
+    written: list[str] = []
+    real = drafts.save
+    monkeypatch.setattr(drafts, "save", lambda *a, **k: (written.append(a[2]), real(*a, **k)))
+    _area(sam, prompt.id).input("Mine, hidden until you answer")
+    sam.button(key=f"together:{prompt.id}").click().run()
+    assert not sam.exception, sam.exception
+    assert written == []
+    assert "It stays hidden until you have both answered" in texts(sam)

@@ -27,12 +27,27 @@ def _digest(words: str) -> bytes:
     return hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=16).digest()
 
 
-def keep_draft(prompt_id: str) -> None:
+def keep_draft(prompt_id: str, saved_by: str = "") -> None:
     """on_change of a text field: store its words, encrypted, for this partner.
 
-    Skipped for a guest (nothing to encrypt with) and for words just saved as the
-    answer (the Save callback may run before or after this one in the same rerun).
+    Skipped for a guest (nothing to encrypt with), for words just saved as the answer
+    (the Save callback may run before or after this one in the same rerun), and when
+    the click of this rerun is the field's own Save (``saved_by``, that button's key):
+    its callback saves the words as the answer, and keeps them as a draft only if it
+    cannot (``draft_unsaved``). A Save after typing was a draft write, the answer's
+    write and the draft's delete, each with its own commit.
     """
+    if saved_by and st.session_state.get(saved_by):
+        return
+    _store_draft(prompt_id)
+
+
+def draft_unsaved(prompt_id: str) -> None:
+    """A Save did not go through: keep the words as a draft, as a pause in typing would."""
+    _store_draft(prompt_id)
+
+
+def _store_draft(prompt_id: str) -> None:
     current = member()
     if current is None:
         return
@@ -90,16 +105,17 @@ def draft_keeper() -> None:
         st.html(_DRAFT_SCRIPT % DRAFT_PAUSE_MS, unsafe_allow_javascript=True, width=1)
 
 
-def draft_field(prompt_id: str) -> dict[str, Any]:
+def draft_field(prompt_id: str, saved_by: str = "") -> dict[str, Any]:
     """Keyword arguments for a text area whose words are kept as a draft as they type.
 
     A guest's words stay on screen only (nothing to encrypt them with), so their field
     has no on_change. A signed-in partner's field commits after a pause in typing (see
     ``draft_keeper``), so a reload, crash or timeout costs at most the last two seconds.
+    ``saved_by`` is the key of the button that saves these words as the answer.
     """
     if member() is None:
         return {"key": draft_key(prompt_id)}
-    return {"key": draft_key(prompt_id), "on_change": keep_draft, "args": (prompt_id,)}
+    return {"key": draft_key(prompt_id), "on_change": keep_draft, "args": (prompt_id, saved_by)}
 
 
 def length_hint(key: str, limit: int) -> None:

@@ -21,6 +21,7 @@ from workbook.ui.fields import (
     draft_field,
     draft_key,
     draft_saved,
+    draft_unsaved,
     flash,
     length_hint,
     show_flash,
@@ -95,9 +96,11 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
             visibility=visibility,
         )
     except journal.JournalError as exc:
+        draft_unsaved(prompt_id)
         flash(prompt_id, "error", str(exc))
         return
     except (SQLAlchemyError, OSError):
+        draft_unsaved(prompt_id)
         flash(prompt_id, "error", text.SAVE_FAILED)
         return
     draft_saved(prompt_id)
@@ -161,7 +164,7 @@ def question_block(
             st.text(other.text)
         st.text_area(
             prompt.text,
-            **draft_field(prompt.id),
+            **draft_field(prompt.id, saved_by=f"save:{prompt.id}"),
             height=120,
             label_visibility="collapsed",
             placeholder="Write as much or as little as you like. Skipping is fine too.",

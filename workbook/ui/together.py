@@ -19,6 +19,7 @@ from workbook.ui.fields import (
     draft_field,
     draft_key,
     draft_saved,
+    draft_unsaved,
     flash,
     length_hint,
     show_flash,
@@ -46,9 +47,11 @@ def _answer(prompt_id: str) -> None:
     try:
         together.answer(db(), current, prompt_id, words)
     except together.TogetherError as exc:
+        draft_unsaved(prompt_id)
         flash(prompt_id, "error", str(exc))
         return
     except (SQLAlchemyError, OSError):
+        draft_unsaved(prompt_id)
         flash(prompt_id, "error", text.SAVE_FAILED)
         return
     draft_saved(prompt_id)
@@ -74,9 +77,11 @@ def _agree(prompt_id: str) -> None:
     try:
         together.agree(db(), current, prompt_id, st.session_state.get(key, "") or "")
     except together.TogetherError as exc:
+        draft_unsaved(f"agreement:{prompt_id}")
         flash(f"agreement:{prompt_id}", "error", str(exc))
         return
     except (SQLAlchemyError, OSError):
+        draft_unsaved(f"agreement:{prompt_id}")
         flash(f"agreement:{prompt_id}", "error", text.SAVE_FAILED)
         return
     draft_saved(f"agreement:{prompt_id}")
@@ -199,7 +204,7 @@ def together_box(
         )
     st.text_area(
         prompt.text,
-        **draft_field(prompt.id),
+        **draft_field(prompt.id, saved_by=f"together:{prompt.id}"),
         height=100,
         label_visibility="collapsed",
         persist_state="session",
@@ -253,7 +258,7 @@ def _reveal(prompt: TogetherPrompt, state: TogetherState, name: str) -> None:
         st.session_state[key] = state.agreement.text
     st.text_area(
         "What you agreed",
-        **draft_field(f"agreement:{prompt.id}"),
+        **draft_field(f"agreement:{prompt.id}", saved_by=f"agree:{prompt.id}"),
         height=80,
         persist_state="session",
         placeholder="For example: what you will try, or when you will talk again.",
