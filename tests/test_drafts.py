@@ -7,10 +7,13 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from workbook import drafts, owndata, spaces
+from workbook import drafts, journal, owndata, spaces, together
+from workbook.content import workbook
 from workbook.tables import drafts as drafts_table
 
 from helpers import join, make_space
+
+TOGETHER = workbook().chapter("talking").together[0].id
 
 
 @pytest.fixture
@@ -100,3 +103,18 @@ def test_a_draft_past_the_answer_limit_comes_back_whole_and_is_never_cut(db, cou
     with pytest.raises(drafts.DraftTooLong):
         drafts.save(db, sam, "body-own-1", "x" * (drafts.MAX_CHARS + 1))
     assert drafts.load(db, sam) == {"body-own-1": long}  # the earlier draft stays
+
+
+def test_saving_an_answer_takes_its_draft_with_it_in_the_same_commit(db, couple):
+    """The answer's write deletes this partner's draft of it, and nothing else."""
+    sam, alex = couple
+    for who in (sam, alex):
+        drafts.save(db, who, "body-own-1", "words on the way")
+    drafts.save(db, sam, "body-own-2", "another answer's draft")
+    drafts.save(db, sam, TOGETHER, "a together answer's draft")
+    journal.save(
+        db, sam, chapter_id="body", prompt_id="body-own-1", text="the answer", visibility="private"
+    )
+    together.answer(db, sam, TOGETHER, "the together answer")
+    assert drafts.load(db, sam) == {"body-own-2": "another answer's draft"}
+    assert drafts.load(db, alex) == {"body-own-1": "words on the way"}

@@ -81,11 +81,17 @@ def load(db: Db, member: Member) -> dict[str, str]:
 def discard(db: Db, member: Member, prompt_id: str) -> None:
     """Delete one draft (its answer was saved, or the words were cleared)."""
     with db.engine.begin() as conn:
-        conn.execute(
-            delete(drafts).where(
-                drafts.c.partner_id == member.partner_id, drafts.c.prompt_id == prompt_id
-            )
+        retire(conn, member, prompt_id)
+
+
+def retire(conn, member: Member, prompt_id: str) -> None:
+    """Delete one draft inside the caller's transaction: the answer's own write takes
+    its draft with it, in one commit, so the two never both stand."""
+    conn.execute(
+        delete(drafts).where(
+            drafts.c.partner_id == member.partner_id, drafts.c.prompt_id == prompt_id
         )
+    )
 
 
 def discard_all(db: Db, member: Member) -> None:

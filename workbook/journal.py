@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from workbook import presence, readable, rotation, sealed
+from workbook import drafts, presence, readable, rotation, sealed
 from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, now
@@ -88,7 +88,7 @@ def save(
     """Save the member's answer to a prompt: one answer per partner per prompt.
 
     Saving again replaces the text (and may change who can see it), keeping the
-    created time.
+    created time. The partner's draft of this answer goes in the same commit.
     """
     sealed.check_visibility(visibility)
     text = _clean(text)
@@ -119,6 +119,7 @@ def save(
             stamp,
         )
         _bump_if_seen(conn, member, before, visibility)
+        drafts.retire(conn, member, prompt_id)  # the words are the answer now
     return Reflection(
         row_id, member.partner_id, chapter_id, prompt_id, visibility, text, created, stamp
     )

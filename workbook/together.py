@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from workbook import presence, readable, rotation, vault
+from workbook import drafts, presence, readable, rotation, vault
 from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, now
@@ -86,7 +86,8 @@ def _clean(text: str) -> str:
 
 
 def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
-    """Save or revise the member's own answer to a together prompt."""
+    """Save or revise the member's own answer to a together prompt (its draft goes in
+    the same commit)."""
     text = _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, TogetherError)
@@ -103,6 +104,7 @@ def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
             stamp,
         )
         presence.bump(conn, member)
+        drafts.retire(conn, member, prompt_id)  # the words are the answer now
     return Answer(member.partner_id, text, created, stamp)
 
 

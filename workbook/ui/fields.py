@@ -60,13 +60,19 @@ def _store_draft(prompt_id: str) -> None:
         pass  # the words are still on screen; the next pause tries again
 
 
-def draft_saved(prompt_id: str) -> None:
-    """The answer to this prompt was saved: its draft is no longer needed."""
+def draft_saved(prompt_id: str, retired: bool = False) -> None:
+    """The answer to this prompt was saved: its draft is no longer needed.
+
+    ``retired``: the answer's own write deleted the draft already (``journal.save``,
+    ``together.answer``); only what was saved is noted here.
+    """
     current = member()
     if current is None:
         return
     words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
     st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = _digest(words)
+    if retired:
+        return
     try:
         drafts.discard(db(), current, prompt_id)
     except (SQLAlchemyError, OSError):

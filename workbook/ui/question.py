@@ -103,7 +103,7 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
         draft_unsaved(prompt_id)
         flash(prompt_id, "error", text.SAVE_FAILED)
         return
-    draft_saved(prompt_id)
+    draft_saved(prompt_id, retired=True)
     flash(
         prompt_id,
         "ok",

@@ -54,7 +54,7 @@ def _answer(prompt_id: str) -> None:
         draft_unsaved(prompt_id)
         flash(prompt_id, "error", text.SAVE_FAILED)
         return
-    draft_saved(prompt_id)
+    draft_saved(prompt_id, retired=True)
     try:
         revealed = together.states(db(), current, [prompt_id])[prompt_id].revealed
     except (SQLAlchemyError, OSError, VaultError):
