@@ -58,7 +58,9 @@ def save_controls(
         key=key,
         horizontal=True,
     )
-    row = button_row()
+    # A flex row only for two buttons: a block is among the dearer parts of a run
+    # (issue 14), and most questions have only Save.
+    row = button_row() if mine is not None else st
     row.button(
         "Save",
         key=f"save:{prompt_id}",
