@@ -17,6 +17,7 @@ from apphelpers import (
     create_space,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
+    save_answer,
     texts,
 )
 
@@ -95,20 +96,27 @@ def _parents(node, parent=None):
 
 
 def test_each_questions_buttons_sit_together_in_one_row():
-    """Save and Delete, and a together question's three buttons, are one flex row: at
-    the start of the line, wrapping on a phone (st.columns spread them over equal
-    columns, and cost two or three more blocks per question on every run)."""
+    """Save and Delete (once an answer is saved), and a together question's buttons, are
+    one flex row: at the start of the line, wrapping on a phone (st.columns spread them
+    over equal columns, and cost two or three more blocks per question on every run).
+    A question with only its Save has no row around it: one block fewer per run."""
     sam, _ = couple()
     sam.switch_page("pages/chapter_3.py").run()
     chapter = workbook().chapter("talking")
-    keys = {f"save:{p.id}" for p in chapter.prompts} | {
-        f"together:{t.id}" for t in chapter.together
-    }
-    rows = {}
+    answered = chapter.prompts[0].id
+    sam.text_area(key=f"draft:{sam.session_state['member_id']}:{answered}").input("Mine")
+    save_answer(sam, answered)
+    # (The saved answer's Delete is a popover in that row, its button inside it.)
+    in_a_row = {f"save:{answered}"} | {f"together:{t.id}" for t in chapter.together}
+    alone = {f"save:{p.id}" for p in chapter.prompts[1:]}
+    parents = {}
     for node, parent in _parents(sam._tree):
-        if getattr(node, "type", "") == "button" and node.key in keys:
-            rows[node.key] = parent
-    assert set(rows) == keys
-    for parent in rows.values():
-        assert parent.type == "flex_container"
-        assert parent.proto.flex_container.direction == parent.proto.flex_container.HORIZONTAL
+        if getattr(node, "type", "") == "button" and node.key in in_a_row | alone:
+            parents[node.key] = parent
+    assert set(parents) == in_a_row | alone
+    horizontal = parents[f"save:{answered}"].proto.flex_container.HORIZONTAL
+    for key in in_a_row:
+        assert parents[key].type == "flex_container"
+        assert parents[key].proto.flex_container.direction == horizontal, key
+    for key in alone:
+        assert parents[key].proto.flex_container.direction != horizontal, key
