@@ -351,15 +351,14 @@ def _one_socket_write_per_burst() -> None:
                 self.conn.send_text(payload)
         except impl.InvalidState:
             raise ClientDisconnected() from None
-        held = self.__dict__.get("_workbook_held_bytes", 0) + len(payload or b"")
-        if held >= FLUSH_BYTES:  # a big burst: let the transport's flow control see it
+        self._workbook_held_bytes = self.__dict__.get("_workbook_held_bytes", 0) + len(
+            payload or b""
+        )
+        if self._workbook_held_bytes >= FLUSH_BYTES:  # let the transport push back
             _flush_frames(self)
         elif not self.__dict__.get("_workbook_flush_pending"):
-            self._workbook_held_bytes = held
             self._workbook_flush_pending = True
             self.loop.call_soon(_flush_frames, self)
-        else:
-            self._workbook_held_bytes = held
         return None
 
     async def run_asgi(self) -> None:
