@@ -197,3 +197,36 @@ def test_a_fold_opens_on_a_click_and_stays_open_with_its_words(people):
     area = guest.page.get_by_label(HEART[0].text, exact=True)
     area.wait_for()
     assert area.input_value() == "Words typed, not saved"
+
+
+def test_an_entry_opens_for_editing_on_a_phone_and_saves(people):
+    """Journal entries carry one Edit button; the box and its buttons open in place."""
+    from browser import PHONE
+
+    sam, _alex = make_couple(people, "jedit", size=PHONE)
+    sam.go("2. Your heart is healing too")
+    open_fold(sam, "On your own")
+    save_own(sam, HEART[0], "Journal words before")
+    sam.page.get_by_text("Saved. Only you can see this.").first.wait_for()
+    save_own(sam, HEART[1], "Another entry, left closed")
+    sam.page.get_by_text("Saved. Only you can see this.").first.wait_for()
+    sam.go("Journal")
+    edits = sam.page.get_by_role("button", name="Edit", exact=True)
+    edits.first.wait_for()
+    assert edits.count() == 2 and sam.page.locator("textarea").count() == 0
+    sam.shot("journal-closed")
+    # Entries are newest first: the second saved is on top, this one below it.
+    edits.nth(1).click()
+    area = sam.page.get_by_label("Your words", exact=True)
+    area.wait_for()
+    assert area.input_value() == "Journal words before"
+    area.fill("Journal words after")
+    area.press("Tab")
+    sam.settle()
+    sam.shot("journal-editing")
+    sam.page.get_by_role("button", name="Save changes").click()
+    sam.page.get_by_text("Saved.", exact=True).first.wait_for()
+    sam.page.get_by_text("Journal words after").first.wait_for()
+    assert sam.page.locator("textarea").count() == 0
+    sam.shot("journal-saved")
+    assert sam.hosts <= {"127.0.0.1"}
