@@ -274,8 +274,13 @@ def patch_apptest() -> None:
 
 
 def app_pages() -> list[str]:
-    """Every page app.py registers, read from its source (pages may be added any time)."""
-    return re.findall(r'st\.Page\(\s*"(pages/[^"]+\.py)"', APP.read_text())
+    """Every page app.py registers, read from its source (pages may be added any time).
+
+    The pages are the first item of each entry of app.py's ``NAV`` list (reading
+    ``st.Page("pages/...")`` calls found none once the list was made: ``make bench``
+    then measured no page and stopped on an empty list; tests/test_bench_plans.py).
+    """
+    return re.findall(r'^\s*\(\s*"(pages/[^"]+\.py)"', APP.read_text(), re.MULTILINE)
 
 
 def new_app(page: str, member=None, script: Path = APP):

@@ -24,3 +24,10 @@ def test_the_journal_queries_use_an_index_not_a_full_scan(tmp_path):
     assert set(plans) == {"journal.visible", "journal.save lookup"}
     for steps in plans.values():
         assert any("USING INDEX" in step or "USING COVERING INDEX" in step for step in steps)
+
+
+def test_make_bench_finds_every_page_app_py_registers():
+    pages = run.app_pages()
+    on_disk = sorted(f"pages/{p.name}" for p in (run.APP.parent / "pages").glob("*.py"))
+    assert sorted(pages) == on_disk
+    assert run.JOURNAL_PAGE in pages
