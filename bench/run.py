@@ -54,6 +54,8 @@ from workbook import journal, progress, spaces, store, together
 from workbook.content import workbook
 from workbook.store import Db
 from workbook.tables import together_answers
+from workbook.ui.chapter import CHAPTER_FOLDS
+from workbook.ui.folds import OPEN_FOLDS, fold_key
 
 APP = PROJECT / "app.py"
 JOURNAL_PAGE = "pages/journal.py"
@@ -283,10 +285,19 @@ def app_pages() -> list[str]:
     return re.findall(r'^\s*\(\s*"(pages/[^"]+\.py)"', APP.read_text(), re.MULTILINE)
 
 
-def new_app(page: str, member=None, script: Path = APP):
+def new_app(page: str, member=None, script: Path = APP, folds_open: bool = False):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(script), default_timeout=120)
+    if script == APP and folds_open:
+        # Chapter folds build their questions only while open (workbook/ui/folds.py):
+        # this reader has opened every fold, as tests/apphelpers.open_app does. The
+        # page table keeps them closed, as on a first visit.
+        at.session_state[OPEN_FOLDS] = {
+            fold_key(f"chapter_{chapter.number}", kind)
+            for chapter in workbook().chapters
+            for kind in CHAPTER_FOLDS
+        }
     if member is not None:
         at.session_state["member"] = member
         at.session_state["member_id"] = member.partner_id
@@ -413,7 +424,7 @@ def page_actions(db: Db, sam, couple: dataset.Couple, folder: Path, repeat: int)
 
 def action_save(member, folder: Path, repeat: int) -> dict:
     page = "pages/chapter_1.py"
-    at = new_app(page, member)
+    at = new_app(page, member, folds_open=True)
     run_timed(at)
     bare_path, _ = write_bare(at, folder, "save")
     times, acked = [], 0
@@ -460,7 +471,7 @@ def action_reveal(db: Db, sam, folder: Path, repeat: int) -> dict:
             )
 
     withdraw()
-    at = new_app(page, sam)
+    at = new_app(page, sam, folds_open=True)
     run_timed(at)
     bare_path, _ = write_bare(at, folder, "reveal")
     before = sum(1 for b in at.button if b.label == REVEALED)
