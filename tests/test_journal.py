@@ -150,3 +150,31 @@ def test_a_ciphertext_swapped_between_rows_gives_an_error_not_wrong_text(db, cou
     assert journal.get(db, sam, a.id).text == "first"
     seen = journal.visible(db, sam)
     assert [r.text for r in seen] == ["first"] and seen.unreadable == 1
+
+
+def test_shared_lately_lists_only_the_partners_shared_answers_newest_first(db, couple):
+    """Where you are lists these by chapter and time, opening none of them."""
+    from datetime import timedelta
+
+    sam, alex = couple
+    other = make_space(db, login="kim", name="Kim", space="Kim and Jo").member
+    save(db, alex, "body-own-1", "alex private")
+    save(db, sam, "body-own-2", "sam shared", SHARED)
+    save(db, other, "body-own-3", "another space, shared", SHARED)
+    first = save(db, alex, "heart-own-1", "alex shared first", SHARED, chapter="heart")
+    second = save(db, alex, "talking-own-1", "alex shared second", SHARED, chapter="talking")
+    with db.engine.begin() as conn:  # make the order plain, whatever the clock did
+        conn.execute(
+            update(reflections)
+            .where(reflections.c.id == first.id)
+            .values(updated_at=second.updated_at - timedelta(minutes=5))
+        )
+    lately = journal.shared_lately(db, sam, 5)
+    assert [e.chapter_id for e in lately] == ["talking", "heart"]
+    assert journal.shared_lately(db, sam, 1)[0].chapter_id == "talking"
+    assert [e.chapter_id for e in journal.shared_lately(db, alex, 5)] == ["body"]
+    # Nothing is opened: a body no key opens is still listed, and no words come back.
+    with db.engine.begin() as conn:
+        conn.execute(update(reflections).where(reflections.c.id == second.id).values(body_ct=b"x"))
+    assert [e.chapter_id for e in journal.shared_lately(db, sam, 5)] == ["talking", "heart"]
+    assert not hasattr(lately[0], "text")

@@ -151,3 +151,24 @@ def test_exercise_can_be_marked_done_with_a_note_both_can_read():
     sam.button(key="exercise:support").click().run()
     alex.switch_page("pages/chapter_4.py").run()
     assert "Sam marked this done. Note: Called my sister" in texts(alex)
+
+
+def test_home_lists_what_the_partner_shared_lately_and_nothing_private():
+    from workbook import journal
+    from workbook.ui.session import db
+
+    sam, alex = couple()
+    member = alex.session_state["member"]
+    for chapter, prompt, visibility in (
+        ("heart", "heart-own-1", journal.SHARED),
+        ("talking", "talking-own-1", journal.PRIVATE),
+    ):
+        journal.save(
+            db(), member, chapter_id=chapter, prompt_id=prompt, text="x", visibility=visibility
+        )
+    sam.switch_page("pages/home.py").run()
+    shown = texts(sam)
+    assert "Alex shared an answer in chapter 2" in shown
+    assert "in chapter 3" not in shown  # Alex's private answer is not even mentioned
+    alex.switch_page("pages/home.py").run()
+    assert "shared an answer" not in texts(alex)  # your own shares are not news to you

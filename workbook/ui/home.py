@@ -44,15 +44,14 @@ def render_home() -> None:
         partners = spaces.partners_of(db(), current)
         states = together.states(db(), current, [t.id for c in book.chapters for t in c.together])
         rows = progress.summary(db(), current, book, states)
-        entries = journal.visible(db(), current)
+        shared_with_me = journal.shared_lately(db(), current, LATELY)
     except (SQLAlchemyError, OSError, VaultError):
         st.error("We could not load this just now. Nothing is lost; try again in a moment.")
         return
-    show_unreadable(entries, states)
+    show_unreadable(states)
     other = next((p for p in partners if p.id != current.partner_id), None)
     name = escape(other.name) if other else "your partner"
     prompts = _prompt_index()
-    shared_with_me = [e for e in entries if e.author_id != current.partner_id][:LATELY]
 
     st.subheader("Waiting for you")
     waiting = [(pid, "answered") for r in rows for pid in r.waiting_on_me]
