@@ -215,11 +215,16 @@ def test_an_entry_opens_for_editing_on_a_phone_and_saves(people):
     edits.first.wait_for()
     assert edits.count() == 2 and sam.page.locator("textarea").count() == 0
     sam.shot("journal-closed")
-    # Entries are newest first: the second saved is on top, this one below it.
-    edits.nth(1).click()
+    # Entries are newest first: the second saved is on top, this one below it. Opened
+    # from the keyboard, the keyboard keeps its place: the next Tab is in the box.
+    edits.nth(1).focus()
+    sam.page.keyboard.press("Enter")
     area = sam.page.get_by_label("Your words", exact=True)
     area.wait_for()
+    sam.settle()
     assert area.input_value() == "Journal words before"
+    sam.page.keyboard.press("Tab")
+    assert area.evaluate("e => e === document.activeElement")
     area.fill("Journal words after")
     area.press("Tab")
     sam.settle()

@@ -56,15 +56,18 @@ def _switch(entry_id: str, visibility: str) -> None:
 
 
 # The one entry whose edit box and buttons are open. Closed entries carry one Edit
-# button instead of a box, three buttons and two popovers each: a page of twenty of
+# button instead of a box, two buttons and two popovers each: a page of twenty of
 # your own entries was about 180 elements and 85 ms of server time per run, on every
 # click of the page (issue 14).
 EDITING = "journal_editing"
 
 
-def _open_editor(entry_id: str) -> None:
+def _toggle_editor(entry_id: str) -> None:
+    """Edit opens this entry (and closes any other); Close puts it back as saved."""
+    was_open = st.session_state.get(EDITING) == entry_id
     _close_editor()
-    st.session_state[EDITING] = entry_id
+    if not was_open:
+        st.session_state[EDITING] = entry_id
 
 
 def _close_editor() -> None:
@@ -223,28 +226,30 @@ def render_journal() -> None:
             )
             mine = row.kind == timeline.OWN and row.author_id == current.partner_id
             editing = mine and st.session_state.get(EDITING) == row.id
+            if mine:
+                # One button that stays where it is, open or closed: the browser keeps
+                # the keyboard's place on it, and the next Tab reaches the box below.
+                st.button(
+                    "Close" if editing else "Edit",
+                    key=f"edit-toggle:{row.id}",
+                    on_click=_toggle_editor,
+                    args=(row.id,),
+                    icon=":material/close:" if editing else ":material/edit:",
+                )
             if editing:
                 _editor(row, other_name)  # the words in their box, not twice
             else:
                 st.text(row.text)
             if row.kind != timeline.OWN:
                 st.caption("Change this on the chapter's page, where you answered together.")
-            elif mine and not editing:
-                st.button(
-                    "Edit",
-                    key=f"open:{row.id}",
-                    on_click=_open_editor,
-                    args=(row.id,),
-                    icon=":material/edit:",
-                    help="Change the words, who can see it, or delete it",
-                )
             show_flash(f"entry:{row.id}")
     st.header("Take it with you", divider="gray")
     downloads(current)
 
 
 def _editor(row, other_name: str) -> None:
-    """The open entry: its words to change, who can see it, and Delete."""
+    """The open entry: its words to change, who can see it, and Delete (Close is the
+    Edit button above, which stays in its place)."""
     st.text_area("Your words", value=row.text, key=f"edit:{row.id}", height=160)
     length_hint(f"edit:{row.id}", journal.MAX_CHARS)
     buttons = button_row()
@@ -271,4 +276,3 @@ def _editor(row, other_name: str) -> None:
             args=(row.id,),
             type="primary",
         )
-    buttons.button("Close", key=f"close:{row.id}", on_click=_close_editor)
