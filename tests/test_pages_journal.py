@@ -126,12 +126,83 @@ def test_a_refused_edit_stays_open_with_every_word():
     assert any("Your words are still here" in e.value for e in sam.error)
 
 
+def test_words_typed_in_one_entry_wait_while_another_is_open():
+    sam, _ = couple()
+    save(sam, 0, "Sam's first")
+    save(sam, 1, "Sam's second")
+    sam.switch_page("pages/journal.py").run()
+    open_editor_of(sam, "Sam's first")
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("first, changed but not saved").run()
+    open_editor_of(sam, "Sam's second")
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    assert area.value == "Sam's second"  # one box at a time
+    assert "Sam's first" in [t.value for t in sam.text]  # the first is closed, as saved
+    open_editor_of(sam, "Sam's first")
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    assert area.value == "first, changed but not saved"
+
+
+def test_an_open_entry_hidden_by_the_search_closes_and_keeps_its_words():
+    sam, _ = couple()
+    save(sam, 0, "words about evenings")
+    save(sam, 1, "words about mornings")
+    sam.switch_page("pages/journal.py").run()
+    open_editor_of(sam, "words about evenings")
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("evenings, rewritten").run()
+    sam.text_input(key="j-search").input("mornings").run()
+    assert "journal_editing" not in sam.session_state
+    sam.text_input(key="j-search").input("").run()
+    assert not [a for a in sam.text_area if a.label == "Your words"]  # back closed
+    open_editor_of(sam, "words about evenings")
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    assert area.value == "evenings, rewritten"
+
+
+def test_saving_an_entry_deleted_in_another_window_keeps_the_words_as_a_draft():
+    from workbook import journal
+    from workbook.ui.session import db
+
+    sam, _ = couple()
+    save(sam, 0, "soon deleted elsewhere")
+    sam.switch_page("pages/journal.py").run()
+    open_editor(sam)
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("words I must not lose")
+    member = sam.session_state["member"]
+    [entry] = journal.visible(db(), member)
+    journal.remove(db(), member, entry.id)  # the other window
+    [save_btn] = [b for b in sam.button if b.label == "Save changes"]
+    save_btn.click().run()
+    assert any("kept as a draft on its question" in e.value for e in sam.error)
+    assert "journal_editing" not in sam.session_state
+    sam.switch_page("pages/chapter_2.py").run()
+    prompt = HEART.prompts[0]
+    [box] = [a for a in sam.text_area if a.key and a.key.endswith(f":{prompt.id}")]
+    assert box.value == "words I must not lose"
+
+
+def test_delete_closes_the_box():
+    sam, _ = couple()
+    save(sam, 0, "to go")
+    save(sam, 1, "to stay")
+    sam.switch_page("pages/journal.py").run()
+    open_editor_of(sam, "to go")
+    [delete] = [b for b in sam.button if b.label == "Yes, delete it"]
+    delete.click().run()
+    assert "journal_editing" not in sam.session_state
+    assert [t.value for t in sam.text] == ["to stay"] and "Deleted." in texts(sam)
+
+
 def open_editor_of(at, words: str) -> None:
-    """Click Edit on the entry whose text is ``words`` (entries and buttons are in order)."""
-    order = [t.value for t in at.text]
-    edits = [b for b in at.button if b.label == "Edit"]
-    mine = [w for w in order if w.startswith("Sam")]
-    edits[mine.index(words)].click().run()
+    """Click Edit on the entry of this member whose saved words are ``words``."""
+    from workbook import journal
+    from workbook.ui.session import db
+
+    entries = journal.visible(db(), at.session_state["member"])
+    [entry] = [e for e in entries if e.text == words]
+    at.button(key=f"edit-toggle:{entry.id}").click().run()
 
 
 def test_empty_journal_is_gentle():

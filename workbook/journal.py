@@ -239,11 +239,13 @@ __all__ = [
     "SHARED",
     "JournalError",
     "Reflection",
+    "SharedLately",
     "VaultError",
     "edit",
     "get",
     "remove",
     "save",
     "set_visibility",
+    "shared_lately",
     "visible",
 ]

@@ -27,6 +27,10 @@ NOT_YOURS = (
     "no longer here."
 )
 GONE = "That entry is no longer here. It may have been deleted."
+GONE_KEPT_AS_DRAFT = (
+    "That entry is no longer here. It may have been deleted in another window. "
+    "Your words are kept as a draft on its question in the chapter."
+)
 SIGN_IN_MISMATCH = (
     "That sign-in name and passphrase do not match. Check capital letters and try again."
 )

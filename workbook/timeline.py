@@ -24,6 +24,7 @@ COLUMNS = [
     "chapter",
     "chapter_id",
     "prompt",
+    "prompt_id",
     "author",
     "author_id",
     "visibility",
@@ -60,6 +61,7 @@ def frame(
             "chapter": chapters[e.chapter_id].title if e.chapter_id in chapters else e.chapter_id,
             "chapter_id": e.chapter_id,
             "prompt": prompts.get(e.prompt_id, e.prompt_id),
+            "prompt_id": e.prompt_id,
             "author": author(e.author_id),
             "author_id": e.author_id,
             "visibility": e.visibility,
@@ -83,7 +85,12 @@ def _together_rows(states: dict[str, TogetherState], book: Workbook, author) -> 
             state = states.get(prompt.id)
             if state is None or not state.revealed:
                 continue  # an answer stays hidden until both have answered
-            base = {"chapter": chapter.title, "chapter_id": chapter.id, "prompt": prompt.text}
+            base = {
+                "chapter": chapter.title,
+                "chapter_id": chapter.id,
+                "prompt": prompt.text,
+                "prompt_id": prompt.id,
+            }
             for answer in (state.mine, state.theirs):
                 rows.append(
                     {

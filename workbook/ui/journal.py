@@ -13,7 +13,7 @@ from workbook.spaces import Member
 from workbook.store import now
 from workbook.timeline import Filters
 from workbook.ui.clock import DATE, local, when
-from workbook.ui.fields import flash, length_hint, show_flash
+from workbook.ui.fields import draft_key, draft_unsaved, flash, length_hint, show_flash
 from workbook.ui.session import ACCOUNT_PAGE, button_row, db, member
 from workbook.ui.unreadable import show_unreadable
 
@@ -30,13 +30,17 @@ def needs_space(what: str) -> Member | None:
     return current
 
 
-def _edit(entry_id: str) -> None:
+def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
     current = member()
     if current is None:
         return
+    words = st.session_state.get(f"edit:{entry_id}", "")
     try:
-        journal.edit(db(), current, entry_id, st.session_state.get(f"edit:{entry_id}", ""))
+        journal.edit(db(), current, entry_id, words)
     except journal.JournalError as exc:
+        if str(exc) in (text.GONE, text.NOT_YOURS):
+            _keep_as_draft(prompt_id, words, saved)
+            return
         flash(f"entry:{entry_id}", "error", str(exc))
         return
     except (SQLAlchemyError, OSError):
@@ -46,13 +50,30 @@ def _edit(entry_id: str) -> None:
     flash(f"entry:{entry_id}", "ok", "Saved.")
 
 
+def _keep_as_draft(prompt_id: str, words: str, saved: str) -> None:
+    """The entry went (deleted in another window): its question is open again, so the
+    words wait there as a draft instead of going with the entry's box. Words already
+    waiting in that question's box, other than the entry's own, stay first."""
+    _close_editor(keep=False)
+    key = draft_key(prompt_id)
+    waiting = st.session_state.get(key) or ""
+    if waiting.strip() and waiting != saved and waiting != words:
+        words = f"{waiting}\n\n{words}"
+    st.session_state[key] = words
+    draft_unsaved(prompt_id)
+    flash("journal", "error", text.GONE_KEPT_AS_DRAFT)
+
+
 def _switch(entry_id: str, visibility: str) -> None:
     current = member()
     if current is not None:
         try:
             journal.set_visibility(db(), current, entry_id, visibility)
         except journal.JournalError as exc:
-            flash(f"entry:{entry_id}", "error", str(exc))
+            gone = str(exc) in (text.GONE, text.NOT_YOURS)
+            if gone:
+                _close_editor(keep=False)
+            flash("journal" if gone else f"entry:{entry_id}", "error", str(exc))
 
 
 # The one entry whose edit box and buttons are open. Closed entries carry one Edit
@@ -62,19 +83,31 @@ def _switch(entry_id: str, visibility: str) -> None:
 EDITING = "journal_editing"
 
 
+def _kept(entry_id: str) -> str:
+    """Words typed in an entry's box and not saved, kept while the box is not drawn."""
+    return f"edit-kept:{entry_id}"
+
+
 def _toggle_editor(entry_id: str) -> None:
-    """Edit opens this entry (and closes any other); Close puts it back as saved."""
+    """Edit opens this entry (another open one closes, its typed words kept for when it
+    opens again); Close puts this one back as saved."""
     was_open = st.session_state.get(EDITING) == entry_id
-    _close_editor()
+    _close_editor(keep=not was_open)
     if not was_open:
         st.session_state[EDITING] = entry_id
 
 
-def _close_editor() -> None:
-    """Close the open entry; words typed in it and not saved go with it."""
+def _close_editor(keep: bool = False) -> None:
+    """Close the open entry. ``keep``: its unsaved words wait for its next opening
+    (Streamlit forgets a box's words once the box is not drawn)."""
     entry_id = st.session_state.pop(EDITING, None)
-    if entry_id is not None:
-        st.session_state.pop(f"edit:{entry_id}", None)
+    if entry_id is None:
+        return
+    words = st.session_state.pop(f"edit:{entry_id}", None)
+    if keep and words is not None:
+        st.session_state[_kept(entry_id)] = words
+    else:
+        st.session_state.pop(_kept(entry_id), None)
 
 
 def _delete(entry_id: str) -> None:
@@ -156,6 +189,7 @@ def render_journal() -> None:
     show_unreadable(entries, states)
     names = {p.id: p.name for p in partners}
     table = timeline.frame(entries, book, names, current.partner_id, states)
+    show_flash("journal")  # before the empty page too: "Deleted." of the last entry
     if table.empty:
         st.write("Nothing here yet. When you want to write, this space is yours.")
         st.page_link("pages/chapter_1.py", label="Open the workbook", icon=":material/menu_book:")
@@ -190,7 +224,6 @@ def render_journal() -> None:
     shown = timeline.apply(
         table, Filters(tuple(chapter_ids), author, seen[visibility], start, end, search)
     )
-    show_flash("journal")
     st.caption(f"{len(shown)} of {len(table)} entries")
     if shown.empty:
         st.write("Nothing matches. Try fewer words or another filter.")
@@ -210,12 +243,13 @@ def render_journal() -> None:
         },
     )
     other_name = next((p.name for p in partners if p.id != current.partner_id), "your partner")
-    # A page of entries at a time: each entry carries its own buttons and edit box, and
-    # Streamlit's cost grows with every widget on the page (bench/README.md).
+    # A page of entries at a time: Streamlit's cost grows with every element on the page
+    # (bench/README.md), and each entry is a card of several.
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = 1
     if pages > 1:
         page = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key="j-page"))
+    drawn: set[str] = set()
     for row in shown.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].itertuples():
         with st.container(border=True):
             st.markdown(f"**{row.prompt}**")
@@ -243,6 +277,9 @@ def render_journal() -> None:
             if row.kind != timeline.OWN:
                 st.caption("Change this on the chapter's page, where you answered together.")
             show_flash(f"entry:{row.id}")
+        drawn.add(row.id)
+    if st.session_state.get(EDITING) not in drawn:
+        _close_editor(keep=True)  # hidden by a filter or another page: kept, closed
     st.header("Take it with you", divider="gray")
     downloads(current)
 
@@ -250,14 +287,17 @@ def render_journal() -> None:
 def _editor(row, other_name: str) -> None:
     """The open entry: its words to change, who can see it, and Delete (Close is the
     Edit button above, which stays in its place)."""
-    st.text_area("Your words", value=row.text, key=f"edit:{row.id}", height=160)
+    key = f"edit:{row.id}"
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.pop(_kept(row.id), row.text)
+    st.text_area("Your words", key=key, height=160)
     length_hint(f"edit:{row.id}", journal.MAX_CHARS)
     buttons = button_row()
     buttons.button(
         "Save changes",
         key=f"edit-save:{row.id}",
         on_click=_edit,
-        args=(row.id,),
+        args=(row.id, row.prompt_id, row.text),
         type="primary",
     )
     target = SHARED if row.visibility == PRIVATE else PRIVATE
