@@ -212,7 +212,7 @@ def storage_calls(db: Db, couple: dataset.Couple, rng: random.Random, repeat: in
 
 
 def query_plans(db: Db, member) -> dict:
-    """SQLite's plan for the two hot queries, to spot a full scan at a glance."""
+    """SQLite's plan for the hot journal queries, to spot a full scan at a glance."""
     from sqlalchemy import select
 
     from workbook.tables import reflections
@@ -229,6 +229,7 @@ def query_plans(db: Db, member) -> dict:
             reflections.c.author_id == member.partner_id,
             reflections.c.prompt_id == "body-own-1",
         ),
+        "journal.shared_lately": journal.shared_lately_query(member, 3),
     }
     plans = {}
     with db.engine.connect() as conn:

@@ -21,7 +21,7 @@ def test_the_journal_queries_use_an_index_not_a_full_scan(tmp_path):
         plans = run.query_plans(db, sam)
     finally:
         store.dispose_all()
-    assert set(plans) == {"journal.visible", "journal.save lookup"}
+    assert set(plans) == {"journal.visible", "journal.save lookup", "journal.shared_lately"}
     for steps in plans.values():
         assert any("USING INDEX" in step or "USING COVERING INDEX" in step for step in steps)
 
