@@ -77,6 +77,8 @@ if ui.handover_pending():
 else:
     ui.enforce_idle_lock()
     page = st.navigation(pages(ui.member() is not None), expanded=True)
+    if page.url_path != "journal":
+        ui.keep_open_edit()  # words typed in a journal entry wait for the way back
     ui.account_sidebar()
     ui.menu_hint()
     ui.help_now_link()

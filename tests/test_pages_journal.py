@@ -160,6 +160,21 @@ def test_an_open_entry_hidden_by_the_search_closes_and_keeps_its_words():
     assert area.value == "evenings, rewritten"
 
 
+def test_words_typed_in_an_entry_wait_while_another_page_is_open():
+    sam, _ = couple()
+    save(sam, 0, "as saved")
+    sam.switch_page("pages/journal.py").run()
+    open_editor(sam)
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("typed, then I went to look at the chapter").run()
+    sam.switch_page("pages/chapter_2.py").run()
+    sam.switch_page("pages/journal.py").run()
+    assert "as saved" in [t.value for t in sam.text]  # closed, as saved
+    open_editor(sam)
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    assert area.value == "typed, then I went to look at the chapter"
+
+
 def test_saving_an_entry_deleted_in_another_window_keeps_the_words_as_a_draft():
     from workbook import journal
     from workbook.ui.session import db

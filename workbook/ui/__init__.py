@@ -9,7 +9,7 @@ from workbook.ui.account import render_account
 from workbook.ui.chapter import render_chapter, render_welcome
 from workbook.ui.help import render_get_help
 from workbook.ui.home import render_home
-from workbook.ui.journal import render_journal
+from workbook.ui.journal import keep_open_edit, render_journal
 from workbook.ui.live import TODAY_PAGE, partner_watch
 from workbook.ui.navigation import FAVICON, session_pages
 from workbook.ui.owndata import render_your_data
@@ -42,6 +42,7 @@ __all__ = [
     "handover_pending",
     "render_handover",
     "render_home",
+    "keep_open_edit",
     "render_journal",
     "render_therapy_summary",
     "render_your_data",

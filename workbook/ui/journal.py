@@ -97,6 +97,14 @@ def _toggle_editor(entry_id: str) -> None:
         st.session_state[EDITING] = entry_id
 
 
+def keep_open_edit() -> None:
+    """Another page is opening: an entry left open in the journal closes, and the words
+    typed in it wait for its next opening (app.py; Streamlit forgets a box's words at
+    the end of the first run that does not draw it)."""
+    if EDITING in st.session_state:
+        _close_editor(keep=True)
+
+
 def _close_editor(keep: bool = False) -> None:
     """Close the open entry. ``keep``: its unsaved words wait for its next opening
     (Streamlit forgets a box's words once the box is not drawn)."""
