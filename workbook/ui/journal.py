@@ -38,7 +38,7 @@ def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
     try:
         journal.edit(db(), current, entry_id, words)
     except journal.JournalError as exc:
-        if str(exc) in (text.GONE, text.NOT_YOURS):
+        if _gone(exc):
             _keep_as_draft(prompt_id, words, saved)
             return
         flash(f"entry:{entry_id}", "error", str(exc))
@@ -48,6 +48,11 @@ def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
         return
     _close_editor()
     flash(f"entry:{entry_id}", "ok", "Saved.")
+
+
+def _gone(exc: journal.JournalError) -> bool:
+    """The entry is no longer there to change (deleted, perhaps in another window)."""
+    return str(exc) in (text.GONE, text.NOT_YOURS)
 
 
 def _keep_as_draft(prompt_id: str, words: str, saved: str) -> None:
@@ -70,7 +75,7 @@ def _switch(entry_id: str, visibility: str) -> None:
         try:
             journal.set_visibility(db(), current, entry_id, visibility)
         except journal.JournalError as exc:
-            gone = str(exc) in (text.GONE, text.NOT_YOURS)
+            gone = _gone(exc)
             if gone:
                 _close_editor(keep=False)
             flash("journal" if gone else f"entry:{entry_id}", "error", str(exc))
