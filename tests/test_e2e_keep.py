@@ -12,7 +12,9 @@ import re
 
 import pytest
 
-from browser import Person, open_fold
+from workbook.content import workbook
+
+from browser import Person, open_fold, save_own
 from helpers import PASS_A, PASS_B
 
 pytestmark = pytest.mark.e2e
@@ -139,3 +141,47 @@ def test_a_reload_keeps_the_draft(people):
     open_fold(sam, "On your own")
     assert sam.page.locator("textarea").first.input_value() == "Words I have not saved yet"
     sam.shot("draft-back")
+
+
+def test_a_reload_keeps_words_typed_in_a_journal_entry(people):
+    """A journal entry's edit box is a draft too: a pause in typing stores it, and after
+    a reload the entry says its changes wait, and Edit shows them."""
+    sam = people("sam")
+    sam.open("account")
+    sam.tab("Make a space")
+    panel = sam.page.get_by_role("tabpanel", name="Make a space")
+    keyboard_fill(
+        sam, new_partner([("A name for your space", "Sam and Alex")], "sam-jreload", PASS_A), panel
+    )
+    sam.click("Make our space")
+    sam.click("I have saved my recovery key")
+    sam.go("1. Your body is healing")
+    open_fold(sam, "On your own")
+    save_own(sam, workbook().chapter("body").prompts[0], "As I saved it")
+    sam.page.get_by_text("Saved. Only you can see this.").first.wait_for()
+    sam.go("Journal")
+    sam.page.get_by_role("button", name="Edit", exact=True).click()
+    area = sam.page.get_by_label("Your words", exact=True)
+    area.focus()
+    sam.page.keyboard.press("End")
+    sam.page.keyboard.type(", and what I added later")
+    sam.page.wait_for_timeout(3000)  # a pause in typing, still in the box
+    sam.settle()
+    assert area.evaluate("el => el === document.activeElement")
+    sam.page.reload()
+    sam.settle()
+    sam.go("Your space")
+    panel = sam.page.get_by_role("tabpanel", name="Sign in")
+    panel.get_by_label("Sign-in name", exact=True).fill("sam-jreload")
+    panel.get_by_label("Passphrase", exact=True).fill(PASS_A)
+    sam.click("Sign in")
+    sam.page.get_by_text("Signed in as").first.wait_for()
+    sam.go("Journal")
+    note = sam.page.get_by_text("You have changes here that are not saved yet")
+    note.wait_for()
+    note.scroll_into_view_if_needed()
+    sam.shot("journal-changes-waiting")
+    sam.page.get_by_role("button", name="Edit", exact=True).click()
+    area = sam.page.get_by_label("Your words", exact=True)
+    area.wait_for()
+    assert area.input_value() == "As I saved it, and what I added later"

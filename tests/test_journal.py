@@ -178,3 +178,20 @@ def test_shared_lately_lists_only_the_partners_shared_answers_newest_first(db, c
         conn.execute(update(reflections).where(reflections.c.id == second.id).values(body_ct=b"x"))
     assert [e.chapter_id for e in journal.shared_lately(db, sam, 5)] == ["talking", "heart"]
     assert not hasattr(lately[0], "text")
+
+
+def test_saving_or_deleting_an_entry_takes_its_waiting_changes_with_it(db, couple):
+    """Words typed into an entry's edit box wait as a draft (workbook/ui/journal.py);
+    once the entry is saved or deleted they must not come back as unsaved changes."""
+    from workbook import drafts
+
+    sam, alex = couple
+    kept = save(db, sam, "body-own-1", "first")
+    gone = save(db, sam, "body-own-2", "second")
+    other = save(db, alex, "body-own-1", "alex's")
+    for entry, author in ((kept, sam), (gone, sam), (other, alex)):
+        drafts.save(db, author, journal.edit_draft_id(entry.id), "typed, not saved")
+    journal.edit(db, sam, kept.id, "first, changed")
+    journal.remove(db, sam, gone.id)
+    assert drafts.load(db, sam) == {}
+    assert drafts.load(db, alex) == {journal.edit_draft_id(other.id): "typed, not saved"}

@@ -175,6 +175,73 @@ def test_words_typed_in_an_entry_wait_while_another_page_is_open():
     assert area.value == "typed, then I went to look at the chapter"
 
 
+def test_words_typed_in_an_entry_come_back_after_a_lock():
+    sam, _ = couple()
+    save(sam, 0, "as saved")
+    sam.switch_page("pages/journal.py").run()
+    open_editor(sam)
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("typed before the screen locked").run()
+    button(sam, "Lock").click().run()
+    assert "typed before the screen locked" not in texts(sam) and not sam.text_area
+    [field] = [t for t in sam.text_input if t.label == "Passphrase"]
+    field.input(PASS_A)
+    button(sam, "Unlock").click().run()
+    assert sam.title[0].value == "Your journal"
+    [area] = [a for a in sam.text_area if a.label == "Your words"]  # open, as left
+    assert area.value == "typed before the screen locked"
+    [save_btn] = [b for b in sam.button if b.label == "Save changes"]
+    save_btn.click().run()
+    assert "typed before the screen locked" in [t.value for t in sam.text]
+
+
+def test_words_typed_in_an_entry_wait_after_a_reload_until_closed():
+    from workbook import text
+
+    sam, _ = couple()
+    save(sam, 0, "as saved")
+    sam.switch_page("pages/journal.py").run()
+    open_editor(sam)
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("typed, then the browser closed").run()
+
+    again = sign_in(open_app(), "sam", PASS_A)  # a reload is a new session
+    again.switch_page("pages/journal.py").run()
+    assert text.EDIT_WAITING in [c.value for c in again.caption]
+    assert "as saved" in [t.value for t in again.text]  # what is saved, until Edit
+    open_editor(again)
+    [area] = [a for a in again.text_area if a.label == "Your words"]
+    assert area.value == "typed, then the browser closed"
+    [close] = [b for b in again.button if b.label == "Close"]
+    close.click().run()  # put back as saved: the typed words go, also from storage
+
+    third = sign_in(open_app(), "sam", PASS_A)
+    third.switch_page("pages/journal.py").run()
+    assert text.EDIT_WAITING not in [c.value for c in third.caption]
+    open_editor(third)
+    [area] = [a for a in third.text_area if a.label == "Your words"]
+    assert area.value == "as saved"
+
+
+def test_saved_changes_leave_no_waiting_words_behind():
+    from workbook import drafts, text
+    from workbook.ui.session import db
+
+    sam, _ = couple()
+    save(sam, 0, "as saved")
+    sam.switch_page("pages/journal.py").run()
+    open_editor(sam)
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("changed and saved").run()
+    [save_btn] = [b for b in sam.button if b.label == "Save changes"]
+    save_btn.click().run()
+    assert drafts.load(db(), sam.session_state["member"]) == {}
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/journal.py").run()
+    assert text.EDIT_WAITING not in [c.value for c in again.caption]
+    assert "changed and saved" in [t.value for t in again.text]
+
+
 def test_saving_an_entry_deleted_in_another_window_keeps_the_words_as_a_draft():
     from workbook import journal
     from workbook.ui.session import db

@@ -26,6 +26,16 @@ TABLE, COLUMN = "reflections", "body_ct"
 MAX_CHARS = 20_000
 
 
+def edit_draft_id(reflection_id: str) -> str:
+    """The draft key of changes typed in an entry and not saved yet.
+
+    Why: words typed into an entry's edit box are kept as a draft like an answer's
+    (encrypted, one row per partner and key), so a reload, a lock, a sign-out or a
+    crash does not cost them. Saving or deleting the entry takes the draft with it.
+    """
+    return f"edit:{reflection_id}"
+
+
 class JournalError(Exception):
     """A reflection could not be saved or changed; ``str()`` is a kind message."""
 
@@ -200,6 +210,7 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
             )
         )
         _bump_if_seen(conn, member, row.visibility)
+        drafts.retire(conn, member, edit_draft_id(row.id))  # the changes are saved now
     return Reflection(
         row.id,
         row.author_id,
@@ -237,6 +248,7 @@ def remove(db: Db, member: Member, reflection_id: str) -> None:
         row = _own_row(conn, member, reflection_id)
         conn.execute(delete(reflections).where(reflections.c.id == reflection_id))
         _bump_if_seen(conn, member, row.visibility)
+        drafts.retire(conn, member, edit_draft_id(row.id))  # changes to it go with it
 
 
 __all__ = [
@@ -247,6 +259,7 @@ __all__ = [
     "SharedLately",
     "VaultError",
     "edit",
+    "edit_draft_id",
     "get",
     "remove",
     "save",

@@ -27,6 +27,8 @@ NOT_YOURS = (
     "no longer here."
 )
 GONE = "That entry is no longer here. It may have been deleted."
+# A journal entry with words typed into its edit box and not saved (kept as a draft).
+EDIT_WAITING = "You have changes here that are not saved yet. Edit shows them."
 GONE_KEPT_AS_DRAFT = (
     "That entry is no longer here. It may have been deleted in another window. "
     "Your words are kept as a draft on its question in the chapter."

@@ -60,6 +60,19 @@ def _store_draft(prompt_id: str) -> None:
         pass  # the words are still on screen; the next pause tries again
 
 
+def forget_draft(prompt_id: str) -> None:
+    """Words a person chose to put away (Close on a journal entry): off the screen and
+    out of the database, so they do not come back after a reload."""
+    current = member()
+    if current is None:
+        return
+    st.session_state.pop(f"draft:{current.partner_id}:{prompt_id}", None)
+    try:
+        drafts.discard(db(), current, prompt_id)
+    except (SQLAlchemyError, OSError):
+        pass  # a stale draft only brings the words back as unsaved changes
+
+
 def draft_saved(prompt_id: str, retired: bool = False) -> None:
     """The answer to this prompt was saved: its draft is no longer needed.
 

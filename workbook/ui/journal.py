@@ -13,8 +13,17 @@ from workbook.spaces import Member
 from workbook.store import now
 from workbook.timeline import Filters
 from workbook.ui.clock import DATE, local, when
-from workbook.ui.fields import draft_key, draft_unsaved, flash, length_hint, show_flash
-from workbook.ui.session import ACCOUNT_PAGE, button_row, db, member
+from workbook.ui.fields import (
+    draft_field,
+    draft_key,
+    draft_saved,
+    draft_unsaved,
+    flash,
+    forget_draft,
+    length_hint,
+    show_flash,
+)
+from workbook.ui.session import ACCOUNT_PAGE, JOURNAL_EDITING, button_row, db, member
 from workbook.ui.unreadable import show_unreadable
 
 PAGE_SIZE = 20
@@ -30,23 +39,35 @@ def needs_space(what: str) -> Member | None:
     return current
 
 
+def _box(entry_id: str) -> str:
+    """Session key of an entry's edit box: a draft of this partner, so the words typed
+    there are kept (encrypted) after a pause in typing, through a lock and a reload,
+    like an answer's (workbook/ui/fields.py)."""
+    return draft_key(journal.edit_draft_id(entry_id))
+
+
 def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
     current = member()
     if current is None:
         return
-    words = st.session_state.get(f"edit:{entry_id}", "")
+    draft = journal.edit_draft_id(entry_id)
+    words = st.session_state.get(_box(entry_id), "")
     try:
         journal.edit(db(), current, entry_id, words)
     except journal.JournalError as exc:
         if _gone(exc):
             _keep_as_draft(prompt_id, words, saved)
             return
+        draft_unsaved(draft)
         flash(f"entry:{entry_id}", "error", str(exc))
         return
     except (SQLAlchemyError, OSError):
+        draft_unsaved(draft)
         flash(f"entry:{entry_id}", "error", text.SAVE_FAILED)
         return
-    _close_editor()
+    draft_saved(draft, retired=True)  # journal.edit took the draft with it
+    st.session_state.pop(EDITING, None)
+    st.session_state.pop(_box(entry_id), None)
     flash(f"entry:{entry_id}", "ok", "Saved.")
 
 
@@ -85,17 +106,12 @@ def _switch(entry_id: str, visibility: str) -> None:
 # button instead of a box, two buttons and two popovers each: a page of twenty of
 # your own entries was about 180 elements and 85 ms of server time per run, on every
 # click of the page (issue 14).
-EDITING = "journal_editing"
-
-
-def _kept(entry_id: str) -> str:
-    """Words typed in an entry's box and not saved, kept while the box is not drawn."""
-    return f"edit-kept:{entry_id}"
+EDITING = JOURNAL_EDITING
 
 
 def _toggle_editor(entry_id: str) -> None:
     """Edit opens this entry (another open one closes, its typed words kept for when it
-    opens again); Close puts this one back as saved."""
+    opens again); Close puts this one back as saved and lets its typed words go."""
     was_open = st.session_state.get(EDITING) == entry_id
     _close_editor(keep=not was_open)
     if not was_open:
@@ -104,23 +120,16 @@ def _toggle_editor(entry_id: str) -> None:
 
 def keep_open_edit() -> None:
     """Another page is opening: an entry left open in the journal closes, and the words
-    typed in it wait for its next opening (app.py; Streamlit forgets a box's words at
-    the end of the first run that does not draw it)."""
-    if EDITING in st.session_state:
-        _close_editor(keep=True)
+    typed in it wait for its next opening (app.py)."""
+    st.session_state.pop(EDITING, None)
 
 
 def _close_editor(keep: bool = False) -> None:
-    """Close the open entry. ``keep``: its unsaved words wait for its next opening
-    (Streamlit forgets a box's words once the box is not drawn)."""
+    """Close the open entry. ``keep``: its unsaved words wait for its next opening (the
+    box keeps its state while not drawn, and its draft is stored); without, they go."""
     entry_id = st.session_state.pop(EDITING, None)
-    if entry_id is None:
-        return
-    words = st.session_state.pop(f"edit:{entry_id}", None)
-    if keep and words is not None:
-        st.session_state[_kept(entry_id)] = words
-    else:
-        st.session_state.pop(_kept(entry_id), None)
+    if entry_id is not None and not keep:
+        forget_draft(journal.edit_draft_id(entry_id))
 
 
 def _delete(entry_id: str) -> None:
@@ -287,6 +296,9 @@ def render_journal() -> None:
                 _editor(row, other_name)  # the words in their box, not twice
             else:
                 st.text(row.text)
+                waiting = st.session_state.get(_box(row.id)) if mine else None
+                if waiting and waiting != row.text:
+                    st.caption(text.EDIT_WAITING)
             if row.kind != timeline.OWN:
                 st.caption("Change this on the chapter's page, where you answered together.")
             show_flash(f"entry:{row.id}")
@@ -300,11 +312,16 @@ def render_journal() -> None:
 def _editor(row, other_name: str) -> None:
     """The open entry: its words to change, who can see it, and Delete (Close is the
     Edit button above, which stays in its place)."""
-    key = f"edit:{row.id}"
+    key = _box(row.id)
     if key not in st.session_state:
-        st.session_state[key] = st.session_state.pop(_kept(row.id), row.text)
-    st.text_area("Your words", key=key, height=160)
-    length_hint(f"edit:{row.id}", journal.MAX_CHARS)
+        st.session_state[key] = row.text
+    st.text_area(
+        "Your words",
+        **draft_field(journal.edit_draft_id(row.id), saved_by=f"edit-save:{row.id}"),
+        height=160,
+        persist_state="session",  # kept while another entry or a filter hides the box
+    )
+    length_hint(key, journal.MAX_CHARS)
     buttons = button_row()
     buttons.button(
         "Save changes",

@@ -146,6 +146,7 @@ def sign_in_as(new_member: Member) -> None:
 # search words, a chosen country) goes, so the next person on a shared device starts
 # clean even from keys nobody thought of when this was written.
 LOCKED = "locked"  # (partner id, name) of whoever locked this device
+JOURNAL_EDITING = "journal_editing"  # the journal entry whose edit box is open
 HANDOVER = "handover_to"  # who this device is being passed to, and by whom
 SIGNED_OUT_NOTE = "signed_out_note"  # a kind sentence for the sign-in view
 
@@ -172,9 +173,10 @@ def lock() -> None:
     if current is None:
         return
     mine = f"draft:{current.partner_id}:"
-    # Which folds were open is layout, not anything written: unlocking finds the page
-    # as it was left.
-    _forget(keep=lambda key: key.startswith(mine) or key == OPEN_FOLDS)
+    # Which folds and which journal entry were open is layout, not anything written:
+    # unlocking finds the page as it was left. Words typed in a journal entry are a
+    # draft under this partner's name (workbook/ui/journal.py), kept as the others.
+    _forget(keep=lambda key: key.startswith(mine) or key in (OPEN_FOLDS, JOURNAL_EDITING))
     st.session_state[LOCKED] = (current.partner_id, current.name)
 
 
