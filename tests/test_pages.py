@@ -50,6 +50,15 @@ def test_a_chapter_page_shows_its_prompts_and_a_field_for_each(chapter):
     assert "not signed in" in shown  # a guest is told plainly that nothing is saved
 
 
+@pytest.mark.parametrize("chapter", workbook().chapters, ids=lambda c: c.id)
+def test_a_chapters_sources_are_one_list_with_every_link(chapter):
+    at = open_app(f"pages/chapter_{chapter.number}.py")
+    [fold] = [e for e in at.expander if e.label == "Where these facts come from"]
+    [listed] = fold.markdown  # one element, not one per source (issue 14)
+    for source in chapter.sources:
+        assert f"- {source.fact} Source: [{source.source}]({source.url})" in listed.value
+
+
 def test_typing_is_kept_across_reruns_and_page_switches():
     at = open_app("pages/chapter_2.py")
     at.text_area[0].input("Some words that matter").run()

@@ -75,9 +75,12 @@ def render_chapter(chapter_id: str) -> None:
         with st.expander("Read more"):
             st.markdown(chapter.more)
     if chapter.sources:
+        # One list in one element: an element per source was seven more on every run
+        # of the page, each with a gap between (issue 14).
         with st.expander("Where these facts come from"):
-            for s in chapter.sources:
-                st.markdown(f"- {s.fact} Source: [{s.source}]({s.url})")
+            st.markdown(
+                "\n".join(f"- {s.fact} Source: [{s.source}]({s.url})" for s in chapter.sources)
+            )
 
     st.session_state["current_page"] = f"pages/chapter_{chapter.number}.py"
     current = member()
