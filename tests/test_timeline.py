@@ -1,4 +1,4 @@
-"""The journal's pandas table and filters."""
+"""The journal's timeline rows, filters and shown table."""
 
 from datetime import date, datetime
 
@@ -25,14 +25,29 @@ def table():
     return timeline.frame(entries, workbook(), {"alex": "Alex"}, "sam")
 
 
-def ids(t):
-    return list(t["id"])
+def ids(rows):
+    return [row.id for row in rows]
 
 
 def test_newest_first_with_readable_names(table):
     assert ids(table) == ["r3", "r2", "r1"]
-    assert list(table["author"]) == ["Alex", "You", "You"]
-    assert table.loc[0, "chapter"] == "Your heart is healing too"
+    assert [row.author for row in table] == ["Alex", "You", "You"]
+    assert table[0].chapter == "Your heart is healing too"
+
+
+def test_entries_of_the_same_moment_keep_their_order():
+    same = [entry(i, "sam", "body", f"body-own-{i}", "private", 3, "x") for i in (1, 2, 3)]
+    later = entry(4, "sam", "body", "body-own-4", "private", 4, "y")
+    rows = timeline.frame([*same, later], workbook(), {}, "sam")
+    assert ids(rows) == ["r4", "r1", "r2", "r3"]
+
+
+def test_the_shown_table_has_the_chosen_columns_in_order(table):
+    shown = timeline.table(table, ["prompt", "author", "updated"], author=lambda r: r.author[0])
+    assert list(shown.columns) == ["prompt", "author", "updated"]
+    assert list(shown["author"]) == ["A", "Y", "Y"]
+    assert list(shown["updated"]) == [row.updated for row in table]
+    assert list(timeline.table([], ["prompt", "author"]).columns) == ["prompt", "author"]
 
 
 @pytest.mark.parametrize(
@@ -53,7 +68,7 @@ def test_filters(table, filters, expected):
     assert ids(timeline.apply(table, filters)) == expected
 
 
-def test_an_empty_journal_gives_an_empty_table():
+def test_an_empty_journal_gives_no_rows():
     empty = timeline.frame([], workbook(), {}, "sam")
-    assert list(empty.columns) == timeline.COLUMNS
-    assert timeline.apply(empty, Filters(search="x", start=date(2026, 1, 1))).empty
+    assert empty == []
+    assert timeline.apply(empty, Filters(search="x", start=date(2026, 1, 1))) == []

@@ -1,14 +1,20 @@
-"""The journal timeline as a pandas table, and its filters.
+"""The journal timeline as rows, its filters, and the table shown on the page.
 
-Decrypted text lives only in this in-memory frame for one page run; nothing is
+Decrypted text lives only in these in-memory rows for one page run; nothing is
 indexed or cached in plaintext. The filters are plain functions so they can be
 tested and timed without Streamlit.
+
+Why plain rows and not a pandas table: the journal builds the timeline on every run
+of its page, and with a few entries pandas' own bookkeeping (building the frame,
+masks, ``itertuples``) was a third of the page's server time (issue 14). Only the
+overview table the page shows is a DataFrame (``table``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -18,20 +24,24 @@ from workbook.together import TogetherState
 
 # What each kind of entry is called on screen.
 OWN, TOGETHER, AGREED = "On your own", "Together answer", "What we agreed"
-COLUMNS = [
-    "id",
-    "kind",
-    "chapter",
-    "chapter_id",
-    "prompt",
-    "prompt_id",
-    "author",
-    "author_id",
-    "visibility",
-    "created",
-    "updated",
-    "text",
-]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One entry of the timeline, with readable chapter, prompt and author."""
+
+    id: str
+    kind: str
+    chapter: str
+    chapter_id: str
+    prompt: str
+    prompt_id: str
+    author: str
+    author_id: str | None
+    visibility: str
+    created: datetime
+    updated: datetime
+    text: str
 
 
 def frame(
@@ -40,7 +50,7 @@ def frame(
     names: dict[str, str],
     me: str,
     states: dict[str, TogetherState] | None = None,
-) -> pd.DataFrame:
+) -> list[Row]:
     """One row per entry, newest first, with readable chapter, prompt and author.
 
     ``states`` adds what the couple made together: both answers of every together
@@ -55,31 +65,30 @@ def frame(
         return "You" if author_id == me else names.get(author_id, "Your partner")
 
     rows = [
-        {
-            "id": e.id,
-            "kind": OWN,
-            "chapter": chapters[e.chapter_id].title if e.chapter_id in chapters else e.chapter_id,
-            "chapter_id": e.chapter_id,
-            "prompt": prompts.get(e.prompt_id, e.prompt_id),
-            "prompt_id": e.prompt_id,
-            "author": author(e.author_id),
-            "author_id": e.author_id,
-            "visibility": e.visibility,
-            "created": e.created_at,
-            "updated": e.updated_at,
-            "text": e.text,
-        }
+        Row(
+            id=e.id,
+            kind=OWN,
+            chapter=chapters[e.chapter_id].title if e.chapter_id in chapters else e.chapter_id,
+            chapter_id=e.chapter_id,
+            prompt=prompts.get(e.prompt_id, e.prompt_id),
+            prompt_id=e.prompt_id,
+            author=author(e.author_id),
+            author_id=e.author_id,
+            visibility=e.visibility,
+            created=e.created_at,
+            updated=e.updated_at,
+            text=e.text,
+        )
         for e in entries
     ]
     rows += _together_rows(states or {}, book, author)
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("created", "updated"):
-        table[column] = pd.to_datetime(table[column])
-    return table.sort_values("updated", ascending=False, kind="stable").reset_index(drop=True)
+    return sorted(rows, key=lambda row: row.updated, reverse=True)  # stable: ties keep order
 
 
-def _together_rows(states: dict[str, TogetherState], book: Workbook, author) -> list[dict]:
-    rows = []
+def _together_rows(
+    states: dict[str, TogetherState], book: Workbook, author: Callable[[str | None], str]
+) -> list[Row]:
+    rows: list[Row] = []
     for chapter in book.chapters:
         for prompt in chapter.together:
             state = states.get(prompt.id)
@@ -90,34 +99,33 @@ def _together_rows(states: dict[str, TogetherState], book: Workbook, author) -> 
                 "chapter_id": chapter.id,
                 "prompt": prompt.text,
                 "prompt_id": prompt.id,
+                "visibility": "shared",
             }
             for answer in (state.mine, state.theirs):
                 rows.append(
-                    {
+                    Row(
                         **base,
-                        "id": f"together:{prompt.id}:{answer.author_id}",
-                        "kind": TOGETHER,
-                        "author": author(answer.author_id),
-                        "author_id": answer.author_id,
-                        "visibility": "shared",
-                        "created": answer.created_at,
-                        "updated": answer.updated_at,
-                        "text": answer.text,
-                    }
+                        id=f"together:{prompt.id}:{answer.author_id}",
+                        kind=TOGETHER,
+                        author=author(answer.author_id),
+                        author_id=answer.author_id,
+                        created=answer.created_at,
+                        updated=answer.updated_at,
+                        text=answer.text,
+                    )
                 )
             if state.agreement is not None:
                 rows.append(
-                    {
+                    Row(
                         **base,
-                        "id": f"agreement:{prompt.id}",
-                        "kind": AGREED,
-                        "author": "Both of you",
-                        "author_id": "",
-                        "visibility": "shared",
-                        "created": state.agreement.updated_at,
-                        "updated": state.agreement.updated_at,
-                        "text": state.agreement.text,
-                    }
+                        id=f"agreement:{prompt.id}",
+                        kind=AGREED,
+                        author="Both of you",
+                        author_id="",
+                        created=state.agreement.updated_at,
+                        updated=state.agreement.updated_at,
+                        text=state.agreement.text,
+                    )
                 )
     return rows
 
@@ -132,22 +140,33 @@ class Filters:
     search: str = ""
 
 
-def apply(table: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """Rows matching every filter; the search ignores case and accents' letter case."""
-    mask = pd.Series(True, index=table.index)
-    if f.chapters:
-        mask &= table["chapter_id"].isin(f.chapters)
-    if f.author:
-        mask &= table["author_id"] == f.author
-    if f.visibility:
-        mask &= table["visibility"] == f.visibility
-    if f.start is not None:
-        mask &= table["updated"].dt.date >= f.start
-    if f.end is not None:
-        mask &= table["updated"].dt.date <= f.end
+def apply(rows: list[Row], f: Filters) -> list[Row]:
+    """Rows matching every filter, in their order; the search ignores letter case."""
     words = f.search.casefold().split()
-    if words:
-        haystack = (table["text"] + "\n" + table["prompt"]).str.casefold()
-        for word in words:
-            mask &= haystack.str.contains(word, regex=False)
-    return table[mask]
+
+    def keep(row: Row) -> bool:
+        if f.chapters and row.chapter_id not in f.chapters:
+            return False
+        if f.author and row.author_id != f.author:
+            return False
+        if f.visibility and row.visibility != f.visibility:
+            return False
+        day = row.updated.date()
+        if (f.start is not None and day < f.start) or (f.end is not None and day > f.end):
+            return False
+        if words:
+            haystack = f"{row.text}\n{row.prompt}".casefold()
+            return all(word in haystack for word in words)
+        return True
+
+    return [row for row in rows if keep(row)]
+
+
+def table(rows: list[Row], columns: list[str], **computed: Callable[[Row], object]):
+    """The overview table the page shows: the chosen columns, each a field of the rows
+    or, when named in ``computed``, what that function makes of a row."""
+    data = {
+        name: [computed[name](row) if name in computed else getattr(row, name) for row in rows]
+        for name in columns
+    }
+    return pd.DataFrame(data, columns=columns)

@@ -210,9 +210,9 @@ def render_journal() -> None:
         return
     show_unreadable(entries, states)
     names = {p.id: p.name for p in partners}
-    table = timeline.frame(entries, book, names, current.partner_id, states)
+    rows = timeline.frame(entries, book, names, current.partner_id, states)
     show_flash("journal")  # before the empty page too: "Deleted." of the last entry
-    if table.empty:
+    if not rows:
         st.write("Nothing here yet. When you want to write, this space is yours.")
         st.page_link("pages/chapter_1.py", label="Open the workbook", icon=":material/menu_book:")
         return
@@ -240,19 +240,21 @@ def render_journal() -> None:
         )
         seen = {"Private and shared": None, "Private": PRIVATE, "Shared": SHARED}
         visibility = cols[2].selectbox("Who can see it", list(seen), key="j-visibility")
-        first, last = table["updated"].min().date(), table["updated"].max().date()
+        first, last = rows[-1].updated.date(), rows[0].updated.date()  # newest first
         span = st.date_input("Between", (first, last), key="j-dates", format="DD/MM/YYYY")
     start, end = (span + (None, None))[:2] if isinstance(span, tuple) else (span, None)
     shown = timeline.apply(
-        table, Filters(tuple(chapter_ids), author, seen[visibility], start, end, search)
+        rows, Filters(tuple(chapter_ids), author, seen[visibility], start, end, search)
     )
-    st.caption(f"{len(shown)} of {len(table)} entries")
-    if shown.empty:
+    st.caption(f"{len(shown)} of {len(rows)} entries")
+    if not shown:
         st.write("Nothing matches. Try fewer words or another filter.")
     st.dataframe(
-        shown[["updated", "chapter", "kind", "prompt", "author", "visibility"]].assign(
-            updated=shown["updated"].map(local),  # the reader's own date
-            visibility=shown["visibility"].map(SEEN_BY),
+        timeline.table(
+            shown,
+            ["updated", "chapter", "kind", "prompt", "author", "visibility"],
+            updated=lambda row: local(row.updated),  # the reader's own date
+            visibility=lambda row: SEEN_BY[row.visibility],
         ),
         hide_index=True,
         column_config={
@@ -272,7 +274,7 @@ def render_journal() -> None:
     if pages > 1:
         page = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key="j-page"))
     drawn: set[str] = set()
-    for row in shown.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].itertuples():
+    for row in shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
         with st.container(border=True):
             st.markdown(f"**{row.prompt}**")
             edited = " · edited" if row.updated > row.created else ""
