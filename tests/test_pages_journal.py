@@ -287,6 +287,18 @@ def open_editor_of(at, words: str) -> None:
     at.button(key=f"edit-toggle:{entry.id}").click().run()
 
 
+def test_a_search_that_matches_nothing_says_so_once():
+    sam, _ = couple()
+    save(sam, 0, "words about evenings")
+    sam.switch_page("pages/journal.py").run()
+    assert len(sam.dataframe) == 1
+    sam.text_input(key="j-search").input("mornings").run()
+    assert not sam.exception, sam.exception
+    assert "Nothing matches. Try fewer words or another filter." in texts(sam)
+    assert "0 of 1 entries" in [c.value for c in sam.caption]
+    assert not sam.dataframe  # no empty table under it
+
+
 def test_empty_journal_is_gentle():
     at = create_space(open_app())
     at.switch_page("pages/journal.py").run()

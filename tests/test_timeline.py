@@ -44,10 +44,10 @@ def test_entries_of_the_same_moment_keep_their_order():
 
 def test_the_shown_table_has_the_chosen_columns_in_order(table):
     shown = timeline.table(table, ["prompt", "author", "updated"], author=lambda r: r.author[0])
-    assert list(shown.columns) == ["prompt", "author", "updated"]
-    assert list(shown["author"]) == ["A", "Y", "Y"]
-    assert list(shown["updated"]) == [row.updated for row in table]
-    assert list(timeline.table([], ["prompt", "author"]).columns) == ["prompt", "author"]
+    assert shown.column_names == ["prompt", "author", "updated"]
+    assert shown["author"].to_pylist() == ["A", "Y", "Y"]
+    assert shown["updated"].to_pylist() == [row.updated for row in table]
+    assert timeline.table([], ["prompt", "author"]).column_names == ["prompt", "author"]
 
 
 @pytest.mark.parametrize(

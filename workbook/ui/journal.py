@@ -249,23 +249,24 @@ def render_journal() -> None:
     st.caption(f"{len(shown)} of {len(rows)} entries")
     if not shown:
         st.write("Nothing matches. Try fewer words or another filter.")
-    st.dataframe(
-        timeline.table(
-            shown,
-            ["updated", "chapter", "kind", "prompt", "author", "visibility"],
-            updated=lambda row: local(row.updated),  # the reader's own date
-            visibility=lambda row: SEEN_BY[row.visibility],
-        ),
-        hide_index=True,
-        column_config={
-            "updated": st.column_config.DatetimeColumn("Date", format="D MMM YYYY"),
-            "chapter": "Chapter",
-            "kind": "Kind",
-            "prompt": "Question",
-            "author": "Who wrote it",
-            "visibility": "Who can see it",
-        },
-    )
+    else:  # an empty table under "Nothing matches" only repeats it
+        st.dataframe(
+            timeline.table(
+                shown,
+                ["updated", "chapter", "kind", "prompt", "author", "visibility"],
+                updated=lambda row: local(row.updated),  # the reader's own date
+                visibility=lambda row: SEEN_BY[row.visibility],
+            ),
+            hide_index=True,
+            column_config={
+                "updated": st.column_config.DatetimeColumn("Date", format="D MMM YYYY"),
+                "chapter": "Chapter",
+                "kind": "Kind",
+                "prompt": "Question",
+                "author": "Who wrote it",
+                "visibility": "Who can see it",
+            },
+        )
     other_name = next((p.name for p in partners if p.id != current.partner_id), "your partner")
     # A page of entries at a time: Streamlit's cost grows with every element on the page
     # (bench/README.md), and each entry is a card of several.
