@@ -153,7 +153,7 @@ def test_a_ciphertext_swapped_between_rows_gives_an_error_not_wrong_text(db, cou
 
 
 def test_shared_lately_lists_only_the_partners_shared_answers_newest_first(db, couple):
-    """Where you are lists these by chapter and time, opening none of them."""
+    """Where you are lists these by chapter and time, and whether each opens."""
     from datetime import timedelta
 
     sam, alex = couple
@@ -173,10 +173,12 @@ def test_shared_lately_lists_only_the_partners_shared_answers_newest_first(db, c
     assert [e.chapter_id for e in lately] == ["talking", "heart"]
     assert journal.shared_lately(db, sam, 1)[0].chapter_id == "talking"
     assert [e.chapter_id for e in journal.shared_lately(db, alex, 5)] == ["body"]
-    # Nothing is opened: a body no key opens is still listed, and no words come back.
+    assert all(e.readable for e in lately)
+    # A body no key opens is still listed, and said to be so; no words come back.
     with db.engine.begin() as conn:
         conn.execute(update(reflections).where(reflections.c.id == second.id).values(body_ct=b"x"))
-    assert [e.chapter_id for e in journal.shared_lately(db, sam, 5)] == ["talking", "heart"]
+    lately = journal.shared_lately(db, sam, 5)
+    assert [(e.chapter_id, e.readable) for e in lately] == [("talking", False), ("heart", True)]
     assert not hasattr(lately[0], "text")
 
 

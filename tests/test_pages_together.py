@@ -172,3 +172,23 @@ def test_home_lists_what_the_partner_shared_lately_and_nothing_private():
     assert "in chapter 3" not in shown  # Alex's private answer is not even mentioned
     alex.switch_page("pages/home.py").run()
     assert "shared an answer" not in texts(alex)  # your own shares are not news to you
+
+
+def test_home_does_not_point_to_a_shared_answer_no_key_opens():
+    from sqlalchemy import update
+
+    from workbook import journal, text
+    from workbook.tables import reflections
+    from workbook.ui.session import db
+
+    sam, alex = couple()
+    member = alex.session_state["member"]
+    entry = journal.save(
+        db(), member, chapter_id="heart", prompt_id="heart-own-1", text="x", visibility="shared"
+    )
+    with db().engine.begin() as conn:  # damaged, or sealed under a key since replaced
+        conn.execute(update(reflections).where(reflections.c.id == entry.id).values(body_ct=b"x"))
+    sam.switch_page("pages/home.py").run()
+    [line] = [c.value for c in sam.caption if "Alex shared an answer in chapter 2" in c.value]
+    assert text.SHARED_UNREADABLE in line
+    assert "You can read it" not in line

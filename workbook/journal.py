@@ -147,27 +147,39 @@ def visible(db: Db, member: Member, *, chapter_id: str | None = None) -> list[Re
 
 @dataclass(frozen=True)
 class SharedLately:
-    """That the partner shared an answer, and where and when: no words, no key needed."""
+    """That the partner shared an answer, where and when, and whether it opens with
+    this member's keys: never its words."""
 
     chapter_id: str
     updated_at: datetime
+    readable: bool = True
 
 
 def shared_lately(db: Db, member: Member, limit: int) -> list[SharedLately]:
-    """The partner's latest shared answers, newest first, without opening any of them.
+    """The partner's latest shared answers, newest first, with no words.
 
-    Where you are shows only the chapter and the time of each; reading and decrypting
-    every entry for that cost it 30 ms a run with 1,000 entries (make bench).
+    Where you are shows only the chapter and the time of each, and says so when one
+    cannot be opened (it must not point to words nobody can read). Only these few are
+    opened, to tell; reading and decrypting every entry cost that page 30 ms a run
+    with 1,000 entries (make bench).
     """
     with db.engine.connect() as conn:
-        rows = conn.execute(shared_lately_query(member, limit))
-        return [SharedLately(r.chapter_id, r.updated_at) for r in rows]
+        rows = conn.execute(shared_lately_query(member, limit)).all()
+    return [SharedLately(r.chapter_id, r.updated_at, _opens(member, r)) for r in rows]
+
+
+def _opens(member: Member, row) -> bool:
+    try:
+        _decrypt(member, row)
+    except readable.UNREADABLE:
+        return False
+    return True
 
 
 def shared_lately_query(member: Member, limit: int):
     """The query of ``shared_lately`` (``make bench`` shows SQLite's plan for it)."""
     return (
-        select(reflections.c.chapter_id, reflections.c.updated_at)
+        select(reflections)
         .where(_visible_to(member), reflections.c.author_id != member.partner_id)
         .order_by(reflections.c.updated_at.desc(), reflections.c.id)
         .limit(limit)

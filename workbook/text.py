@@ -55,6 +55,10 @@ SOME_UNREADABLE = (
     "are left out. All the rest is here. This can happen after a partner leaves."
 )
 PARTNER_FALLBACK_NAME = "Your partner"
+# Where you are, for a partner's shared answer that no key of this space opens.
+SHARED_UNREADABLE = (
+    "It could not be opened with your space's current key. Nothing else is affected."
+)
 ENTRY_UNREADABLE = (
     "This entry could not be opened with your space's current key. Nothing else is "
     "affected; you can write it again if you like."

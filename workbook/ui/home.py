@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import journal, progress, spaces, together
+from workbook import journal, progress, spaces, text, together
 from workbook.content import Chapter, workbook
 from workbook.markdown import escape
 from workbook.ui.clock import when
@@ -76,9 +76,14 @@ def render_home() -> None:
             )
     for entry in shared_with_me:
         chapter = book.chapter(entry.chapter_id)
+        where = (
+            "You can read it in the chapter or the journal."
+            if entry.readable
+            else text.SHARED_UNREADABLE
+        )
         st.caption(
             f"{name} shared an answer in chapter {chapter.number}, "
-            f"{when(entry.updated_at)}. You can read it in the chapter or the journal."
+            f"{when(entry.updated_at)}. {where}"
         )
 
     opened = sorted(
