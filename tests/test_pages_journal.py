@@ -311,9 +311,10 @@ def test_therapy_summary_previews_only_what_is_chosen():
     save(sam, 1, "Shared, for the therapist", shared=True)
     sam.switch_page("pages/therapy_summary.py").run()
     assert "Private, not for the summary" not in texts(sam)
-    [choice] = [c for c in sam.checkbox if c.key == "sum:0"]
+    [choice] = [c for c in sam.checkbox if c.key != "sum:readiness"]
     choice.check().run()
-    sam.text_area(key="sum:questions").input("How do we talk about next time?").run()
+    [questions] = [a for a in sam.text_area if a.label.startswith("Questions we want")]
+    questions.input("How do we talk about next time?").run()
     preview = texts(sam)
     assert "Shared, for the therapist" in [t.value for t in sam.text]  # the words, as text
     assert "- How do we talk about next time?" in preview
@@ -321,6 +322,39 @@ def test_therapy_summary_previews_only_what_is_chosen():
     # Formatted, not Markdown source: no "# " heading or "> " quote shown as text.
     assert not any(t.value.lstrip().startswith(("#", ">")) for t in sam.text)
     assert "What we would like to talk about" in [m.value.lstrip("# ") for m in sam.markdown]
+
+
+def test_therapy_summary_keeps_choices_and_questions_across_pages_a_lock_and_a_reload():
+    sam, _ = couple()
+    save(sam, 0, "First shared", shared=True)
+    sam.switch_page("pages/therapy_summary.py").run()
+    [choice] = [c for c in sam.checkbox if c.key != "sum:readiness"]
+    choice.check().run()
+    [box] = [a for a in sam.text_area if a.label.startswith("Questions we want")]
+    box.input("Is what we feel normal?").run()
+
+    save(sam, 1, "Shared later, listed first", shared=True)  # the list shifts
+    sam.switch_page("pages/therapy_summary.py").run()
+    from workbook.markdown import escape
+
+    ticked = {c.label: c.value for c in sam.checkbox if c.key != "sum:readiness"}
+    first, later = (escape(HEART.prompts[i].text) for i in (0, 1))
+    assert [v for label, v in ticked.items() if first in label] == [True]
+    assert [v for label, v in ticked.items() if later in label] == [False]
+    [box] = [a for a in sam.text_area if a.label.startswith("Questions we want")]
+    assert box.value == "Is what we feel normal?"
+
+    button(sam, "Lock").click().run()
+    [field] = [t for t in sam.text_input if t.label == "Passphrase"]
+    field.input(PASS_A)
+    button(sam, "Unlock").click().run()
+    [box] = [a for a in sam.text_area if a.label.startswith("Questions we want")]
+    assert box.value == "Is what we feel normal?"
+
+    again = sign_in(open_app(), "sam", PASS_A)  # a reload is a new session
+    again.switch_page("pages/therapy_summary.py").run()
+    [box] = [a for a in again.text_area if a.label.startswith("Questions we want")]
+    assert box.value == "Is what we feel normal?"
 
 
 def test_your_data_says_what_is_lost_and_deletes_only_with_the_typed_name():

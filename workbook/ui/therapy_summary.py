@@ -6,15 +6,19 @@ wrote as plain text, as the download will.
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import export
 from workbook.content import workbook
+from workbook.entries import Entry
 from workbook.markdown import escape
 from workbook.spaces import Member
 from workbook.store import now
 from workbook.ui.clock import DATE, when
+from workbook.ui.fields import draft_field, draft_key
 from workbook.ui.journal import needs_space
 from workbook.ui.session import db
 from workbook.ui.unreadable import show_unreadable
@@ -47,6 +51,18 @@ def _preview(chosen, current: Member, history: list[str], questions: list[str]) 
         st.markdown("\n".join(f"- {escape(q)}" for q in asked))
 
 
+# The questions box is a draft of this partner (kept after a pause in typing, through
+# a page switch, a lock and a reload), like an answer's (workbook/ui/fields.py).
+QUESTIONS_DRAFT = "therapy-questions"
+
+
+def _choice_key(entry: Entry) -> str:
+    """A tick box's key that follows its entry, not its place in the list: a ticked
+    entry stays ticked when another is shared meanwhile and the list shifts."""
+    who = f"{entry.kind}|{entry.chapter}|{entry.prompt}|{entry.author}|{entry.created}"
+    return "sum:" + hashlib.sha256(who.encode()).hexdigest()[:16]
+
+
 def render_therapy_summary() -> None:
     st.title("Bring to therapy")
     st.write(
@@ -74,16 +90,26 @@ def render_therapy_summary() -> None:
             "answer, or answer a together question, and it can go in here."
         )
     chosen = []
-    for i, e in enumerate(entries):
+    # What is ticked and typed here stays while another page is open (persist_state).
+    for e in entries:
         label = escape(f"{e.chapter}: {e.prompt} ({e.kind}, {e.author})")
-        if st.checkbox(label, key=f"sum:{i}", value=e.kind == "agreement"):
+        if st.checkbox(
+            label, key=_choice_key(e), value=e.kind == "agreement", persist_state="session"
+        ):
             chosen.append(e)
     with_history = st.checkbox(
-        "Include our readiness check-ins", key="sum:readiness", disabled=not history
+        "Include our readiness check-ins",
+        key="sum:readiness",
+        disabled=not history,
+        persist_state="session",
     )
-    questions = st.text_area(
-        "Questions we want to ask (one a line)", key="sum:questions", height=120
+    st.text_area(
+        "Questions we want to ask (one a line)",
+        **draft_field(QUESTIONS_DRAFT),
+        height=120,
+        persist_state="session",
     )
+    questions = st.session_state.get(draft_key(QUESTIONS_DRAFT)) or ""
     markdown_text, _ = export.therapy_summary(
         chosen, current, now(), history if with_history else [], questions.splitlines(), pdf=False
     )
