@@ -180,6 +180,23 @@ def test_care_team_contacts_private_by_default_and_shareable():
     assert "Jo Brown" in texts(alex)
 
 
+def test_a_contact_half_written_waits_while_another_page_is_open():
+    at = create_space(open_app())
+    at.switch_page("pages/care_team.py").run()
+    at.selectbox(key="care:role").select("Midwife")
+    at.text_input(key="care:name").input("Jo Brown")
+    at.text_area(key="care:notes").input("Ask about the follow-up scan").run()
+    at.switch_page("pages/support.py").run()  # to look up a number
+    at.switch_page("pages/care_team.py").run()
+    assert at.selectbox(key="care:role").value == "Midwife"
+    assert at.text_input(key="care:name").value == "Jo Brown"
+    assert at.text_area(key="care:notes").value == "Ask about the follow-up scan"
+    [save] = [b for b in at.button if b.label == "Save contact"]
+    save.click().run()
+    assert "Jo Brown" in texts(at)
+    assert at.text_input(key="care:name").value == ""  # saved: the form is empty again
+
+
 def test_care_team_needs_a_name():
     at = create_space(open_app())
     at.switch_page("pages/care_team.py").run()

@@ -164,16 +164,18 @@ def render_care_team() -> None:
             else:
                 st.caption("Shared by your partner.")
     st.subheader("Add a contact")
-    st.selectbox("Who is this?", careteam.ROLES, key="care:role")
+    # Kept while another page is open (to look up a number, say): persist_state.
+    keep = {"persist_state": "session"}
+    st.selectbox("Who is this?", careteam.ROLES, key="care:role", **keep)
     # No max_chars: Streamlit would cut the words in silence. Too long is refused kindly.
-    st.text_input("Name", key="care:name")
+    st.text_input("Name", key="care:name", **keep)
     length_hint("care:name", careteam.LIMITS["name"])
-    st.text_input("Phone (optional)", key="care:phone")
+    st.text_input("Phone (optional)", key="care:phone", **keep)
     length_hint("care:phone", careteam.LIMITS["phone"])
-    st.text_input("Email (optional)", key="care:email")
+    st.text_input("Email (optional)", key="care:email", **keep)
     length_hint("care:email", careteam.LIMITS["email"])
-    st.text_area("Notes (optional)", key="care:notes", height=80)
+    st.text_area("Notes (optional)", key="care:notes", height=80, **keep)
     length_hint("care:notes", careteam.LIMITS["notes"])
-    st.checkbox("Share this contact with my partner", key="care:shared")
+    st.checkbox("Share this contact with my partner", key="care:shared", **keep)
     st.button("Save contact", type="primary", on_click=_add_contact)
     show_flash("care")
