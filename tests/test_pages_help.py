@@ -205,6 +205,24 @@ def test_care_team_needs_a_name():
     assert any("write a name" in e.value for e in at.error)
 
 
+def test_check_in_answers_wait_while_get_help_or_the_other_check_in_is_open():
+    at = create_space(open_app())
+    at.switch_page("pages/checkin.py").run()
+    answer_all(at, "phq9", 1, 3)
+    at.radio(key="wb:phq9:9").set_value(OPTIONS[1]).run()
+    at.switch_page("pages/get_help.py").run()  # straight to the crisis lines, and back
+    at.switch_page("pages/checkin.py").run()
+    assert [at.radio(key=f"wb:phq9:{i}").value for i in (1, 2, 3, 9)] == [OPTIONS[1]] * 4
+    assert "Please talk to someone today" in texts(at)
+    assert "5 questions left" in texts(at)
+    at.segmented_control(key="wb_which").set_value(at.segmented_control(key="wb_which").options[1])
+    at.run()
+    at.radio(key="wb:gad7:1").set_value(OPTIONS[2]).run()
+    at.segmented_control(key="wb_which").set_value(at.segmented_control(key="wb_which").options[0])
+    at.run()
+    assert at.radio(key="wb:phq9:1").value == OPTIONS[1]  # the other check-in kept them
+
+
 @pytest.mark.parametrize("leave", ["Sign out", "Lock"])
 def test_check_in_answers_are_gone_for_the_next_person_on_the_device(leave):
     at = create_space(open_app())

@@ -60,7 +60,11 @@ def render_wellbeing() -> None:
         st.info("You are not signed in, so your answers are not saved anywhere.")
     qid = {v: k for k, v in NAMES.items()}[
         st.segmented_control(
-            "Which check-in?", list(NAMES.values()), default=NAMES["phq9"], key="wb_which"
+            "Which check-in?",
+            list(NAMES.values()),
+            default=NAMES["phq9"],
+            key="wb_which",
+            persist_state="session",
         )
         or NAMES["phq9"]
     ]
@@ -68,15 +72,24 @@ def render_wellbeing() -> None:
     st.markdown(f"**{q.stem}**")
     labels = [o.label for o in q.options]
     answers: list[int | None] = []
+    # Answers stay while the other check-in or another page (Get help now, say) is open;
+    # sign-out, lock and hand-over still take them away (workbook/ui/session.py).
+    keep = {"persist_state": "session"}
     for i, item in enumerate(q.items, start=1):
         choice = st.radio(
-            f"{i}. {item}", labels, index=None, horizontal=True, key=_answer_key(qid, i)
+            f"{i}. {item}", labels, index=None, horizontal=True, key=_answer_key(qid, i), **keep
         )
         score = labels.index(choice) if choice is not None else None
         answers.append(score)
         if qid == checkin.SAFETY_QUESTIONNAIRE and i == checkin.SAFETY_ITEM and score:
             crisis_box("wb_country")
-    st.radio(q.difficulty_question, q.difficulty_options, index=None, key=f"wb:{qid}:difficulty")
+    st.radio(
+        q.difficulty_question,
+        q.difficulty_options,
+        index=None,
+        key=f"wb:{qid}:difficulty",
+        **keep,
+    )
     st.caption(q.licence)
     if None in answers:
         missing = answers.count(None)
