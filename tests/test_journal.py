@@ -192,8 +192,16 @@ def test_saving_or_deleting_an_entry_takes_its_waiting_changes_with_it(db, coupl
     gone = save(db, sam, "body-own-2", "second")
     other = save(db, alex, "body-own-1", "alex's")
     for entry, author in ((kept, sam), (gone, sam), (other, alex)):
-        drafts.save(db, author, journal.edit_draft_id(entry.id), "typed, not saved")
+        drafts.save(db, author, journal.edit_draft_id(entry.prompt_id, entry.id), "typed")
     journal.edit(db, sam, kept.id, "first, changed")
     journal.remove(db, sam, gone.id)
     assert drafts.load(db, sam) == {}
-    assert drafts.load(db, alex) == {journal.edit_draft_id(other.id): "typed, not saved"}
+    assert drafts.load(db, alex) == {journal.edit_draft_id(other.prompt_id, other.id): "typed"}
+
+
+def test_an_edit_drafts_id_names_its_question_and_entry():
+    draft = journal.edit_draft_id("heart-own-2", "3f1c-uuid")
+    assert journal.edit_draft_parts(draft) == ("heart-own-2", "3f1c-uuid")
+    assert journal.edit_draft_parts("heart-own-2") is None  # an answer's draft
+    assert journal.edit_draft_parts("therapy-questions") is None
+    assert journal.edit_draft_parts("edit:no-entry") is None

@@ -223,6 +223,28 @@ def test_check_in_answers_wait_while_get_help_or_the_other_check_in_is_open():
     assert at.radio(key="wb:phq9:1").value == OPTIONS[1]  # the other check-in kept them
 
 
+def test_a_guests_check_in_answers_are_not_carried_into_a_sign_in():
+    at = open_app("pages/checkin.py")  # a guest, on a shared device perhaps
+    at.radio(key="wb:phq9:9").set_value(OPTIONS[2]).run()
+    at.switch_page("pages/get_help.py").run()
+    create_space(at)  # someone makes a space on the same tab
+    at.switch_page("pages/checkin.py").run()
+    assert at.radio(key="wb:phq9:9").value is None
+    assert "Please talk to someone today" not in texts(at)
+
+
+@pytest.mark.parametrize("leave", ["Sign out", "Lock"])
+def test_check_in_answers_left_on_another_page_are_gone_for_the_next_person(leave):
+    at = create_space(open_app())
+    at.switch_page("pages/checkin.py").run()
+    at.radio(key="wb:phq9:9").set_value(OPTIONS[2]).run()
+    at.switch_page("pages/care_team.py").run()
+    at.text_input(key="care:name").input("Jo Brown").run()
+    at.switch_page("pages/support.py").run()  # neither page is open when leaving
+    [b for b in at.button if b.label == leave][0].click().run()
+    assert not [k for k in at.session_state if str(k).startswith(("wb:", "care:"))]
+
+
 @pytest.mark.parametrize("leave", ["Sign out", "Lock"])
 def test_check_in_answers_are_gone_for_the_next_person_on_the_device(leave):
     at = create_space(open_app())

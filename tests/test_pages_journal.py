@@ -265,6 +265,27 @@ def test_saving_an_entry_deleted_in_another_window_keeps_the_words_as_a_draft():
     assert box.value == "words I must not lose"
 
 
+def test_words_typed_for_an_entry_deleted_meanwhile_go_to_its_question():
+    from workbook import drafts, journal
+    from workbook.ui.session import db
+
+    sam, _ = couple()
+    save(sam, 0, "soon deleted elsewhere")
+    sam.switch_page("pages/journal.py").run()
+    open_editor(sam)
+    member = sam.session_state["member"]
+    [entry] = journal.visible(db(), member)
+    journal.remove(db(), member, entry.id)  # the other window
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("typed after it went").run()  # the pause in typing stores it, then the page
+    assert any("kept as a draft on its question" in e.value for e in sam.error)
+    stored = drafts.load(db(), member)
+    assert stored == {HEART.prompts[0].id: "typed after it went"}  # no draft of no entry
+    sam.switch_page("pages/chapter_2.py").run()
+    [box] = [a for a in sam.text_area if a.key and a.key.endswith(f":{HEART.prompts[0].id}")]
+    assert box.value == "typed after it went"
+
+
 def test_delete_closes_the_box():
     sam, _ = couple()
     save(sam, 0, "to go")
@@ -333,14 +354,17 @@ def test_therapy_summary_keeps_choices_and_questions_across_pages_a_lock_and_a_r
     [box] = [a for a in sam.text_area if a.label.startswith("Questions we want")]
     box.input("Is what we feel normal?").run()
 
-    save(sam, 1, "Shared later, listed first", shared=True)  # the list shifts
-    sam.switch_page("pages/therapy_summary.py").run()
     from workbook.markdown import escape
 
-    ticked = {c.label: c.value for c in sam.checkbox if c.key != "sum:readiness"}
-    first, later = (escape(HEART.prompts[i].text) for i in (0, 1))
-    assert [v for label, v in ticked.items() if first in label] == [True]
-    assert [v for label, v in ticked.items() if later in label] == [False]
+    body = workbook().chapter("body").prompts[0]
+    sam.switch_page("pages/chapter_1.py").run()  # chapter 1 is listed first: the list shifts
+    [area] = [a for a in sam.text_area if a.key and a.key.endswith(f":{body.id}")]
+    area.input("Shared later, listed first")
+    save_answer(sam, body.id, True)
+    sam.switch_page("pages/therapy_summary.py").run()
+    ticked = [(c.label, c.value) for c in sam.checkbox if c.key != "sum:readiness"]
+    assert escape(body.text) in ticked[0][0] and ticked[0][1] is False
+    assert escape(HEART.prompts[0].text) in ticked[1][0] and ticked[1][1] is True
     [box] = [a for a in sam.text_area if a.label.startswith("Questions we want")]
     assert box.value == "Is what we feel normal?"
 
@@ -355,6 +379,36 @@ def test_therapy_summary_keeps_choices_and_questions_across_pages_a_lock_and_a_r
     again.switch_page("pages/therapy_summary.py").run()
     [box] = [a for a in again.text_area if a.label.startswith("Questions we want")]
     assert box.value == "Is what we feel normal?"
+
+
+def test_delete_everything_i_wrote_takes_unsaved_words_off_the_screen_too():
+    from workbook import drafts
+    from workbook.ui.session import db
+
+    sam, _ = couple()
+    save(sam, 0, "an answer")
+    sam.switch_page("pages/therapy_summary.py").run()
+    [box] = [a for a in sam.text_area if a.label.startswith("Questions we want")]
+    box.input("Is it my fault?").run()
+    sam.switch_page("pages/care_team.py").run()
+    sam.text_input(key="care:name").input("Jo Brown").run()
+    sam.switch_page("pages/checkin.py").run()
+    sam.radio(key="wb:phq9:1").set_value(sam.radio(key="wb:phq9:1").options[2]).run()
+    sam.switch_page("pages/your_data.py").run()
+    [sure] = [c for c in sam.checkbox if c.key == "del_mine_ok"]
+    sure.check().run()
+    [delete] = [b for b in sam.button if b.label == "Delete everything I wrote"]
+    delete.click().run()
+    assert any(s.value.startswith("Deleted ") for s in sam.success)
+    member = sam.session_state["member"]
+    assert drafts.load(db(), member) == {}
+    left = [k for k in sam.session_state if k.startswith(("draft:", "care:", "wb:", "sum:"))]
+    assert left == []
+    sam.switch_page("pages/therapy_summary.py").run()
+    [box] = [a for a in sam.text_area if a.label.startswith("Questions we want")]
+    assert box.value == ""
+    sam.switch_page("pages/care_team.py").run()
+    assert sam.text_input(key="care:name").value == ""
 
 
 def test_your_data_says_what_is_lost_and_deletes_only_with_the_typed_name():

@@ -26,14 +26,27 @@ TABLE, COLUMN = "reflections", "body_ct"
 MAX_CHARS = 20_000
 
 
-def edit_draft_id(reflection_id: str) -> str:
+EDIT_DRAFT = "edit:"
+
+
+def edit_draft_id(prompt_id: str, reflection_id: str) -> str:
     """The draft key of changes typed in an entry and not saved yet.
 
     Why: words typed into an entry's edit box are kept as a draft like an answer's
     (encrypted, one row per partner and key), so a reload, a lock, a sign-out or a
     crash does not cost them. Saving or deleting the entry takes the draft with it.
+    The question is in the key so that words typed for an entry deleted meanwhile (in
+    another window) can still go to its question (``edit_draft_parts``).
     """
-    return f"edit:{reflection_id}"
+    return f"{EDIT_DRAFT}{prompt_id}:{reflection_id}"
+
+
+def edit_draft_parts(draft_id: str) -> tuple[str, str] | None:
+    """The question and entry ids of an ``edit_draft_id``; None for any other draft."""
+    if not draft_id.startswith(EDIT_DRAFT):
+        return None
+    prompt_id, _, reflection_id = draft_id.removeprefix(EDIT_DRAFT).rpartition(":")
+    return (prompt_id, reflection_id) if prompt_id and reflection_id else None
 
 
 class JournalError(Exception):
@@ -222,7 +235,7 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
             )
         )
         _bump_if_seen(conn, member, row.visibility)
-        drafts.retire(conn, member, edit_draft_id(row.id))  # the changes are saved now
+        drafts.retire(conn, member, edit_draft_id(row.prompt_id, row.id))  # saved now
     return Reflection(
         row.id,
         row.author_id,
@@ -260,7 +273,7 @@ def remove(db: Db, member: Member, reflection_id: str) -> None:
         row = _own_row(conn, member, reflection_id)
         conn.execute(delete(reflections).where(reflections.c.id == reflection_id))
         _bump_if_seen(conn, member, row.visibility)
-        drafts.retire(conn, member, edit_draft_id(row.id))  # changes to it go with it
+        drafts.retire(conn, member, edit_draft_id(row.prompt_id, row.id))  # changes go too
 
 
 __all__ = [
@@ -272,6 +285,7 @@ __all__ = [
     "VaultError",
     "edit",
     "edit_draft_id",
+    "edit_draft_parts",
     "get",
     "remove",
     "save",

@@ -52,12 +52,18 @@ def _store_draft(prompt_id: str) -> None:
     if current is None:
         return
     words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
-    if st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id) == _digest(words):
+    if is_saved_answer(prompt_id, words):
         return
     try:
         drafts.save(db(), current, prompt_id, words)
     except (SQLAlchemyError, OSError, ValueError):
         pass  # the words are still on screen; the next pause tries again
+
+
+def is_saved_answer(prompt_id: str, words: str) -> bool:
+    """Whether ``words`` are what this session last saved as the answer to the prompt
+    (a box keeps showing them after its Save): not a draft of anything new."""
+    return st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id) == _digest(words)
 
 
 def forget_draft(prompt_id: str) -> None:

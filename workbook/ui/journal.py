@@ -20,6 +20,7 @@ from workbook.ui.fields import (
     draft_unsaved,
     flash,
     forget_draft,
+    is_saved_answer,
     length_hint,
     show_flash,
 )
@@ -39,19 +40,19 @@ def needs_space(what: str) -> Member | None:
     return current
 
 
-def _box(entry_id: str) -> str:
+def _box(prompt_id: str, entry_id: str) -> str:
     """Session key of an entry's edit box: a draft of this partner, so the words typed
     there are kept (encrypted) after a pause in typing, through a lock and a reload,
     like an answer's (workbook/ui/fields.py)."""
-    return draft_key(journal.edit_draft_id(entry_id))
+    return draft_key(journal.edit_draft_id(prompt_id, entry_id))
 
 
 def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
     current = member()
     if current is None:
         return
-    draft = journal.edit_draft_id(entry_id)
-    words = st.session_state.get(_box(entry_id), "")
+    draft = journal.edit_draft_id(prompt_id, entry_id)
+    words = st.session_state.get(_box(prompt_id, entry_id), "")
     try:
         journal.edit(db(), current, entry_id, words)
     except journal.JournalError as exc:
@@ -67,7 +68,7 @@ def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
         return
     draft_saved(draft, retired=True)  # journal.edit took the draft with it
     st.session_state.pop(EDITING, None)
-    st.session_state.pop(_box(entry_id), None)
+    st.session_state.pop(_box(prompt_id, entry_id), None)
     flash(f"entry:{entry_id}", "ok", "Saved.")
 
 
@@ -81,9 +82,14 @@ def _keep_as_draft(prompt_id: str, words: str, saved: str) -> None:
     words wait there as a draft instead of going with the entry's box. Words already
     waiting in that question's box, other than the entry's own, stay first."""
     _close_editor(keep=False)
+    _to_question(prompt_id, words, saved)
+
+
+def _to_question(prompt_id: str, words: str, saved: str = "") -> None:
     key = draft_key(prompt_id)
     waiting = st.session_state.get(key) or ""
-    if waiting.strip() and waiting != saved and waiting != words:
+    new = waiting not in (saved, words) and not is_saved_answer(prompt_id, waiting)
+    if waiting.strip() and new:  # words of their own waiting there stay first
         words = f"{waiting}\n\n{words}"
     st.session_state[key] = words
     draft_unsaved(prompt_id)
@@ -109,13 +115,19 @@ def _switch(entry_id: str, visibility: str) -> None:
 EDITING = JOURNAL_EDITING
 
 
-def _toggle_editor(entry_id: str) -> None:
+def _editing_id() -> str | None:
+    """The id of the entry whose edit box is open (EDITING holds it with its question)."""
+    open_ = st.session_state.get(EDITING)
+    return open_[0] if open_ else None
+
+
+def _toggle_editor(entry_id: str, prompt_id: str) -> None:
     """Edit opens this entry (another open one closes, its typed words kept for when it
     opens again); Close puts this one back as saved and lets its typed words go."""
-    was_open = st.session_state.get(EDITING) == entry_id
+    was_open = _editing_id() == entry_id
     _close_editor(keep=not was_open)
     if not was_open:
-        st.session_state[EDITING] = entry_id
+        st.session_state[EDITING] = (entry_id, prompt_id)
 
 
 def keep_open_edit() -> None:
@@ -127,9 +139,26 @@ def keep_open_edit() -> None:
 def _close_editor(keep: bool = False) -> None:
     """Close the open entry. ``keep``: its unsaved words wait for its next opening (the
     box keeps its state while not drawn, and its draft is stored); without, they go."""
-    entry_id = st.session_state.pop(EDITING, None)
-    if entry_id is not None and not keep:
-        forget_draft(journal.edit_draft_id(entry_id))
+    open_ = st.session_state.pop(EDITING, None)
+    if open_ is not None and not keep:
+        entry_id, prompt_id = open_
+        forget_draft(journal.edit_draft_id(prompt_id, entry_id))
+
+
+def _rescue_gone_edits(current: Member, own_ids: set[str]) -> None:
+    """Words typed for an entry that is no longer there (deleted in another window
+    while this one typed, then kept as a draft) go to its question as a draft, not
+    into a draft that no entry shows."""
+    mine = f"draft:{current.partner_id}:"
+    for key in [k for k in st.session_state if str(k).startswith(mine + journal.EDIT_DRAFT)]:
+        parts = journal.edit_draft_parts(key.removeprefix(mine))
+        if parts is None or parts[1] in own_ids:
+            continue
+        prompt_id, entry_id = parts
+        words = st.session_state.get(key) or ""
+        forget_draft(journal.edit_draft_id(prompt_id, entry_id))
+        if words.strip():
+            _to_question(prompt_id, words)
 
 
 def _delete(entry_id: str) -> None:
@@ -209,6 +238,7 @@ def render_journal() -> None:
         st.error("We could not load your journal just now. Try again in a moment.")
         return
     show_unreadable(entries, states)
+    _rescue_gone_edits(current, {e.id for e in entries if e.author_id == current.partner_id})
     names = {p.id: p.name for p in partners}
     rows = timeline.frame(entries, book, names, current.partner_id, states)
     show_flash("journal")  # before the empty page too: "Deleted." of the last entry
@@ -284,7 +314,7 @@ def render_journal() -> None:
                 f"{SEEN_BY[row.visibility]} · {when(row.created, DATE)}{edited}"
             )
             mine = row.kind == timeline.OWN and row.author_id == current.partner_id
-            editing = mine and st.session_state.get(EDITING) == row.id
+            editing = mine and _editing_id() == row.id
             if mine:
                 # One button that stays where it is, open or closed: the browser keeps
                 # the keyboard's place on it, and the next Tab reaches the box below.
@@ -292,21 +322,21 @@ def render_journal() -> None:
                     "Close" if editing else "Edit",
                     key=f"edit-toggle:{row.id}",
                     on_click=_toggle_editor,
-                    args=(row.id,),
+                    args=(row.id, row.prompt_id),
                     icon=":material/close:" if editing else ":material/edit:",
                 )
             if editing:
                 _editor(row, other_name)  # the words in their box, not twice
             else:
                 st.text(row.text)
-                waiting = st.session_state.get(_box(row.id)) if mine else None
+                waiting = st.session_state.get(_box(row.prompt_id, row.id)) if mine else None
                 if waiting and waiting != row.text:
                     st.caption(text.EDIT_WAITING)
             if row.kind != timeline.OWN:
                 st.caption("Change this on the chapter's page, where you answered together.")
             show_flash(f"entry:{row.id}")
         drawn.add(row.id)
-    if st.session_state.get(EDITING) not in drawn:
+    if _editing_id() not in drawn:
         _close_editor(keep=True)  # hidden by a filter or another page: kept, closed
     st.header("Take it with you", divider="gray")
     downloads(current)
@@ -315,12 +345,12 @@ def render_journal() -> None:
 def _editor(row, other_name: str) -> None:
     """The open entry: its words to change, who can see it, and Delete (Close is the
     Edit button above, which stays in its place)."""
-    key = _box(row.id)
+    key = _box(row.prompt_id, row.id)
     if key not in st.session_state:
         st.session_state[key] = row.text
     st.text_area(
         "Your words",
-        **draft_field(journal.edit_draft_id(row.id), saved_by=f"edit-save:{row.id}"),
+        **draft_field(journal.edit_draft_id(row.prompt_id, row.id), saved_by=f"edit-save:{row.id}"),
         height=160,
         persist_state="session",  # kept while another entry or a filter hides the box
     )

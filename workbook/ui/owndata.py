@@ -13,7 +13,7 @@ from workbook import drafts, owndata, spaces, text
 from workbook.markdown import escape
 from workbook.store import now
 from workbook.ui.journal import downloads
-from workbook.ui.session import ACCOUNT_PAGE, db, member, sign_out
+from workbook.ui.session import ACCOUNT_PAGE, db, forget_typed, member, sign_out
 
 TRIED = "Something went wrong on our side, and nothing was changed. Please try again."
 
@@ -92,6 +92,7 @@ def render_your_data() -> None:
             try:
                 n = owndata.delete_my_entries(db(), current)
                 drafts.discard_all(db(), current)  # unsaved words are "what I wrote" too
+                forget_typed(current)  # and off the screen, or a pause would store them again
                 st.success(f"Deleted {n} entries.")
             except (SQLAlchemyError, OSError):
                 st.error(TRIED)

@@ -108,6 +108,25 @@ SIGN_UP_FIELDS = (
 )
 
 
+# Session keys that hold what a person typed or chose in a form (beyond drafts): a
+# check-in's answers, a contact half written, the ticks of the therapy summary, an
+# exercise note, a readiness answer. Several wait while another page is open
+# (persist_state), so they must go where a person's words go.
+TYPED_PREFIXES = ("wb:", "wb_which", "care:", "sum:", "exercise-note:", "readiness:")
+# Of those, what a guest may have answered: not carried into a sign-in, since on a
+# shared device it may be someone else's (a check-in's answers; words typed as a
+# guest are carried, as drafts, on purpose).
+GUEST_NOT_CARRIED = ("wb:", "wb_which")
+
+
+def forget_typed(current: Member) -> None:
+    """Drop from this session every word and choice this partner typed and did not save
+    (after "Delete everything I wrote": the next pause in typing would store them again)."""
+    mine = f"draft:{current.partner_id}:"
+    for key in [k for k in st.session_state if str(k).startswith((mine, *TYPED_PREFIXES))]:
+        del st.session_state[key]
+
+
 def sign_in_as(new_member: Member) -> None:
     """Start a signed-in session with every kept draft back on screen.
 
@@ -123,6 +142,8 @@ def sign_in_as(new_member: Member) -> None:
     # (pages/account.py); once in, it has done its work and goes.
     for key in SIGN_UP_FIELDS:
         st.session_state.pop(key, None)
+    for key in [k for k in st.session_state if str(k).startswith(GUEST_NOT_CARRIED)]:
+        del st.session_state[key]
     st.session_state["member"] = new_member
     st.session_state["member_id"] = new_member.partner_id
     st.session_state["last_active"] = time.monotonic()
