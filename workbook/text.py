@@ -106,8 +106,8 @@ def unreadable_note(count: int) -> str | None:
 
 BACKUP_OPENS_WHERE = (
     "A backup file holds your whole space, still encrypted. It opens only with your "
-    "passphrase, and only in this app: the same website you are using now. Keep it "
-    "somewhere safe."
+    "passphrase, and only in this app: the same website you are using now. Words you "
+    "have not saved yet (drafts) are not in it. Keep it somewhere safe."
 )
 RESTORE_NEEDS = (
     "Bring back a space from a backup file. You need the passphrase you had when you "
