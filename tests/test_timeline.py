@@ -1,6 +1,6 @@
 """The journal's timeline rows, filters and shown table."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -72,3 +72,28 @@ def test_an_empty_journal_gives_no_rows():
     empty = timeline.frame([], workbook(), {}, "sam")
     assert empty == []
     assert timeline.apply(empty, Filters(search="x", start=date(2026, 1, 1))) == []
+
+
+def test_between_picks_the_days_the_reader_sees():
+    """A stored time is UTC; "between" must use the reader's day, as the table does."""
+    from datetime import timedelta, timezone
+
+    late = Reflection(
+        "r9",
+        "sam",
+        "body",
+        "body-own-1",
+        "private",
+        "x",
+        datetime(2026, 11, 3, 2),
+        datetime(2026, 11, 3, 2),
+    )  # 2 a.m. UTC
+    rows = timeline.frame([late], workbook(), {}, "sam")
+    new_york = timezone(timedelta(hours=-5))
+    evening = Filters(start=date(2026, 11, 2), end=date(2026, 11, 2))
+
+    def their_day(moment):
+        return moment.replace(tzinfo=UTC).astimezone(new_york).date()
+
+    assert ids(timeline.apply(rows, evening, their_day)) == ["r9"]  # 9 p.m. on the 2nd
+    assert ids(timeline.apply(rows, evening)) == []  # by the UTC day it is the 3rd

@@ -140,8 +140,14 @@ class Filters:
     search: str = ""
 
 
-def apply(rows: list[Row], f: Filters) -> list[Row]:
-    """Rows matching every filter, in their order; the search ignores letter case."""
+def apply(
+    rows: list[Row], f: Filters, day_of: Callable[[datetime], date] = datetime.date
+) -> list[Row]:
+    """Rows matching every filter, in their order; the search ignores letter case.
+
+    ``day_of`` gives the day of a stored time as the reader sees it (the page passes
+    their time zone's), so "between" picks the days the table shows.
+    """
     words = f.search.casefold().split()
 
     def keep(row: Row) -> bool:
@@ -151,7 +157,7 @@ def apply(rows: list[Row], f: Filters) -> list[Row]:
             return False
         if f.visibility and row.visibility != f.visibility:
             return False
-        day = row.updated.date()
+        day = day_of(row.updated)
         if (f.start is not None and day < f.start) or (f.end is not None and day > f.end):
             return False
         if words:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,6 +31,11 @@ from workbook.ui.unreadable import show_unreadable
 
 PAGE_SIZE = 20
 SEEN_BY = {PRIVATE: "Only you", SHARED: "Both of you"}
+
+
+def _day(moment: datetime) -> date:
+    """The day of a stored time in the reader's own time zone, as the table shows it."""
+    return local(moment).date()
 
 
 def needs_space(what: str) -> Member | None:
@@ -270,11 +277,11 @@ def render_journal() -> None:
         )
         seen = {"Private and shared": None, "Private": PRIVATE, "Shared": SHARED}
         visibility = cols[2].selectbox("Who can see it", list(seen), key="j-visibility")
-        first, last = rows[-1].updated.date(), rows[0].updated.date()  # newest first
+        first, last = _day(rows[-1].updated), _day(rows[0].updated)  # newest first
         span = st.date_input("Between", (first, last), key="j-dates", format="DD/MM/YYYY")
     start, end = (span + (None, None))[:2] if isinstance(span, tuple) else (span, None)
     shown = timeline.apply(
-        rows, Filters(tuple(chapter_ids), author, seen[visibility], start, end, search)
+        rows, Filters(tuple(chapter_ids), author, seen[visibility], start, end, search), _day
     )
     st.caption(f"{len(shown)} of {len(rows)} entries")
     if not shown:
