@@ -286,6 +286,31 @@ def test_words_typed_for_an_entry_deleted_meanwhile_go_to_its_question():
     assert box.value == "typed after it went"
 
 
+def test_an_entry_saved_in_another_window_while_open_here_is_said_before_saving():
+    from workbook import journal, text
+    from workbook.ui.session import db
+
+    sam, _ = couple()
+    save(sam, 0, "as first saved")
+    sam.switch_page("pages/journal.py").run()
+    open_editor(sam)
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    area.input("typed here").run()
+    assert text.EDIT_CHANGED_ELSEWHERE not in [w.value for w in sam.warning]
+    member = sam.session_state["member"]
+    [entry] = journal.visible(db(), member)
+    journal.edit(db(), member, entry.id, "saved on the phone meanwhile")  # the other window
+    sam.run()
+    assert text.EDIT_CHANGED_ELSEWHERE in [w.value for w in sam.warning]
+    [area] = [a for a in sam.text_area if a.label == "Your words"]
+    assert area.value == "typed here"  # nothing typed here is replaced without asking
+    [save_btn] = [b for b in sam.button if b.label == "Save changes"]
+    save_btn.click().run()
+    assert "typed here" in [t.value for t in sam.text]
+    open_editor(sam)
+    assert text.EDIT_CHANGED_ELSEWHERE not in [w.value for w in sam.warning]
+
+
 def test_delete_closes_the_box():
     sam, _ = couple()
     save(sam, 0, "to go")

@@ -29,6 +29,11 @@ NOT_YOURS = (
 GONE = "That entry is no longer here. It may have been deleted."
 # A journal entry with words typed into its edit box and not saved (kept as a draft).
 EDIT_WAITING = "You have changes here that are not saved yet. Edit shows them."
+# An entry saved in another window while this one has it open for editing.
+EDIT_CHANGED_ELSEWHERE = (
+    "This entry was saved in another window after you opened it here. Saving your "
+    "words here replaces that version; Close shows it."
+)
 GONE_KEPT_AS_DRAFT = (
     "That entry is no longer here. It may have been deleted in another window. "
     "Your words are kept as a draft on its question in the chapter."

@@ -54,6 +54,12 @@ def _box(prompt_id: str, entry_id: str) -> str:
     return draft_key(journal.edit_draft_id(prompt_id, entry_id))
 
 
+def _base(entry_id: str) -> str:
+    """Session key of when the entry was last saved as this box opened on it: a save
+    from another window after that is said before this one replaces it."""
+    return f"edit-base:{entry_id}"
+
+
 def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
     current = member()
     if current is None:
@@ -76,6 +82,7 @@ def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
     draft_saved(draft, retired=True)  # journal.edit took the draft with it
     st.session_state.pop(EDITING, None)
     st.session_state.pop(_box(prompt_id, entry_id), None)
+    st.session_state.pop(_base(entry_id), None)
     flash(f"entry:{entry_id}", "ok", "Saved.")
 
 
@@ -150,6 +157,7 @@ def _close_editor(keep: bool = False) -> None:
     if open_ is not None and not keep:
         entry_id, prompt_id = open_
         forget_draft(journal.edit_draft_id(prompt_id, entry_id))
+        st.session_state.pop(_base(entry_id), None)
 
 
 def _rescue_gone_edits(current: Member, own_ids: set[str]) -> None:
@@ -355,6 +363,10 @@ def _editor(row, other_name: str) -> None:
     key = _box(row.prompt_id, row.id)
     if key not in st.session_state:
         st.session_state[key] = row.text
+        st.session_state[_base(row.id)] = row.updated
+    base = st.session_state.get(_base(row.id))
+    if base is not None and row.updated > base:
+        st.warning(text.EDIT_CHANGED_ELSEWHERE, icon=":material/sync_problem:")
     st.text_area(
         "Your words",
         **draft_field(journal.edit_draft_id(row.prompt_id, row.id), saved_by=f"edit-save:{row.id}"),
