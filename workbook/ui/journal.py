@@ -26,7 +26,14 @@ from workbook.ui.fields import (
     length_hint,
     show_flash,
 )
-from workbook.ui.session import ACCOUNT_PAGE, JOURNAL_EDITING, button_row, db, member
+from workbook.ui.session import (
+    ACCOUNT_PAGE,
+    JOURNAL_EDITING,
+    button_row,
+    confirm_delete,
+    db,
+    member,
+)
 from workbook.ui.unreadable import show_unreadable
 
 PAGE_SIZE = 20
@@ -389,12 +396,10 @@ def _editor(row, other_name: str) -> None:
         on_click=_switch,
         args=(row.id, target),
     )
-    with buttons.popover("Delete", icon=":material/delete:"):
-        st.write("Delete this entry? It is removed for good and cannot be undone.")
-        st.button(
-            "Yes, delete it",
-            key=f"del:{row.id}",
-            on_click=_delete,
-            args=(row.id,),
-            type="primary",
-        )
+    confirm_delete(
+        buttons,
+        "Delete this entry? It is removed for good and cannot be undone.",
+        f"del:{row.id}",
+        _delete,
+        (row.id,),
+    )

@@ -27,7 +27,7 @@ from workbook.ui.fields import (
     show_flash,
 )
 from workbook.ui.live import own_write
-from workbook.ui.session import AUDIENCE_LABEL, button_row, db, member
+from workbook.ui.session import AUDIENCE_LABEL, button_row, confirm_delete, db, member
 
 
 def _save_chosen(chapter_id: str, prompt_id: str, partner_name: str) -> None:
@@ -69,15 +69,13 @@ def save_controls(
         type="primary",
     )
     if mine is not None:
-        with row.popover("Delete", icon=":material/delete:"):
-            st.write("Delete your saved answer? This cannot be undone.")
-            st.button(
-                "Yes, delete it",
-                key=f"delete:{prompt_id}",
-                on_click=_delete,
-                args=(mine.id, prompt_id),
-                type="primary",
-            )
+        confirm_delete(
+            row,
+            "Delete your saved answer? This cannot be undone.",
+            f"delete:{prompt_id}",
+            _delete,
+            (mine.id, prompt_id),
+        )
 
 
 @own_write

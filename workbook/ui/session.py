@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -295,6 +295,15 @@ def button_row() -> DeltaGenerator:
     buttons sit together at the start of the row, not spread over equal columns.
     """
     return st.container(horizontal=True, gap="small")
+
+
+def confirm_delete(
+    parent: Any, question: str, key: str, on_click: Callable[..., None], args: tuple
+) -> None:
+    """Delete in a popover that asks first: one click opens it, "Yes, delete it" deletes."""
+    with parent.popover("Delete", icon=":material/delete:"):
+        st.write(question)
+        st.button("Yes, delete it", key=key, on_click=on_click, args=args, type="primary")
 
 
 def account_sidebar() -> None:

@@ -18,7 +18,7 @@ from workbook.markdown import escape
 from workbook.spaces import Member
 from workbook.store import now
 from workbook.ui.clock import DATE, when
-from workbook.ui.fields import draft_field, draft_key
+from workbook.ui.fields import draft_field
 from workbook.ui.journal import needs_space
 from workbook.ui.session import db
 from workbook.ui.unreadable import show_unreadable
@@ -103,13 +103,15 @@ def render_therapy_summary() -> None:
         disabled=not history,
         persist_state="session",
     )
-    st.text_area(
-        "Questions we want to ask (one a line)",
-        **draft_field(QUESTIONS_DRAFT),
-        height=120,
-        persist_state="session",
+    questions = (
+        st.text_area(
+            "Questions we want to ask (one a line)",
+            **draft_field(QUESTIONS_DRAFT),
+            height=120,
+            persist_state="session",
+        )
+        or ""
     )
-    questions = st.session_state.get(draft_key(QUESTIONS_DRAFT)) or ""
     markdown_text, _ = export.therapy_summary(
         chosen, current, now(), history if with_history else [], questions.splitlines(), pdf=False
     )
