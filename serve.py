@@ -393,10 +393,15 @@ def _flush_frames(protocol) -> None:
 def _tune_streamlit(database_url: str) -> None:
     """Streamlit's runtime, changed where this app measured it (each with its test).
 
-    Whole-page runs take turns only on the embedded SQLite database, where a run's
-    queries are work on this process's own core. On PostgreSQL a run waits for the
-    server at each query while holding its turn, and with turns the pages and saves
-    of ``make load-cluster`` took longer, not shorter (README "Figures").
+    Whole-page runs take turns, and give way to clicks in progress, only on the
+    embedded SQLite database, where a run's queries are work on this process's own
+    core. On PostgreSQL a run waits for the server at each query while holding its
+    turn, and with turns the pages and saves of ``make load-cluster`` took longer, not
+    shorter (README "Figures"); and a click spends much of its time waiting for the
+    server too, so pages that gave way to it waited while the core had room: through
+    the proxy with one process, saves and reveals took 150 ms instead of 250 to 285 at
+    the 95th percentile, but chapter pages 400 instead of 280 and the journal 440
+    instead of 160 (2026-12-02).
     """
     from workbook.ui import speedups, turns
 
@@ -406,6 +411,7 @@ def _tune_streamlit(database_url: str) -> None:
     _one_socket_write_per_burst()
     speedups.apply()
     if database_url.startswith("sqlite"):
+        turns.clicks_first()
         turns.take_turns()
 
 

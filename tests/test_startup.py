@@ -571,7 +571,8 @@ def test_a_websocket_message_waits_while_the_socket_is_full_and_a_gone_one_says_
 )
 def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_url, in_turns):
     """Whole-page runs take turns on SQLite only: on PostgreSQL a run holds its turn
-    while it waits for the database server (README "Figures")."""
+    while it waits for the database server (README "Figures"); so do the pauses for
+    clicks in progress."""
     from workbook.ui import speedups, turns
 
     applied: list[str] = []
@@ -581,6 +582,7 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_
         (serve, "_one_send_wake_up_per_burst"),
         (serve, "_one_socket_write_per_burst"),
         (speedups, "apply"),
+        (turns, "clicks_first"),
         (turns, "take_turns"),
     ):
         monkeypatch.setattr(owner, name, lambda name=name: applied.append(name))
@@ -592,4 +594,4 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_
         "_one_socket_write_per_burst",
         "apply",
     ]
-    assert applied == expected + (["take_turns"] if in_turns else [])
+    assert applied == expected + (["clicks_first", "take_turns"] if in_turns else [])

@@ -245,3 +245,147 @@ def test_a_run_that_a_newer_click_replaces_leaves_the_line_at_once(gated, monkey
     leave.set()
     first.join(WAIT)
     assert gated(lambda: "free", _whole()) == "free"
+
+
+# --- Clicks first: a whole-page run gives way to fragment runs in progress ----------
+
+
+@pytest.fixture
+def clicks(monkeypatch):
+    """clicks_first applied for this test only: a fresh count, a stand-in for
+    Streamlit's exec_func_with_error_handling, and Streamlit's real
+    ScriptRunContext.enqueue wrapped (and put back afterwards)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    monkeypatch.setattr(turns, "CLICKS_FIRST", turns.ClicksFirst())
+    monkeypatch.setattr(script_runner, "exec_func_with_error_handling", lambda func, ctx: func())
+    monkeypatch.setattr(ScriptRunContext, "enqueue", ScriptRunContext.enqueue)
+    turns.clicks_first()
+    turns.clicks_first()  # applying it twice changes nothing
+    return script_runner.exec_func_with_error_handling
+
+
+def _element() -> None:
+    """What every element of a page does on its way to the browser."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    ScriptRunContext.enqueue(SimpleNamespace(), None)  # the wrapper gives way first
+
+
+@pytest.fixture
+def no_real_enqueue(monkeypatch):
+    """ScriptRunContext.enqueue with Streamlit's own body replaced by a no-op, so that
+    ``_element`` needs no session; applied before ``clicks`` wraps it."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    monkeypatch.setattr(ScriptRunContext, "enqueue", lambda self, msg: None)
+
+
+def test_the_pinned_streamlit_sends_every_element_through_the_name_that_is_wrapped():
+    from streamlit.runtime.scriptrunner_utils import script_run_context
+
+    source = inspect.getsource(script_run_context.enqueue_message)
+    assert "ctx.enqueue(msg)" in source
+
+
+def test_a_page_waits_at_its_next_element_while_a_click_runs(no_real_enqueue, clicks, monkeypatch):
+    monkeypatch.setattr(turns, "PAUSE_SECONDS", WAIT)
+    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
+    in_click, end_click = threading.Event(), threading.Event()
+    events: list[str] = []
+
+    def save() -> None:
+        in_click.set()
+        end_click.wait(WAIT)
+        events.append("saved")
+
+    click = threading.Thread(target=clicks, args=(save, _fragment()))
+    click.start()
+    assert in_click.wait(WAIT)
+
+    def page() -> None:
+        _element()
+        events.append("page element")
+
+    drawing = threading.Thread(target=clicks, args=(page, _whole()))
+    drawing.start()
+    time.sleep(0.1)
+    assert events == []  # the page gives way
+    end_click.set()
+    click.join(WAIT)
+    drawing.join(WAIT)
+    assert events == ["saved", "page element"]
+
+
+def test_a_click_does_not_wait_for_another_click(no_real_enqueue, clicks, monkeypatch):
+    monkeypatch.setattr(turns, "PAUSE_SECONDS", WAIT)
+    in_click, end_click = threading.Event(), threading.Event()
+
+    def poll() -> None:
+        in_click.set()
+        end_click.wait(WAIT)
+
+    other = threading.Thread(target=clicks, args=(poll, _fragment()))
+    other.start()
+    assert in_click.wait(WAIT)
+    started = time.monotonic()
+    assert clicks(lambda: (_element(), "saved")[1], _fragment()) == "saved"
+    assert time.monotonic() - started < 1.0  # no pause (one would be PAUSE_SECONDS)
+    end_click.set()
+    other.join(WAIT)
+
+
+def test_a_page_gives_way_only_so_long(no_real_enqueue, clicks, monkeypatch):
+    """One pause lasts at most PAUSE_SECONDS and a page run's pauses together at most
+    PAGE_PAUSE_BUDGET: a click that never ends holds a page back only that long."""
+    monkeypatch.setattr(turns, "PAUSE_SECONDS", 0.05)
+    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", 0.12)
+    in_click, end_click = threading.Event(), threading.Event()
+
+    def stuck() -> None:
+        in_click.set()
+        end_click.wait(WAIT)
+
+    click = threading.Thread(target=clicks, args=(stuck, _fragment()))
+    click.start()
+    assert in_click.wait(WAIT)
+    pauses: list[float] = []
+
+    def page() -> None:
+        for _ in range(5):
+            started = time.monotonic()
+            _element()
+            pauses.append(time.monotonic() - started)
+
+    clicks(page, _whole())
+    end_click.set()
+    click.join(WAIT)
+    assert all(p < 0.05 + 0.03 for p in pauses)
+    assert 0.12 <= sum(pauses) < 0.12 + 0.05
+    assert pauses[-1] < 0.005  # the budget is spent: the last element goes at once
+
+
+def test_a_page_that_fails_leaves_no_pause_budget_behind(no_real_enqueue, clicks, monkeypatch):
+    """The same thread runs the session's fragments later: they must never give way."""
+    monkeypatch.setattr(turns, "PAUSE_SECONDS", WAIT)
+    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
+
+    def broken() -> None:
+        raise RuntimeError("a page failed")
+
+    with pytest.raises(RuntimeError):
+        clicks(broken, _whole())
+    in_click, end_click = threading.Event(), threading.Event()
+
+    def other() -> None:
+        in_click.set()
+        end_click.wait(WAIT)
+
+    click = threading.Thread(target=clicks, args=(other, _fragment()))
+    click.start()
+    assert in_click.wait(WAIT)
+    started = time.monotonic()
+    _element()  # this thread ran the page; no page runs in it now
+    assert time.monotonic() - started < 1.0
+    end_click.set()
+    click.join(WAIT)
