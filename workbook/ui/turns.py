@@ -150,15 +150,17 @@ class ClicksFirst:
         finally:
             self._page.budget = 0.0
 
-    def give_way(self) -> None:
+    def give_way(self, leave_if: Callable[[], bool] | None = None) -> None:
         """In a whole-page run: wait while fragment runs are in progress, within limits.
 
-        Called before each element, so the check with nothing running is one read.
+        Called before each element, so the check with nothing running is one read. A
+        run that ``leave_if()`` says is no longer wanted (a newer click, a closed tab)
+        does not wait: it stops at this element.
         """
         if not self._clicks:
             return
         budget = getattr(self._page, "budget", 0.0)
-        if budget <= 0.0:
+        if budget <= 0.0 or (leave_if is not None and leave_if()):
             return
         started = time.monotonic()
         with self._changed:
@@ -171,8 +173,9 @@ CLICKS_FIRST = ClicksFirst()
 # pauses together; past the budget the page runs beside them as it would without.
 PAUSE_SECONDS = 0.05
 PAGE_PAUSE_BUDGET = 0.3
-# The longest a whole-page run waits for its turn. Under a storm the waits are 0.1 to
-# 0.3 s; past this, runs share the interpreter again as they would without turns.
+# The longest a whole-page run waits for its turn (on top of the pauses the run before
+# may spend giving way to clicks). Under a storm the waits are 0.1 to 0.3 s; past this,
+# runs share the interpreter again as they would without turns.
 MAX_WAIT_SECONDS = 1.0
 
 
@@ -190,6 +193,16 @@ def _superseded(ctx: Any) -> bool:
     return requests is not None and requests._state != ScriptRequestType.CONTINUE
 
 
+def _wrapped_with(func: Any, mark: str) -> bool:
+    """Whether ``func``, or a function it wraps, carries ``mark``: the two wrappers of
+    ScriptRunner's call (turns and clicks first) are applied once each, in any order."""
+    while func is not None:
+        if getattr(func, mark, False):
+            return True
+        func = getattr(func, "__wrapped__", None)
+    return False
+
+
 def take_turns() -> None:
     """Make whole-page runs take turns (ScriptRunner's call of the script), and let a
     run waiting for a key derivation give its turn up."""
@@ -198,18 +211,18 @@ def take_turns() -> None:
     from workbook import kdfpool
 
     run = script_runner.exec_func_with_error_handling
-    if getattr(run, "takes_turns", False):
+    if _wrapped_with(run, "takes_turns"):
         return
 
     def run_in_turn(func, ctx):
         if not _is_whole_run(ctx):
             return run(func, ctx)
-        taken = TURNS.take(MAX_WAIT_SECONDS, leave_if=lambda: _superseded(ctx))
+        taken = TURNS.take(MAX_WAIT_SECONDS + PAGE_PAUSE_BUDGET, leave_if=lambda: _superseded(ctx))
         if not taken and not _superseded(ctx):
             _log.warning(
                 "A page waited %.1f s for its turn and runs without it: another page "
                 "run may be stuck, waiting on something slow.",
-                MAX_WAIT_SECONDS,
+                MAX_WAIT_SECONDS + PAGE_PAUSE_BUDGET,
             )
         try:
             return run(func, ctx)
@@ -217,6 +230,7 @@ def take_turns() -> None:
             TURNS.give_up()
 
     run_in_turn.takes_turns = True  # type: ignore[attr-defined]
+    run_in_turn.__wrapped__ = run  # type: ignore[attr-defined]
     script_runner.exec_func_with_error_handling = run_in_turn
     kdfpool.while_waiting = TURNS.given_up
 
@@ -229,13 +243,14 @@ def clicks_first() -> None:
     from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 
     run = script_runner.exec_func_with_error_handling
-    if not getattr(run, "counts_clicks", False):
+    if not _wrapped_with(run, "counts_clicks"):
 
         def run_counted(func, ctx):
             with CLICKS_FIRST.page() if _is_whole_run(ctx) else CLICKS_FIRST.click():
                 return run(func, ctx)
 
         run_counted.counts_clicks = True  # type: ignore[attr-defined]
+        run_counted.__wrapped__ = run  # type: ignore[attr-defined]
         script_runner.exec_func_with_error_handling = run_counted
 
     enqueue = ScriptRunContext.enqueue
@@ -243,7 +258,7 @@ def clicks_first() -> None:
         return
 
     def enqueue_after_clicks(self, msg):
-        CLICKS_FIRST.give_way()
+        CLICKS_FIRST.give_way(leave_if=lambda: _superseded(self))
         return enqueue(self, msg)
 
     enqueue_after_clicks.gives_way = True  # type: ignore[attr-defined]
