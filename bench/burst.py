@@ -1,4 +1,5 @@
-"""``make burst``: pages and saves in a burst, with whole-page runs taking turns or not.
+"""``make burst``: pages and saves in a burst, with whole-page runs taking turns or not,
+and giving way to the clicks in progress or not.
 
 Run: ``python -m bench.burst [--readers 8] [--savers 4] [--seconds 20] [--rounds 3]``
 
@@ -7,9 +8,10 @@ another than two versions of the code do (the sign-ins alone finish anywhere bet
 10 and 20 s in). This holds the load fixed instead: ``readers`` signed-in tabs reload
 a chapter page (its "On your own" fold open: a whole-page run) back to back, and
 ``savers`` tabs Save one of its questions (a fragment run) every 50 to 300 ms, for
-``seconds``. Each round runs serve.py once with workbook/ui/turns.py and once
-without (bench/serve_without_turns.py), one right after the other, so that both see
-the machine in the same state. Reported: how many of each were done, their median
+``seconds``. Each round runs serve.py as it is (turns and clicks first,
+workbook/ui/turns.py), with turns only (bench/serve_without_clicks_first.py) and with
+neither (bench/serve_without_turns.py), one right after the other, so that all three
+see the machine in the same state. Reported: how many of each were done, their median
 and p95, and the server's CPU seconds.
 """
 
@@ -27,7 +29,11 @@ from bench import dataset, stclient
 from bench.common import Server, cpu_seconds, machine, summary, table, write_json
 from workbook import store
 
-VARIANTS = {"turns": "serve.py", "no turns": "bench/serve_without_turns.py"}
+VARIANTS = {
+    "turns, clicks first": "serve.py",
+    "turns only": "bench/serve_without_clicks_first.py",
+    "neither": "bench/serve_without_turns.py",
+}
 STATS = ("n", "median_ms", "p95_ms")
 
 
@@ -114,7 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         for r in runs
     ]
     headers = ["round", "server", "pages", "median ms", "p95 ms", "saves", "median ms"]
-    print(table([*headers, "p95 ms", "cpu s"], rows, "Burst: whole-page runs in turns or not"))
+    print(
+        table(
+            [*headers, "p95 ms", "cpu s"],
+            rows,
+            "Burst: whole-page runs in turns or not, giving way to clicks or not",
+        )
+    )
     write_json(Path(args.out), {"machine": machine(), "settings": vars(args), "runs": runs})
     return 0
 

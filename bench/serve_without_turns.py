@@ -1,5 +1,6 @@
 """serve.py with whole-page runs sharing the interpreter as Streamlit runs them,
-without workbook/ui/turns.py: the other side of ``make burst``'s comparison."""
+without workbook/ui/turns.py (neither the turns nor clicks first): one side of
+``make burst``'s comparison."""
 
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import serve  # noqa: E402
 from workbook.ui import turns  # noqa: E402
 
 turns.take_turns = lambda: None
+turns.clicks_first = lambda: None
 
 if __name__ == "__main__":
     sys.exit(serve.main())

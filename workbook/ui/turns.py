@@ -26,8 +26,8 @@ and PAGE_PAUSE_BUDGET in all, so a page is never held back for long. With turns 
 a Save still shared the interpreter with the page whose turn it was: at the end of a
 100-couple storm, when every partner is signed in and the process is busy, saves and
 reveals took 124 to 571 ms at the 95th percentile (three runs); with clicks first, 32
-to 99 ms, and chapter pages 107 to 162 ms instead of 169 to 326 (six runs; 2026-12-02,
-``make load``, README "Figures").
+to 125 ms, and chapter pages 107 to 163 ms instead of 169 to 326 (ten runs; 2026-12-02,
+``make load``; ``make burst`` compares the three ways, README "Figures").
 
 tests/test_turns.py checks the order, the fragments' free pass, the hand-over while a
 sign-in waits, the longest wait, the pause for a click and its limits, and that the
