@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import threading
 import time
@@ -281,6 +282,33 @@ def no_real_enqueue(monkeypatch):
     monkeypatch.setattr(ScriptRunContext, "enqueue", lambda self, msg: None)
 
 
+@pytest.fixture
+def long_pauses(monkeypatch):
+    """Pauses far longer than any test waits: a page that gives way is seen waiting."""
+    monkeypatch.setattr(turns, "PAUSE_SECONDS", WAIT)
+    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
+
+
+@contextlib.contextmanager
+def _click_running(clicks, when_done=lambda: None):
+    """A fragment run in progress until the block ends; ``when_done`` is its last act."""
+    in_click, end_click = threading.Event(), threading.Event()
+
+    def click() -> None:
+        in_click.set()
+        end_click.wait(WAIT)
+        when_done()
+
+    thread = threading.Thread(target=clicks, args=(click, _fragment()))
+    thread.start()
+    assert in_click.wait(WAIT)
+    try:
+        yield
+    finally:
+        end_click.set()
+        thread.join(WAIT)
+
+
 def test_the_pinned_streamlit_sends_every_element_through_the_name_that_is_wrapped():
     from streamlit.runtime.scriptrunner_utils import script_run_context
 
@@ -288,52 +316,27 @@ def test_the_pinned_streamlit_sends_every_element_through_the_name_that_is_wrapp
     assert "ctx.enqueue(msg)" in source
 
 
-def test_a_page_waits_at_its_next_element_while_a_click_runs(no_real_enqueue, clicks, monkeypatch):
-    monkeypatch.setattr(turns, "PAUSE_SECONDS", WAIT)
-    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
-    in_click, end_click = threading.Event(), threading.Event()
+def test_a_page_waits_at_its_next_element_while_a_click_runs(no_real_enqueue, clicks, long_pauses):
     events: list[str] = []
-
-    def save() -> None:
-        in_click.set()
-        end_click.wait(WAIT)
-        events.append("saved")
-
-    click = threading.Thread(target=clicks, args=(save, _fragment()))
-    click.start()
-    assert in_click.wait(WAIT)
 
     def page() -> None:
         _element()
         events.append("page element")
 
-    drawing = threading.Thread(target=clicks, args=(page, _whole()))
-    drawing.start()
-    time.sleep(0.1)
-    assert events == []  # the page gives way
-    end_click.set()
-    click.join(WAIT)
+    with _click_running(clicks, when_done=lambda: events.append("saved")):
+        drawing = threading.Thread(target=clicks, args=(page, _whole()))
+        drawing.start()
+        time.sleep(0.1)
+        assert events == []  # the page gives way
     drawing.join(WAIT)
     assert events == ["saved", "page element"]
 
 
-def test_a_click_does_not_wait_for_another_click(no_real_enqueue, clicks, monkeypatch):
-    monkeypatch.setattr(turns, "PAUSE_SECONDS", WAIT)
-    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
-    in_click, end_click = threading.Event(), threading.Event()
-
-    def poll() -> None:
-        in_click.set()
-        end_click.wait(WAIT)
-
-    other = threading.Thread(target=clicks, args=(poll, _fragment()))
-    other.start()
-    assert in_click.wait(WAIT)
-    started = time.monotonic()
-    assert clicks(lambda: (_element(), "saved")[1], _fragment()) == "saved"
-    assert time.monotonic() - started < 1.0  # no pause (one would be PAUSE_SECONDS)
-    end_click.set()
-    other.join(WAIT)
+def test_a_click_does_not_wait_for_another_click(no_real_enqueue, clicks, long_pauses):
+    with _click_running(clicks):
+        started = time.monotonic()
+        assert clicks(lambda: (_element(), "saved")[1], _fragment()) == "saved"
+        assert time.monotonic() - started < 1.0  # no pause (one would be PAUSE_SECONDS)
 
 
 def test_a_page_gives_way_only_so_long(no_real_enqueue, clicks, monkeypatch):
@@ -341,15 +344,6 @@ def test_a_page_gives_way_only_so_long(no_real_enqueue, clicks, monkeypatch):
     PAGE_PAUSE_BUDGET: a click that never ends holds a page back only that long."""
     monkeypatch.setattr(turns, "PAUSE_SECONDS", 0.05)
     monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", 0.12)
-    in_click, end_click = threading.Event(), threading.Event()
-
-    def stuck() -> None:
-        in_click.set()
-        end_click.wait(WAIT)
-
-    click = threading.Thread(target=clicks, args=(stuck, _fragment()))
-    click.start()
-    assert in_click.wait(WAIT)
     pauses: list[float] = []
 
     def page() -> None:
@@ -358,43 +352,28 @@ def test_a_page_gives_way_only_so_long(no_real_enqueue, clicks, monkeypatch):
             _element()
             pauses.append(time.monotonic() - started)
 
-    clicks(page, _whole())
-    end_click.set()
-    click.join(WAIT)
+    with _click_running(clicks):
+        clicks(page, _whole())
     assert all(p < 0.05 + 0.03 for p in pauses)
     assert 0.12 <= sum(pauses) < 0.22  # five pauses of 0.05 s would be 0.25
     assert pauses[-1] < 0.005  # the budget is spent: the last element goes at once
 
 
-def test_a_page_that_fails_leaves_no_pause_budget_behind(no_real_enqueue, clicks, monkeypatch):
+def test_a_page_that_fails_leaves_no_pause_budget_behind(no_real_enqueue, clicks, long_pauses):
     """The same thread runs the session's fragments later: they must never give way."""
-    monkeypatch.setattr(turns, "PAUSE_SECONDS", WAIT)
-    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
 
     def broken() -> None:
         raise RuntimeError("a page failed")
 
     with pytest.raises(RuntimeError):
         clicks(broken, _whole())
-    in_click, end_click = threading.Event(), threading.Event()
-
-    def other() -> None:
-        in_click.set()
-        end_click.wait(WAIT)
-
-    click = threading.Thread(target=clicks, args=(other, _fragment()))
-    click.start()
-    assert in_click.wait(WAIT)
-    started = time.monotonic()
-    _element()  # this thread ran the page; no page runs in it now
-    assert time.monotonic() - started < 1.0
-    end_click.set()
-    click.join(WAIT)
+    with _click_running(clicks):
+        started = time.monotonic()
+        _element()  # this thread ran the page; no page runs in it now
+        assert time.monotonic() - started < 1.0
 
 
-def test_a_click_that_fails_is_no_longer_counted(no_real_enqueue, clicks, monkeypatch):
-    monkeypatch.setattr(turns, "PAUSE_SECONDS", WAIT)
-    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
+def test_a_click_that_fails_is_no_longer_counted(no_real_enqueue, clicks, long_pauses):
 
     def broken() -> None:
         raise RuntimeError("a save failed")
@@ -406,27 +385,17 @@ def test_a_click_that_fails_is_no_longer_counted(no_real_enqueue, clicks, monkey
     assert time.monotonic() - started < 1.0
 
 
-def test_a_page_a_newer_click_replaces_does_not_wait(no_real_enqueue, clicks, monkeypatch):
+def test_a_page_a_newer_click_replaces_does_not_wait(
+    no_real_enqueue, clicks, long_pauses, monkeypatch
+):
     """It stops at its next element anyway: waiting first would only delay the new run."""
     from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 
-    monkeypatch.setattr(turns, "PAUSE_SECONDS", WAIT)
-    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
     monkeypatch.setattr(turns, "_superseded", lambda ctx: ctx == "replaced")
-    in_click, end_click = threading.Event(), threading.Event()
-
-    def save() -> None:
-        in_click.set()
-        end_click.wait(WAIT)
-
-    click = threading.Thread(target=clicks, args=(save, _fragment()))
-    click.start()
-    assert in_click.wait(WAIT)
-    started = time.monotonic()
-    clicks(lambda: ScriptRunContext.enqueue("replaced", None), _whole())
-    assert time.monotonic() - started < 1.0
-    end_click.set()
-    click.join(WAIT)
+    with _click_running(clicks):
+        started = time.monotonic()
+        clicks(lambda: ScriptRunContext.enqueue("replaced", None), _whole())
+        assert time.monotonic() - started < 1.0
 
 
 def test_turns_and_clicks_first_applied_again_in_any_order_wrap_once(monkeypatch):
