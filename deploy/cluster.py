@@ -32,7 +32,8 @@ from pathlib import Path
 
 from deploy import haproxy
 from deploy.postgres import LocalPostgres
-from deploy.shared import LOOPBACK, ClusterError, free_port, say, secret_file
+from deploy.shared import LOOPBACK, ClusterError, free_port, say
+from workbook.settings import secret_in_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -73,7 +74,10 @@ class Cluster:
             url = self.postgres.start()
             say(f"PostgreSQL on {LOOPBACK}:{self.postgres.port} (data in {self.folder / 'pg'})")
         self.database_url = url
-        cookie = os.environ.get("WORKBOOK_COOKIE_SECRET", "").strip() or secret_file(
+        if not os.environ.get("WORKBOOK_INSTANCE_SECRET", "").strip():
+            # made once here, before the processes that share it start
+            secret_in_file(self.data / "instance.key")
+        cookie = os.environ.get("WORKBOOK_COOKIE_SECRET", "").strip() or secret_in_file(
             self.folder / "cookie.secret"
         )
         env = {

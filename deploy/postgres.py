@@ -15,7 +15,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.shared import LOOPBACK, ClusterError, free_port, say, secret_file
+from deploy.shared import LOOPBACK, ClusterError, free_port, say
+from workbook.settings import secret_in_file
 
 
 @dataclass
@@ -48,7 +49,7 @@ class LocalPostgres:
             )
         self.bin = Path(found[-1]).parent
         data = self.folder / "data"
-        password = secret_file(self.folder.parent / "pg.password", 24)
+        password = secret_in_file(self.folder.parent / "pg.password", 24)
         self.folder.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:  # initdb and postgres refuse to run as root
             blocked = [p for p in self.folder.parents if not os.stat(p).st_mode & 0o001]

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -19,7 +20,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import serve
-from workbook import startup, store
+from workbook import settings, startup, store
 
 from conftest import PROJECT, free_port
 
@@ -31,6 +32,45 @@ def test_the_first_secret_is_recorded_and_another_is_refused(target):
     startup.check_instance_secret(engine, first)  # the same secret starts again
     with pytest.raises(startup.StartupError, match="not the one this database was set up"):
         startup.check_instance_secret(engine, other)
+
+
+def test_a_process_that_loses_the_race_to_make_the_secret_uses_the_winners(tmp_path, monkeypatch):
+    """Two processes start at once on a fresh data folder (make cluster): the other one
+    writes instance.key between this one's look and its write."""
+    monkeypatch.delenv("WORKBOOK_INSTANCE_SECRET", raising=False)
+    path = tmp_path / "instance.key"
+    winner = os.urandom(32)
+    made = settings.secrets.token_hex
+
+    def other_process_first(nbytes: int) -> str:
+        path.write_text(winner.hex() + "\n")
+        return made(nbytes)
+
+    monkeypatch.setattr(settings.secrets, "token_hex", other_process_first)
+    assert settings._instance_secret(tmp_path) == winner
+    assert [p.name for p in tmp_path.iterdir()] == ["instance.key"]  # no scratch file left
+
+
+def test_processes_starting_at_once_all_read_one_whole_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("WORKBOOK_INSTANCE_SECRET", raising=False)
+    start = threading.Barrier(16)
+    found: list[bytes | BaseException] = []
+
+    def one_process() -> None:
+        start.wait()
+        try:
+            found.append(settings._instance_secret(tmp_path))
+        except BaseException as exc:  # noqa: BLE001 - the test reports it
+            found.append(exc)
+
+    threads = [threading.Thread(target=one_process) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(found)) == 1, found
+    assert isinstance(found[0], bytes) and len(found[0]) == 32
+    assert (tmp_path / "instance.key").stat().st_mode & 0o777 == 0o600
 
 
 def _serve(env: dict, port: int) -> subprocess.Popen:

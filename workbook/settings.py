@@ -7,9 +7,11 @@ Streamlit. Every setting is listed in SETTINGS so the README can be checked agai
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +44,36 @@ class Settings:
     kdf: KdfParams = KdfParams()
 
 
+def secret_in_file(path: Path, nbytes: int = 32) -> str:
+    """A random hex secret kept in a 0600 file: read it, or make it if it is missing.
+
+    Several processes may start at once on a fresh data folder (``make cluster``): the
+    secret is written whole to a private temporary file and then linked into place,
+    which succeeds for exactly one of them, so none can read a half-written file or
+    fail because another made it first, and all of them use the winner's secret. The
+    file and its folder are synced before anyone uses the secret: losing the instance
+    secret in a power cut would lose every space encrypted under it.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(nbytes) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            with contextlib.suppress(FileExistsError):  # another process made it first
+                os.link(scratch, path)
+        finally:
+            os.unlink(scratch)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    return path.read_text().strip()
+
+
 def _instance_secret(data_dir: Path) -> bytes:
     """The per-install secret: from the environment, else a file made on first start (0600)."""
     env = os.environ.get("WORKBOOK_INSTANCE_SECRET", "").strip()
@@ -54,11 +86,7 @@ def _instance_secret(data_dir: Path) -> bytes:
             raise SettingsError("WORKBOOK_INSTANCE_SECRET must be 64 hex characters (32 bytes).")
         return value
     path = data_dir / "instance.key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32) + "\n")
+    secret_in_file(path)
     if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         path.chmod(0o600)
     value = bytes.fromhex(path.read_text().strip())
