@@ -9,13 +9,18 @@ every simulated person signs in over ``wss://`` through the proxy (each WebSocke
 on one process, as a browser's does). Then the cluster is stopped.
 
 Everything runs on one machine: the load client, HAProxy and PostgreSQL take CPU from
-the app processes, so these figures understate what separate machines would give.
+the app processes, so these figures understate what separate machines would give. So
+the report splits the machine's CPU by part (the app processes, their key-derivation
+workers, PostgreSQL, HAProxy, this client) and counts how often the client's own event
+loop woke more than 5 ms late; the JSON keeps every run's timing (``trace``) to see
+what was running when a click was slow.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -32,6 +37,9 @@ from workbook import settings, store
 log = print
 
 
+CPU_PARTS = ("app", "kdf", "postgres", "haproxy", "client")
+
+
 class ProxyTarget:
     """What load.Level needs of a server: where to connect."""
 
@@ -45,6 +53,61 @@ def machine_cpu_seconds() -> float:
         fields = [int(x) for x in fh.readline().split()[1:]]
     idle = fields[3] + fields[4]
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _proc_table() -> dict[int, tuple[int, float, float]]:
+    """pid -> (parent pid, own CPU seconds, CPU seconds of its reaped children)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        own = (int(fields[11]) + int(fields[12])) / ticks
+        reaped = (int(fields[13]) + int(fields[14])) / ticks
+        out[int(entry)] = (int(fields[1]), own, reaped)
+    return out
+
+
+def _tree(table: dict, root: int) -> set[int]:
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        found.add(pid)
+        todo += [p for p, (parent, _, _) in table.items() if parent == pid and p not in found]
+    return found
+
+
+def cpu_by_part(cluster: deploy_cluster.Cluster) -> dict[str, float]:
+    """CPU seconds so far of each part of the cluster and of this load client.
+
+    The app processes apart from their key-derivation workers (their children); and
+    PostgreSQL with every backend, including those that have exited (counted in the
+    postmaster's reaped-children time).
+    """
+    table = _proc_table()
+    apps = {a.proc.pid for a in cluster.apps}
+    workers = set().union(*(_tree(table, pid) for pid in apps)) - apps
+    parts = {
+        "app": sum(table[p][1] for p in apps if p in table),
+        "kdf": sum(table[p][1] for p in workers if p in table),
+        "postgres": 0.0,
+        "haproxy": 0.0,
+        "client": time.process_time(),
+    }
+    if cluster.postgres is not None:
+        pidfile = cluster.postgres.folder / "data" / "postmaster.pid"
+        with contextlib.suppress(OSError, ValueError):
+            root = int(pidfile.read_text().split()[0])
+            parts["postgres"] = sum(table[p][1] for p in _tree(table, root) if p in table)
+            parts["postgres"] += table.get(root, (0, 0.0, 0.0))[2]
+    if cluster.proxy is not None and cluster.proxy.pid in table:
+        parts["haproxy"] = sum(table[p][1] for p in _tree(table, cluster.proxy.pid))
+    return parts
 
 
 def one_run(args, workers: int) -> dict:
@@ -70,10 +133,11 @@ def one_run(args, workers: int) -> dict:
         store.dispose_all()
         log(f"\n{workers} app process(es): cluster up in {started:.1f} s; {args.couples} couples")
         level = load.Level(args, couples, ProxyTarget(port))
-        cpu0 = machine_cpu_seconds()
+        cpu0, parts0 = machine_cpu_seconds(), cpu_by_part(cluster)
         asyncio.run(load.run_level(level))
         wall = time.perf_counter() - level.start
         cpu = machine_cpu_seconds() - cpu0
+        parts = {k: round(v - parts0[k], 1) for k, v in cpu_by_part(cluster).items()}
         rss = [proc_status(a.proc.pid)["VmRSS"] / MIB for a in cluster.apps]
     finally:
         cluster.stop()
@@ -84,6 +148,10 @@ def one_run(args, workers: int) -> dict:
         "seconds": round(wall, 1),
         "runs_per_second": round(sum(len(v) for v in level.times.values()) / wall, 1),
         "machine_cpu_seconds": round(cpu, 1),
+        "cpu_seconds_by_part": parts,
+        "client_lag_ms": summary([ms / 1000 for _, ms in level.client_lag]),
+        "client_lags": level.client_lag,  # (s since start, ms late)
+        "trace": sorted(level.trace),  # (start s, action, ms, who)
         "app_rss_mib": [round(r, 1) for r in rss],
         "reveals_seen": level.reveals,
         "actions": {},
@@ -115,13 +183,24 @@ def report(runs: list[dict]) -> None:
             f"{r['machine_cpu_seconds']}/{r['seconds']}",
             " ".join(str(x) for x in r["app_rss_mib"]),
             r["reveals_seen"],
+            " / ".join(str(r["cpu_seconds_by_part"][k]) for k in CPU_PARTS),
+            f"{r['client_lag_ms']['n']}, max {r['client_lag_ms']['max_ms']} ms",
         ]
         for r in runs
     ]
     log(
         "\n"
         + table(
-            ["processes", "couples", "runs/s", "machine cpu s", "app MiB", "reveals"],
+            [
+                "processes",
+                "couples",
+                "runs/s",
+                "machine cpu s",
+                "app MiB",
+                "reveals",
+                "cpu s: " + " / ".join(CPU_PARTS),
+                "client late >5 ms",
+            ],
             rows,
             "Through the proxy: throughput",
         )

@@ -7,6 +7,8 @@ runs that part on a small database.
 
 from __future__ import annotations
 
+import os
+
 from bench import run
 from workbook import store
 
@@ -31,3 +33,20 @@ def test_make_bench_finds_every_page_app_py_registers():
     on_disk = sorted(f"pages/{p.name}" for p in (run.APP.parent / "pages").glob("*.py"))
     assert sorted(pages) == on_disk
     assert run.JOURNAL_PAGE in pages
+
+
+def test_load_cluster_counts_each_process_under_the_part_it_belongs_to():
+    """``make load-cluster`` splits the machine's CPU by part: the app processes, their
+    key-derivation workers (children and grandchildren), and nothing from elsewhere."""
+    from bench import cluster_load
+
+    table = {
+        10: (1, 5.0, 0.0),  # an app process
+        11: (10, 7.0, 0.0),  # its worker
+        12: (11, 1.0, 0.0),  # a process the worker started
+        20: (1, 3.0, 0.0),  # something else on the machine
+    }
+    assert cluster_load._tree(table, 10) == {10, 11, 12}
+    assert cluster_load._tree(table, 20) == {20}
+    mine = cluster_load._proc_table()[os.getpid()]
+    assert mine[0] == os.getppid() and mine[1] >= 0.0
