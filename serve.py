@@ -45,7 +45,8 @@ Why not plain ``streamlit run app.py``:
 - On SQLite, whole-page runs take turns, and a click inside a fragment never waits
   for one (workbook/ui/turns.py): under a burst, Save answered two to four times
   sooner at the 95th percentile, and more pages were drawn in the same time
-  (``make burst``). Not on PostgreSQL (``_tune_streamlit`` says why).
+  (``make burst``). On PostgreSQL pages only give way to clicks, and for less time
+  (``_tune_streamlit`` says why).
 - ``server.allowedHosts`` (the Host names WebSocket connections may use; it guards
   against DNS rebinding) is 127.0.0.1 and localhost, plus the address given with
   ``--server.address`` and any names in WORKBOOK_ALLOWED_HOSTS (comma-separated).
@@ -393,15 +394,14 @@ def _flush_frames(protocol) -> None:
 def _tune_streamlit(database_url: str) -> None:
     """Streamlit's runtime, changed where this app measured it (each with its test).
 
-    Whole-page runs take turns, and give way to clicks in progress, only on the
-    embedded SQLite database, where a run's queries are work on this process's own
-    core. On PostgreSQL a run waits for the server at each query while holding its
-    turn, and with turns the pages and saves of ``make load-cluster`` took longer, not
-    shorter (README "Figures"); and a click spends much of its time waiting for the
-    server too, so pages that gave way to it waited while the core had room: through
-    the proxy with one process, saves and reveals took 150 ms instead of 250 to 285 at
-    the 95th percentile, but chapter pages 400 instead of 280 and the journal 440
-    instead of 160 (2026-12-02).
+    Whole-page runs take turns only on the embedded SQLite database, where a run's
+    queries are work on this process's own core. On PostgreSQL a run waits for the
+    server at each query while holding its turn, and with turns the pages and saves of
+    ``make load-cluster`` took longer, not shorter (deploy/README.md). Pages give way
+    to clicks in progress on both; on PostgreSQL for less time in all, since a click
+    there also waits for the server while the page waits with it (two processes
+    through the proxy: save p95 median 130 ms in five storms against 217 in twelve
+    without, reveals 117 against 184, chapter pages 274 against 192; deploy/README.md).
     """
     from workbook.ui import speedups, turns
 
@@ -413,6 +413,8 @@ def _tune_streamlit(database_url: str) -> None:
     if database_url.startswith("sqlite"):
         turns.clicks_first()
         turns.take_turns()
+    else:
+        turns.clicks_first(page_pause_budget=turns.PAGE_PAUSE_BUDGET_ON_A_DATABASE_SERVER)
 
 
 def main() -> int:

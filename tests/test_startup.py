@@ -606,16 +606,22 @@ def test_a_websocket_message_waits_while_the_socket_is_full_and_a_gone_one_says_
 
 
 @pytest.mark.parametrize(
-    ("database_url", "in_turns"),
-    [("sqlite:////srv/workbook.db", True), ("postgresql+psycopg://db/workbook", False)],
+    ("database_url", "tuned"),
+    [
+        ("sqlite:////srv/workbook.db", [("clicks_first", {}), ("take_turns", {})]),
+        (
+            "postgresql+psycopg://db/workbook",
+            [("clicks_first", {"page_pause_budget": 0.15})],
+        ),
+    ],
 )
-def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_url, in_turns):
+def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_url, tuned):
     """Whole-page runs take turns on SQLite only: on PostgreSQL a run holds its turn
-    while it waits for the database server (README "Figures"); so do the pauses for
-    clicks in progress."""
+    while it waits for the database server (deploy/README.md). Pages give way to
+    clicks in progress on both, on PostgreSQL for less time in all."""
     from workbook.ui import speedups, turns
 
-    applied: list[str] = []
+    applied: list[tuple[str, dict]] = []
     for owner, name in (
         (serve, "_fewer_turns_while_sending"),
         (serve, "_one_wake_up_per_burst"),
@@ -625,7 +631,7 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_
         (turns, "clicks_first"),
         (turns, "take_turns"),
     ):
-        monkeypatch.setattr(owner, name, lambda name=name: applied.append(name))
+        monkeypatch.setattr(owner, name, lambda name=name, **kw: applied.append((name, kw)))
     serve._tune_streamlit(database_url)
     expected = [
         "_fewer_turns_while_sending",
@@ -634,4 +640,5 @@ def test_serve_applies_every_change_to_streamlits_runtime(monkeypatch, database_
         "_one_socket_write_per_burst",
         "apply",
     ]
-    assert applied == expected + (["clicks_first", "take_turns"] if in_turns else [])
+    assert applied == [(name, {}) for name in expected] + tuned
+    assert turns.PAGE_PAUSE_BUDGET_ON_A_DATABASE_SERVER < turns.PAGE_PAUSE_BUDGET

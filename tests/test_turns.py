@@ -359,6 +359,27 @@ def test_a_page_gives_way_only_so_long(no_real_enqueue, clicks, monkeypatch):
     assert pauses[-1] < 0.005  # the budget is spent: the last element goes at once
 
 
+def test_on_a_database_server_a_page_gives_way_for_less_time_in_all(
+    no_real_enqueue, clicks, monkeypatch
+):
+    """serve.py passes PostgreSQL's shorter budget; it replaces PAGE_PAUSE_BUDGET."""
+    monkeypatch.setattr(turns, "PAUSE_SECONDS", 0.05)
+    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
+    turns.clicks_first(page_pause_budget=0.12)
+    pauses: list[float] = []
+
+    def page() -> None:
+        for _ in range(6):
+            started = time.monotonic()
+            _element()
+            pauses.append(time.monotonic() - started)
+
+    with _click_running(clicks):
+        clicks(page, _whole())
+    assert 0.12 <= sum(pauses) < 0.22  # six pauses of 0.05 s would be 0.3
+    assert pauses[-1] < 0.005
+
+
 def test_a_page_that_fails_leaves_no_pause_budget_behind(no_real_enqueue, clicks, long_pauses):
     """The same thread runs the session's fragments later: they must never give way."""
 

@@ -19,10 +19,11 @@ A whole run that waits for a sign-in's key derivation (in the worker processes,
 workbook/kdfpool.py) gives its turn up while it waits and finishes without one: it may
 hold a database write by then, and another whole run may be waiting for that write.
 
-Clicks first (``ClicksFirst``, also only on SQLite): while a fragment run is in
+Clicks first (``ClicksFirst``, on every database): while a fragment run is in
 progress, a whole-page run gives way to it at its next element (each element a page
 draws passes through ``ScriptRunContext.enqueue``), for at most PAUSE_SECONDS at a time
-and PAGE_PAUSE_BUDGET in all, so a page is never held back for long. With turns alone,
+and PAGE_PAUSE_BUDGET in all (PAGE_PAUSE_BUDGET_ON_A_DATABASE_SERVER on PostgreSQL,
+where a click also waits for the server), so a page is never held back for long. With turns alone,
 a Save still shared the interpreter with the page whose turn it was: at the end of a
 100-couple storm, when every partner is signed in and the process is busy, saves and
 reveals took 124 to 571 ms at the 95th percentile (three runs); with clicks first, 32
@@ -127,6 +128,8 @@ class ClicksFirst:
         self._changed = threading.Condition()
         self._clicks = 0
         self._page = threading.local()
+        # A page run's pauses in all; None: PAGE_PAUSE_BUDGET (``clicks_first`` sets it)
+        self.page_pause_budget: float | None = None
 
     @contextlib.contextmanager
     def click(self) -> Iterator[None]:
@@ -144,7 +147,8 @@ class ClicksFirst:
     @contextlib.contextmanager
     def page(self) -> Iterator[None]:
         """A whole-page run: the calling thread gives way (``give_way``) while it runs."""
-        self._page.budget = PAGE_PAUSE_BUDGET
+        budget = self.page_pause_budget
+        self._page.budget = PAGE_PAUSE_BUDGET if budget is None else budget
         try:
             yield
         finally:
@@ -173,6 +177,12 @@ CLICKS_FIRST = ClicksFirst()
 # pauses together; past the budget the page runs beside them as it would without.
 PAUSE_SECONDS = 0.05
 PAGE_PAUSE_BUDGET = 0.3
+# On PostgreSQL a click also waits for the database server, and a page that gives way
+# waits with it while the core may have room: a shorter budget there (serve.py). Two
+# processes through the proxy, 2026-12-02: save and reveal p95 medians 130 and 117 ms
+# with 0.15 s (5 storms), 159 and 131 with 0.3 s (9), 217 and 184 without pauses (12);
+# chapter pages 274, 308 and 192 (deploy/README.md).
+PAGE_PAUSE_BUDGET_ON_A_DATABASE_SERVER = 0.15
 # The longest a whole-page run waits for its turn (on top of the pauses the run before
 # may spend giving way to clicks). Under a storm the waits are 0.1 to 0.3 s; past this,
 # runs share the interpreter again as they would without turns.
@@ -235,12 +245,15 @@ def take_turns() -> None:
     kdfpool.while_waiting = TURNS.given_up
 
 
-def clicks_first() -> None:
+def clicks_first(page_pause_budget: float | None = None) -> None:
     """Make whole-page runs give way to fragment runs in progress (``ClicksFirst``):
     each run is counted as one or the other around ScriptRunner's call of the script,
-    and every element a run draws is enqueued through ``ScriptRunContext.enqueue``."""
+    and every element a run draws is enqueued through ``ScriptRunContext.enqueue``.
+    ``page_pause_budget``: a page run's pauses in all (default PAGE_PAUSE_BUDGET)."""
     from streamlit.runtime.scriptrunner import script_runner
     from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    CLICKS_FIRST.page_pause_budget = page_pause_budget
 
     run = script_runner.exec_func_with_error_handling
     if not _wrapped_with(run, "counts_clicks"):
