@@ -94,7 +94,9 @@ def cpu_by_part(cluster: deploy_cluster.Cluster) -> dict[str, float]:
     workers = set().union(*(_tree(table, pid) for pid in apps)) - apps
     parts = {
         "app": sum(table[p][1] for p in apps if p in table),
-        "kdf": sum(table[p][1] for p in workers if p in table),
+        # a worker that exited (a pool replaced) is counted in its app's reaped time
+        "kdf": sum(table[p][1] for p in workers if p in table)
+        + sum(table[p][2] for p in apps if p in table),
         "postgres": 0.0,
         "haproxy": 0.0,
         "client": time.process_time(),
@@ -184,7 +186,7 @@ def report(runs: list[dict]) -> None:
             " ".join(str(x) for x in r["app_rss_mib"]),
             r["reveals_seen"],
             " / ".join(str(r["cpu_seconds_by_part"][k]) for k in CPU_PARTS),
-            f"{r['client_lag_ms']['n']}, max {r['client_lag_ms']['max_ms']} ms",
+            f"{r['client_lag_ms']['n']}, max {r['client_lag_ms']['max_ms'] or 0} ms",
         ]
         for r in runs
     ]

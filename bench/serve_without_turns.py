@@ -10,8 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import serve  # noqa: E402
 from workbook.ui import turns  # noqa: E402
 
-turns.take_turns = lambda: None
-turns.clicks_first = lambda: None
+turns.take_turns = lambda *args, **kwargs: None
+turns.clicks_first = lambda *args, **kwargs: None
 
 if __name__ == "__main__":
     sys.exit(serve.main())

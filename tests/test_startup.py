@@ -24,6 +24,8 @@ from workbook import settings, startup, store
 
 from conftest import PROJECT, free_port
 
+WAIT_SECONDS = 10
+
 
 def test_the_first_secret_is_recorded_and_another_is_refused(target):
     engine = target.db.engine
@@ -51,25 +53,51 @@ def test_a_process_that_loses_the_race_to_make_the_secret_uses_the_winners(tmp_p
     assert [p.name for p in tmp_path.iterdir()] == ["instance.key"]  # no scratch file left
 
 
-def test_processes_starting_at_once_all_read_one_whole_secret(tmp_path, monkeypatch):
+def test_a_process_never_reads_a_secret_another_is_still_writing(tmp_path, monkeypatch):
+    """The first process is held in the middle of writing the secret while a second
+    one starts: both must end with the same whole secret."""
     monkeypatch.delenv("WORKBOOK_INSTANCE_SECRET", raising=False)
-    start = threading.Barrier(16)
-    found: list[bytes | BaseException] = []
+    first_writing, second_done = threading.Event(), threading.Event()
+    made = settings.secrets.token_hex
 
-    def one_process() -> None:
-        start.wait()
+    def slow_for_the_first(nbytes: int) -> str:
+        if threading.current_thread().name == "first":
+            first_writing.set()
+            second_done.wait(WAIT_SECONDS)
+        return made(nbytes)
+
+    monkeypatch.setattr(settings.secrets, "token_hex", slow_for_the_first)
+    found: dict[str, bytes | Exception] = {}
+
+    def start(name: str) -> None:
         try:
-            found.append(settings._instance_secret(tmp_path))
-        except BaseException as exc:  # noqa: BLE001 - the test reports it
-            found.append(exc)
+            found[name] = settings._instance_secret(tmp_path)
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            found[name] = exc
 
-    threads = [threading.Thread(target=one_process) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(set(found)) == 1, found
-    assert isinstance(found[0], bytes) and len(found[0]) == 32
+    first = threading.Thread(target=start, args=("first",), name="first")
+    first.start()
+    assert first_writing.wait(WAIT_SECONDS)
+    start("second")
+    second_done.set()
+    first.join(WAIT_SECONDS)
+    assert isinstance(found["second"], bytes), found
+    assert found["first"] == found["second"]
+    assert [p.name for p in tmp_path.iterdir()] == ["instance.key"]
+    assert (tmp_path / "instance.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_secret_is_made_on_a_filesystem_without_hard_links(tmp_path, monkeypatch):
+    monkeypatch.delenv("WORKBOOK_INSTANCE_SECRET", raising=False)
+
+    def no_links(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(settings.os, "link", no_links)
+    secret = settings._instance_secret(tmp_path)
+    assert len(secret) == 32
+    assert settings._instance_secret(tmp_path) == secret
+    assert [p.name for p in tmp_path.iterdir()] == ["instance.key"]
     assert (tmp_path / "instance.key").stat().st_mode & 0o777 == 0o600
 
 

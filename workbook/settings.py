@@ -7,11 +7,11 @@ Streamlit. Every setting is listed in SETTINGS so the README can be checked agai
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,11 +48,11 @@ def secret_in_file(path: Path, nbytes: int = 32) -> str:
     """A random hex secret kept in a 0600 file: read it, or make it if it is missing.
 
     Several processes may start at once on a fresh data folder (``make cluster``): the
-    secret is written whole to a private temporary file and then linked into place,
+    secret is written whole to a private scratch file and then linked into place,
     which succeeds for exactly one of them, so none can read a half-written file or
     fail because another made it first, and all of them use the winner's secret. The
-    file and its folder are synced before anyone uses the secret: losing the instance
-    secret in a power cut would lose every space encrypted under it.
+    winner syncs the file and its folder before it goes on: losing the instance secret
+    in a power cut would lose every space encrypted under it.
     """
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,8 +62,12 @@ def secret_in_file(path: Path, nbytes: int = 32) -> str:
                 fh.write(secrets.token_hex(nbytes) + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())
-            with contextlib.suppress(FileExistsError):  # another process made it first
+            try:
                 os.link(scratch, path)
+            except FileExistsError:  # another process made it first
+                pass
+            except OSError:  # a filesystem without hard links (some network mounts)
+                _write_new(path, Path(scratch).read_text())
         finally:
             os.unlink(scratch)
         folder = os.open(path.parent, os.O_RDONLY)
@@ -71,7 +75,28 @@ def secret_in_file(path: Path, nbytes: int = 32) -> str:
             os.fsync(folder)
         finally:
             os.close(folder)
-    return path.read_text().strip()
+    return _read_whole(path, 2 * nbytes)
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text`` unless it exists (then leave it as it is)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _read_whole(path: Path, length: int, patience: float = 2.0) -> str:
+    """The file's text once it is whole: without hard links, another process may still
+    be writing it (``_write_new``) for a moment."""
+    deadline = time.monotonic() + patience
+    while len(text := path.read_text().strip()) < length and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return text
 
 
 def _instance_secret(data_dir: Path) -> bytes:
