@@ -339,21 +339,27 @@ def test_a_click_does_not_wait_for_another_click(no_real_enqueue, clicks, long_p
         assert time.monotonic() - started < 1.0  # no pause (one would be PAUSE_SECONDS)
 
 
-def test_a_page_gives_way_only_so_long(no_real_enqueue, clicks, monkeypatch):
-    """One pause lasts at most PAUSE_SECONDS and a page run's pauses together at most
-    PAGE_PAUSE_BUDGET: a click that never ends holds a page back only that long."""
-    monkeypatch.setattr(turns, "PAUSE_SECONDS", 0.05)
-    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", 0.12)
+def _pauses_of_a_page(clicks, elements: int) -> list[float]:
+    """How long each of a page's elements waited while a click never ended."""
     pauses: list[float] = []
 
     def page() -> None:
-        for _ in range(5):
+        for _ in range(elements):
             started = time.monotonic()
             _element()
             pauses.append(time.monotonic() - started)
 
     with _click_running(clicks):
         clicks(page, _whole())
+    return pauses
+
+
+def test_a_page_gives_way_only_so_long(no_real_enqueue, clicks, monkeypatch):
+    """One pause lasts at most PAUSE_SECONDS and a page run's pauses together at most
+    PAGE_PAUSE_BUDGET: a click that never ends holds a page back only that long."""
+    monkeypatch.setattr(turns, "PAUSE_SECONDS", 0.05)
+    monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", 0.12)
+    pauses = _pauses_of_a_page(clicks, elements=5)
     assert all(p < 0.05 + 0.03 for p in pauses)
     assert 0.12 <= sum(pauses) < 0.22  # five pauses of 0.05 s would be 0.25
     assert pauses[-1] < 0.005  # the budget is spent: the last element goes at once
@@ -366,16 +372,7 @@ def test_on_a_database_server_a_page_gives_way_for_less_time_in_all(
     monkeypatch.setattr(turns, "PAUSE_SECONDS", 0.05)
     monkeypatch.setattr(turns, "PAGE_PAUSE_BUDGET", WAIT)
     turns.clicks_first(page_pause_budget=0.12)
-    pauses: list[float] = []
-
-    def page() -> None:
-        for _ in range(6):
-            started = time.monotonic()
-            _element()
-            pauses.append(time.monotonic() - started)
-
-    with _click_running(clicks):
-        clicks(page, _whole())
+    pauses = _pauses_of_a_page(clicks, elements=6)
     assert 0.12 <= sum(pauses) < 0.22  # six pauses of 0.05 s would be 0.3
     assert pauses[-1] < 0.005
 

@@ -111,10 +111,10 @@ def _instance_secret(data_dir: Path) -> bytes:
             raise SettingsError("WORKBOOK_INSTANCE_SECRET must be 64 hex characters (32 bytes).")
         return value
     path = data_dir / "instance.key"
-    secret_in_file(path)
+    text = secret_in_file(path)
     if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         path.chmod(0o600)
-    value = bytes.fromhex(path.read_text().strip())
+    value = bytes.fromhex(text)
     if len(value) != 32:
         raise SettingsError(f"{path} is damaged: it must hold 64 hex characters.")
     return value
