@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import random
 import shutil
@@ -45,6 +46,21 @@ class ProxyTarget:
 
     def __init__(self, port: int) -> None:
         self.ws_url = f"wss://127.0.0.1:{port}/_stcore/stream"
+
+
+class DirectTargets:
+    """The app processes themselves, people spread over them in turn (``--direct``).
+
+    Without the proxy and its TLS: to tell what the proxy costs from what PostgreSQL
+    and several processes cost.
+    """
+
+    def __init__(self, ports: list[int]) -> None:
+        self._urls = itertools.cycle(f"ws://127.0.0.1:{p}/_stcore/stream" for p in ports)
+
+    @property
+    def ws_url(self) -> str:
+        return next(self._urls)
 
 
 def machine_cpu_seconds() -> float:
@@ -134,7 +150,10 @@ def one_run(args, workers: int) -> dict:
         ]
         store.dispose_all()
         log(f"\n{workers} app process(es): cluster up in {started:.1f} s; {args.couples} couples")
-        level = load.Level(args, couples, ProxyTarget(port))
+        target = (
+            DirectTargets([a.port for a in cluster.apps]) if args.direct else ProxyTarget(port)
+        )
+        level = load.Level(args, couples, target)
         cpu0, parts0 = machine_cpu_seconds(), cpu_by_part(cluster)
         asyncio.run(load.run_level(level))
         wall = time.perf_counter() - level.start
@@ -146,6 +165,7 @@ def one_run(args, workers: int) -> dict:
         shutil.rmtree(data, ignore_errors=True)
     result = {
         "workers": workers,
+        "through": "each app process directly" if args.direct else "the proxy",
         "couples": args.couples,
         "seconds": round(wall, 1),
         "runs_per_second": round(sum(len(v) for v in level.times.values()) / wall, 1),
@@ -174,7 +194,7 @@ def report(runs: list[dict]) -> None:
         table(
             ["processes", "action", "n", "p50 ms", "p95 ms", "max ms", "errors"],
             rows,
-            "Through the proxy: per action",
+            "Per action" + (" (each app process directly)" if runs and runs[0].get("through", "").startswith("each") else " (through the proxy)"),
         )
     )
     rows = [
@@ -219,6 +239,11 @@ def parse_args(argv):
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument(
         "--no-poll", action="store_true", help="do not rerun timed fragments while thinking"
+    )
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="connect to the app processes themselves, not through the proxy",
     )
     parser.add_argument("--out", default="data/load-cluster.json")
     args = parser.parse_args(argv)

@@ -89,7 +89,7 @@ def add(
 
 def contacts(db: Db, member: Member) -> list[Contact]:
     """The member's own contacts and those their partner shared."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         rows = conn.execute(
             select(care_contacts)
             .where(sealed.visible_to(care_contacts, member))

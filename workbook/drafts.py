@@ -62,7 +62,7 @@ def save(db: Db, member: Member, prompt_id: str, words: str) -> None:
 def load(db: Db, member: Member) -> dict[str, str]:
     """Every draft of this partner, by prompt id. A draft that cannot be opened (an old
     key) is skipped rather than failing the sign-in."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         rows = conn.execute(
             select(drafts.c.prompt_id, drafts.c.body_ct).where(
                 drafts.c.partner_id == member.partner_id,

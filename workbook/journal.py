@@ -153,7 +153,7 @@ def visible(db: Db, member: Member, *, chapter_id: str | None = None) -> list[Re
     query = select(reflections).where(_visible_to(member))
     if chapter_id is not None:
         query = query.where(reflections.c.chapter_id == chapter_id)
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         rows = conn.execute(query.order_by(reflections.c.updated_at.desc(), reflections.c.id)).all()
     return readable.open_all(rows, lambda row: _decrypt(member, row))
 
@@ -176,7 +176,7 @@ def shared_lately(db: Db, member: Member, limit: int) -> list[SharedLately]:
     opened, to tell; reading and decrypting every entry cost that page 30 ms a run
     with 1,000 entries (make bench).
     """
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         rows = conn.execute(shared_lately_query(member, limit)).all()
     return [SharedLately(r.chapter_id, r.updated_at, _opens(member, r)) for r in rows]
 
@@ -200,7 +200,7 @@ def shared_lately_query(member: Member, limit: int):
 
 
 def get(db: Db, member: Member, reflection_id: str) -> Reflection:
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         row = conn.execute(
             select(reflections).where(reflections.c.id == reflection_id, _visible_to(member))
         ).first()

@@ -26,7 +26,7 @@ def _ad(member: Member) -> bytes:
 
 
 def load(db: Db, member: Member) -> dict[str, str]:
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         ct = conn.execute(
             select(preferences.c.prefs_ct).where(preferences.c.partner_id == member.partner_id)
         ).scalar()

@@ -49,7 +49,7 @@ _LATEST = select(
 def latest(db: Db, member: Member) -> tuple[int, int] | None:
     """(the space's revision, the other partner's count of changes); None once the
     space is gone. One statement, a primary-key lookup and the space's partner rows."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         row = conn.execute(_LATEST, {"space": member.space_id, "me": member.partner_id}).first()
     return None if row is None else (row[0], int(row[1]))
 
@@ -67,7 +67,7 @@ _AGREED = select(agreements.c.prompt_id).where(agreements.c.space_id == bindpara
 def statuses(db: Db, member: Member) -> tuple[set[str], dict[str, TogetherStatus]]:
     """(ids of the member's own answered prompts, status of every together prompt)."""
     ids = {"space": member.space_id, "me": member.partner_id}
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         own_ids = set(conn.execute(_OWN_ANSWERED, ids).scalars())
         rows = conn.execute(_TOGETHER_AUTHORS, ids).all()
         agreed = set(conn.execute(_AGREED, ids).scalars())

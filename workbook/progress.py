@@ -95,7 +95,7 @@ def exercises(
     query = select(exercises_done).where(exercises_done.c.space_id == member.space_id)
     if chapter_id is not None:
         query = query.where(exercises_done.c.chapter_id == chapter_id)
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         rows = conn.execute(query).all()
     return readable.open_all(
         rows,
@@ -114,7 +114,7 @@ def summary(
     db: Db, member: Member, book: Workbook, states: dict[str, TogetherState]
 ) -> list[ChapterProgress]:
     """Per chapter and per partner: what is done and what waits on whom."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         own = conn.execute(
             select(reflections.c.author_id, reflections.c.prompt_id, func.count())
             .where(

@@ -236,7 +236,7 @@ def _open(member: Member, row) -> Answers:
 
 def rounds(db: Db, member: Member) -> list[Round]:
     """Every check-in round of the space, newest first, as this member may see it."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         rows = conn.execute(
             select(readiness_answers)
             .where(readiness_answers.c.space_id == member.space_id)

@@ -102,7 +102,7 @@ _SESSION_MARKS = (
 def session_valid(db: Db, member: Member) -> bool:
     """False once the partner changed passphrase elsewhere, a partner left, the space was
     re-keyed, or the space is gone: the session ends at its next action."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         current = conn.execute(_SESSION_MARKS, {"me": member.partner_id}).first()
     return (
         current is not None
@@ -116,7 +116,7 @@ def sign_in(db: Db, login: str, passphrase: str) -> Member:
     """Open a partner's keys with their passphrase, or raise SignInFailed."""
     login_hash = _login_hash(db, login)
     _take_try(db, login_hash)
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         row = conn.execute(select(partners).where(partners.c.login_hash == login_hash)).first()
     if row is None:
         # Same cost and message as a wrong passphrase: never reveal who has a space here.
@@ -160,7 +160,7 @@ def _rewrap(
 def verify_passphrase(db: Db, member: Member, passphrase: str) -> bool:
     """True if ``passphrase`` opens this partner's keys (to confirm a backup, a passphrase
     change or a new recovery key). Throttled like sign-in: raises SignInFailed to wait."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         row = conn.execute(select(partners).where(partners.c.id == member.partner_id)).first()
     if row is None:
         return False
@@ -177,7 +177,7 @@ def verify_passphrase(db: Db, member: Member, passphrase: str) -> bool:
 
 def unlock(db: Db, partner_id: str, passphrase: str) -> Member:
     """Re-open a locked session: same throttling and message as signing in."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         row = conn.execute(select(partners).where(partners.c.id == partner_id)).first()
     if row is None:
         raise SignInFailed(WRONG)
@@ -222,7 +222,7 @@ def recover(db: Db, *, login: str, recovery_code: str, passphrase: str, confirm:
     login_hash = _login_hash(db, login)
     failed = SignInFailed(text.RECOVERY_MISMATCH)
     _take_try(db, login_hash)
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         row = conn.execute(select(partners).where(partners.c.login_hash == login_hash)).first()
     token = vault.parse_token(recovery_code)
     if row is None or token is None:

@@ -180,7 +180,7 @@ def join_space(
     join_key = vault.lookup_hash(db.pepper, "join", normalise_login(login))
     _take_try(db, join_key)
     code_hash = vault.lookup_hash(db.pepper, "invite", token.hex())
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         # A cheap look first: a wrong code never costs a key derivation.
         known = conn.execute(select(invites.c.id).where(invites.c.code_hash == code_hash)).first()
     if known is None:
@@ -239,7 +239,7 @@ def partners_of(db: Db, member: Member) -> list[Partner]:
     A name that does not open (sealed under a key this session does not hold) shows
     as "Your partner" and is counted in ``unreadable``; it never fails the page.
     """
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         rows = conn.execute(
             select(partners.c.id, partners.c.name_ct)
             .where(partners.c.space_id == member.space_id)

@@ -196,7 +196,7 @@ def _state(conn, member: Member, prompt_id: str) -> TogetherState:
 
 def states(db: Db, member: Member, prompt_ids: list[str] | None = None) -> dict[str, TogetherState]:
     """The member's view of each together prompt (all answered ones if ids are None)."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         return _states(conn, member, prompt_ids)
 
 

@@ -97,7 +97,7 @@ def _open(member: Member, row) -> SavedResult:
 
 def history(db: Db, member: Member) -> list[SavedResult]:
     """The member's own results and any their partner shared, oldest first."""
-    with db.engine.connect() as conn:
+    with db.reads.connect() as conn:
         rows = conn.execute(
             select(wellbeing_results)
             .where(sealed.visible_to(wellbeing_results, member))
