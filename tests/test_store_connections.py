@@ -1,5 +1,6 @@
-"""PostgreSQL connections: a connection the server closed is replaced without an error,
-and a healthy one is used without asking the server first (workbook/store.py)."""
+"""PostgreSQL round trips (workbook/store.py): a connection the server closed is
+replaced without an error, a healthy one is used without asking the server first, and
+a page that only reads sends no BEGIN or ROLLBACK."""
 
 from __future__ import annotations
 
