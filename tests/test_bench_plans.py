@@ -50,3 +50,26 @@ def test_load_cluster_counts_each_process_under_the_part_it_belongs_to():
     assert cluster_load._tree(table, 20) == {20}
     mine = cluster_load._proc_table()[os.getpid()]
     assert mine[0] == os.getppid() and mine[1] >= 0.0
+
+
+def test_load_cluster_reports_each_target_met_or_missed():
+    """The storm through the proxy says, for each run, whether issue 14's targets
+    were met: a p95 over its limit, or any error, is a miss."""
+    from bench import cluster_load
+
+    def action(p95, errors=None):
+        return {"n": 20, "median_ms": 50.0, "p95_ms": p95, "errors": errors or {}}
+
+    run = {
+        "couples": 100,
+        "actions": {
+            "save": action(149.0),
+            "reveal": action(151.0),
+            "chapter page": action(120.0, {"timeout": 1}),
+            "sign in": action(9000.0),
+        },
+    }
+    met = {t["target"].split(" p95")[0]: t["met"] for t in cluster_load.targets(run)}
+    assert met == {"save": True, "reveal": False, "chapter page": False, "sign-in": True}
+    run["couples"] = 50  # fewer couples than the target names: not met
+    assert not any(t["met"] for t in cluster_load.targets(run)[:3])
