@@ -82,3 +82,20 @@ def test_a_chapter_page_reads_postgresql_without_a_transaction_round_trip(target
     assert not sam.exception
     assert in_transaction, "the page read nothing: this test would prove nothing"
     assert [s for inside, s in in_transaction if inside] == []
+
+
+@pytest.mark.parametrize("target", ["postgres"], indirect=True)
+def test_a_write_after_a_read_on_the_same_connection_is_one_transaction(target):
+    """A read borrows a pooled connection in autocommit; when the same connection is
+    then used for a write, the write must be a real transaction again (atomic)."""
+    engine = store.engine_for(target.url)
+    engine.pool.dispose()  # one connection in the pool, so the write gets the read's
+    with target.db.reads.connect() as conn:
+        reader = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        assert conn.connection.dbapi_connection.autocommit
+    with engine.begin() as conn:
+        writer = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        raw = conn.connection.dbapi_connection
+        assert not raw.autocommit
+        assert raw.info.transaction_status == pq.TransactionStatus.INTRANS
+    assert writer == reader

@@ -79,9 +79,22 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_size=5, max_overflow=10, connect_args={"connect_timeout": 10})
+    engine = create_engine(
+        url, pool_size=5, max_overflow=10, connect_args={"connect_timeout": 10, **KEEPALIVES}
+    )
     event.listen(engine, "checkout", _still_connected)
     return engine
+
+
+# TCP keepalives (libpq's settings): a connection dropped without a word (a host that
+# went away, a NAT or load balancer that forgot it) turns into a socket error within
+# about a minute of idling, which _still_connected then sees.
+KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 
 
 def _still_connected(dbapi_connection, _record, _proxy) -> None:
@@ -90,10 +103,14 @@ def _still_connected(dbapi_connection, _record, _proxy) -> None:
     Why not SQLAlchemy's ``pool_pre_ping``: it asks the server (``SELECT 1``) at every
     checkout, about a third of a page run's round trips, and on a busy machine each
     round trip costs a page a millisecond or more of waiting for the core and the
-    interpreter. A server that ends a connection (a restart, a fail-over, an idle
-    timeout) says so and closes the socket, so an idle connection with something to
-    read is the one worth asking about; one with nothing to read is used as it is.
+    interpreter. A server that ends a connection (a restart, ``pg_terminate_backend``,
+    an idle timeout) says so and closes the socket, and a peer gone silent is found by
+    the keepalives above, so an idle connection with something to read or an error on
+    its socket is the one worth asking about; one with nothing is used as it is.
     Asking and failing discards it, and the pool tries a fresh connection instead.
+    What neither catches, a connection lost in the last half minute without a word,
+    fails its first statement: that one click fails, and SQLAlchemy then replaces the
+    pool's connections (``pool_pre_ping`` would have found some of these).
     """
     try:
         poller = select.poll()
