@@ -14,7 +14,7 @@ import random
 import zlib
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from workbook import backup, journal, owndata, spaces, store, tables, throttle, vault
 from workbook.owndata import BackupError
@@ -413,3 +413,40 @@ def test_generated_rows_never_raise_anything_but_a_kind_message(db, couple, fres
         owndata.restore_backup(fresh, craft(fresh, bad), PASS_A)
     except BackupError as exc:
         assert str(exc)
+
+
+# --- a backup is one moment of the space ---------------------------------------------
+
+
+def test_a_backup_made_while_the_partner_joins_and_writes_still_restores(db, fresh):
+    """The backup reads its tables one after another; a partner who joins and saves
+    between two of those reads must be in all of them or in none, or the file names
+    an author it does not hold and cannot be restored."""
+    sam = make_space(db).member
+    code = spaces.create_invite(db, sam)
+    armed = [True]
+
+    def meanwhile(_conn, _cursor, statement, *_args) -> None:
+        if armed[0] and "FROM reflections WHERE reflections.space_id" in " ".join(
+            statement.split()
+        ):
+            armed[0] = False
+            alex = join(db, code).member
+            journal.save(
+                db,
+                alex,
+                chapter_id="body",
+                prompt_id="body-own-1",
+                text="ALEX",
+                visibility="shared",
+            )
+
+    event.listen(db.engine, "before_cursor_execute", meanwhile)
+    try:
+        data = owndata.make_backup(db, sam, PASS_A)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", meanwhile)
+    assert not armed[0], "the backup never read the reflections: this test proves nothing"
+    assert owndata.restore_backup(fresh, data, PASS_A) >= 2
+    back = spaces.sign_in(fresh, "sam", PASS_A)
+    assert journal.visible(fresh, back) == []  # the moment before Alex came
