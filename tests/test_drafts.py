@@ -118,3 +118,65 @@ def test_saving_an_answer_takes_its_draft_with_it_in_the_same_commit(db, couple)
     together.answer(db, sam, TOGETHER, "the together answer")
     assert drafts.load(db, sam) == {"body-own-2": "another answer's draft"}
     assert drafts.load(db, alex) == {"body-own-1": "words on the way"}
+
+
+def test_an_answer_takes_only_the_draft_its_window_wrote_or_found(db, couple):
+    """Two windows of one person, one draft row per prompt: a save passes the draft's
+    time as its window last saw it, and a draft written since by the other stays."""
+    sam, _ = couple
+    first = drafts.save(db, sam, "body-own-1", "the first window's words")
+    drafts.save(db, sam, "body-own-1", "the second window's words, typed since")
+    journal.save(
+        db,
+        sam,
+        chapter_id="body",
+        prompt_id="body-own-1",
+        text="the first window's words",
+        visibility="private",
+        draft=first,
+    )
+    assert drafts.load(db, sam) == {"body-own-1": "the second window's words, typed since"}
+    found = drafts.load_marked(db, sam)["body-own-1"].written_at
+    journal.save(
+        db,
+        sam,
+        chapter_id="body",
+        prompt_id="body-own-1",
+        text="now",
+        visibility="private",
+        draft=None,  # a window that never kept or found a draft of it takes none
+    )
+    assert drafts.load(db, sam) == {"body-own-1": "the second window's words, typed since"}
+    journal.save(
+        db,
+        sam,
+        chapter_id="body",
+        prompt_id="body-own-1",
+        text="now",
+        visibility="private",
+        draft=found,
+    )
+    assert drafts.load(db, sam) == {}
+
+
+def test_a_together_answer_an_edit_and_a_clear_keep_another_windows_draft(db, couple):
+    sam, _ = couple
+    first = drafts.save(db, sam, TOGETHER, "first")
+    drafts.save(db, sam, TOGETHER, "second, since")
+    together.answer(db, sam, TOGETHER, "first", first)
+    assert drafts.load(db, sam) == {TOGETHER: "second, since"}
+
+    entry = journal.save(
+        db, sam, chapter_id="body", prompt_id="body-own-2", text="saved", visibility="private"
+    )
+    key = journal.edit_draft_id("body-own-2", entry.id)
+    first = drafts.save(db, sam, key, "an edit")
+    drafts.save(db, sam, key, "another edit, since")
+    journal.edit(db, sam, entry.id, "an edit", first)
+    assert drafts.load(db, sam)[key] == "another edit, since"
+
+    first = drafts.save(db, sam, "body-own-3", "maybe")
+    drafts.save(db, sam, "body-own-3", "yes, this")
+    assert drafts.save(db, sam, "body-own-3", "  ", first) is None  # cleared here
+    drafts.discard(db, sam, "body-own-3", first)
+    assert drafts.load(db, sam)["body-own-3"] == "yes, this"

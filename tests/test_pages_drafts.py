@@ -141,3 +141,57 @@ def test_a_together_answer_typed_and_saved_in_one_click_stores_no_draft(monkeypa
     assert not sam.exception, sam.exception
     assert written == []
     assert "It stays hidden until you have both answered" in texts(sam)
+
+
+def test_a_save_in_one_window_leaves_the_words_typed_since_in_another():
+    """The same person with one question open in two windows: the first window's Save
+    took the draft the second had written since (one row per prompt), so once the
+    second window was reloaded its words were gone."""
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("The first window's answer").run()
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    assert _area(second, prompt.id).value == "The first window's answer"  # found, kept
+    _area(second, prompt.id).input("Words the second window typed since").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    assert not first.exception, first.exception
+    assert _draft_rows(first) == 1
+    again = sign_in(open_app(), "sam", PASS_A)  # the second window, reloaded
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "Words the second window typed since"
+    # ...and that window's own Save takes its draft, found at sign-in, with it
+    again.button(key=f"save:{prompt.id}").click().run()
+    assert not again.exception, again.exception
+    assert _draft_rows(again) == 0
+
+
+def test_a_together_answer_saved_in_one_window_leaves_the_other_windows_draft():
+    sam, _alex = couple()
+    prompt = TALKING.together[0]
+    sam.switch_page("pages/chapter_3.py").run()
+    _area(sam, prompt.id).input("First thoughts").run()
+    other = sign_in(open_app(), "sam", PASS_A)
+    other.switch_page("pages/chapter_3.py").run()
+    _area(other, prompt.id).input("Second thoughts, in another window").run()
+    sam.button(key=f"together:{prompt.id}").click().run()
+    assert not sam.exception, sam.exception
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_3.py").run()
+    assert _area(again, prompt.id).value == "Second thoughts, in another window"
+
+
+def test_clearing_the_words_in_one_window_keeps_the_other_windows_draft():
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("Maybe not").run()
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    _area(second, prompt.id).input("Yes, this").run()
+    _area(first, prompt.id).input("").run()  # cleared: the first window's draft goes
+    assert _draft_rows(first) == 1
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "Yes, this"

@@ -106,12 +106,20 @@ def _bump_if_seen(conn, member: Member, *visibilities: str | None) -> None:
 
 
 def save(
-    db: Db, member: Member, *, chapter_id: str, prompt_id: str, text: str, visibility: str
+    db: Db,
+    member: Member,
+    *,
+    chapter_id: str,
+    prompt_id: str,
+    text: str,
+    visibility: str,
+    draft: drafts.Whose = drafts.ANY_WINDOW,
 ) -> Reflection:
     """Save the member's answer to a prompt: one answer per partner per prompt.
 
     Saving again replaces the text (and may change who can see it), keeping the
-    created time. The partner's draft of this answer goes in the same commit.
+    created time. The partner's draft of this answer goes in the same commit, if it is
+    the saving window's (``draft``, drafts.retire).
     """
     sealed.check_visibility(visibility)
     text = _clean(text)
@@ -142,7 +150,7 @@ def save(
             stamp,
         )
         _bump_if_seen(conn, member, before, visibility)
-        drafts.retire(conn, member, prompt_id)  # the words are the answer now
+        drafts.retire(conn, member, prompt_id, draft)  # the words are the answer now
     return Reflection(
         row_id, member.partner_id, chapter_id, prompt_id, visibility, text, created, stamp
     )
@@ -219,8 +227,15 @@ def _own_row(conn, member: Member, reflection_id: str):
     return row
 
 
-def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
-    """Change the text of one of the member's own entries."""
+def edit(
+    db: Db,
+    member: Member,
+    reflection_id: str,
+    text: str,
+    draft: drafts.Whose = drafts.ANY_WINDOW,
+) -> Reflection:
+    """Change the text of one of the member's own entries (its edit draft goes with it
+    if it is the saving window's, as in ``save``)."""
     text = _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, JournalError)
@@ -235,7 +250,7 @@ def edit(db: Db, member: Member, reflection_id: str, text: str) -> Reflection:
             )
         )
         _bump_if_seen(conn, member, row.visibility)
-        drafts.retire(conn, member, edit_draft_id(row.prompt_id, row.id))  # saved now
+        drafts.retire(conn, member, edit_draft_id(row.prompt_id, row.id), draft)  # saved now
     return Reflection(
         row.id,
         row.author_id,

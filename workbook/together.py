@@ -85,9 +85,11 @@ def _clean(text: str) -> str:
     return text
 
 
-def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
+def answer(
+    db: Db, member: Member, prompt_id: str, text: str, draft: drafts.Whose = drafts.ANY_WINDOW
+) -> Answer:
     """Save or revise the member's own answer to a together prompt (its draft goes in
-    the same commit)."""
+    the same commit, if it is the saving window's: drafts.retire)."""
     text = _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, TogetherError)
@@ -104,7 +106,7 @@ def answer(db: Db, member: Member, prompt_id: str, text: str) -> Answer:
             stamp,
         )
         presence.bump(conn, member)
-        drafts.retire(conn, member, prompt_id)  # the words are the answer now
+        drafts.retire(conn, member, prompt_id, draft)  # the words are the answer now
     return Answer(member.partner_id, text, created, stamp)
 
 

@@ -9,6 +9,7 @@ screen only. Every user text shown here is rendered as text (``workbook.markdown
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 import streamlit as st
@@ -21,6 +22,23 @@ MAX_ANSWER_CHARS = 20_000
 
 
 SAVED_DIGESTS = "drafts_saved"  # {prompt id: digest of the words last saved as an answer}
+# {prompt id: the draft row's time as this window last wrote or read it}: a Save or a
+# clear deletes only this window's draft, never words another window kept since
+# (workbook/drafts.py).
+DRAFT_MARKS = "drafts_marks"
+
+
+def draft_mark(prompt_id: str) -> datetime | None:
+    """Which stored draft of this prompt is this window's (None: none is)."""
+    return st.session_state.get(DRAFT_MARKS, {}).get(prompt_id)
+
+
+def mark_draft(prompt_id: str, written_at: datetime | None) -> None:
+    marks = st.session_state.setdefault(DRAFT_MARKS, {})
+    if written_at is None:
+        marks.pop(prompt_id, None)
+    else:
+        marks[prompt_id] = written_at
 
 
 def _digest(words: str) -> bytes:
@@ -55,7 +73,7 @@ def _store_draft(prompt_id: str) -> None:
     if is_saved_answer(prompt_id, words):
         return
     try:
-        drafts.save(db(), current, prompt_id, words)
+        mark_draft(prompt_id, drafts.save(db(), current, prompt_id, words, draft_mark(prompt_id)))
     except (SQLAlchemyError, OSError, ValueError):
         pass  # the words are still on screen; the next pause tries again
 
@@ -74,26 +92,29 @@ def forget_draft(prompt_id: str) -> None:
         return
     st.session_state.pop(f"draft:{current.partner_id}:{prompt_id}", None)
     try:
-        drafts.discard(db(), current, prompt_id)
+        drafts.discard(db(), current, prompt_id, draft_mark(prompt_id))
     except (SQLAlchemyError, OSError):
         pass  # a stale draft only brings the words back as unsaved changes
+    mark_draft(prompt_id, None)
 
 
 def draft_saved(prompt_id: str, retired: bool = False) -> None:
     """The answer to this prompt was saved: its draft is no longer needed.
 
     ``retired``: the answer's own write deleted the draft already (``journal.save``,
-    ``together.answer``); only what was saved is noted here.
+    ``together.answer``, given ``draft_mark``); only what was saved is noted here.
     """
     current = member()
     if current is None:
         return
     words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
     st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = _digest(words)
+    whose = draft_mark(prompt_id)
+    mark_draft(prompt_id, None)
     if retired:
         return
     try:
-        drafts.discard(db(), current, prompt_id)
+        drafts.discard(db(), current, prompt_id, whose)
     except (SQLAlchemyError, OSError):
         pass  # a stale draft only means the saved words come back as a draft
 

@@ -18,6 +18,7 @@ from workbook.ui.clock import DATE, local, when
 from workbook.ui.fields import (
     draft_field,
     draft_key,
+    draft_mark,
     draft_saved,
     draft_unsaved,
     flash,
@@ -74,7 +75,7 @@ def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
     draft = journal.edit_draft_id(prompt_id, entry_id)
     words = st.session_state.get(_box(prompt_id, entry_id), "")
     try:
-        journal.edit(db(), current, entry_id, words)
+        journal.edit(db(), current, entry_id, words, draft_mark(draft))
     except journal.JournalError as exc:
         if _gone(exc):
             _keep_as_draft(prompt_id, words, saved)

@@ -20,6 +20,7 @@ from workbook.ui.fields import (
     MAX_ANSWER_CHARS,
     draft_field,
     draft_key,
+    draft_mark,
     draft_saved,
     draft_unsaved,
     flash,
@@ -94,6 +95,7 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
             prompt_id=prompt_id,
             text=words,
             visibility=visibility,
+            draft=draft_mark(prompt_id),
         )
     except journal.JournalError as exc:
         draft_unsaved(prompt_id)

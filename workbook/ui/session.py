@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import drafts, markdown, spaces
 from workbook.spaces import Member
-from workbook.ui.fields import draft_keeper, keep_draft
+from workbook.ui.fields import draft_keeper, keep_draft, mark_draft
 from workbook.ui.folds import OPEN_FOLDS
 from workbook.ui.state import app_settings, db, member
 
@@ -149,13 +149,14 @@ def sign_in_as(new_member: Member) -> None:
     st.session_state["last_active"] = time.monotonic()
     st.session_state.pop(LOCKED, None)
     try:
-        stored = drafts.load(db(), new_member)
+        stored = drafts.load_marked(db(), new_member)
     except (SQLAlchemyError, OSError):
         stored = {}  # the words are still in the database; nothing to lose by waiting
     mine = f"draft:{new_member.partner_id}:"
-    for prompt_id, words in stored.items():
+    for prompt_id, kept in stored.items():
+        mark_draft(prompt_id, kept.written_at)  # found by this window: its to retire
         if not st.session_state.get(mine + prompt_id):
-            st.session_state[mine + prompt_id] = words
+            st.session_state[mine + prompt_id] = kept.words
     for prompt_id, words in carried.items():
         if not st.session_state.get(mine + prompt_id):
             st.session_state[mine + prompt_id] = words

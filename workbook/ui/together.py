@@ -18,6 +18,7 @@ from workbook.ui.fields import (
     MAX_ANSWER_CHARS,
     draft_field,
     draft_key,
+    draft_mark,
     draft_saved,
     draft_unsaved,
     flash,
@@ -45,7 +46,7 @@ def _answer(prompt_id: str) -> None:
         return
     words = st.session_state.get(draft_key(prompt_id), "") or ""
     try:
-        together.answer(db(), current, prompt_id, words)
+        together.answer(db(), current, prompt_id, words, draft_mark(prompt_id))
     except together.TogetherError as exc:
         draft_unsaved(prompt_id)
         flash(prompt_id, "error", str(exc))
