@@ -170,6 +170,7 @@ def one_run(args, workers: int) -> dict:
         "machine_cpu_seconds": round(cpu, 1),
         "cpu_seconds_by_part": parts,
         "client_lag_ms": summary([ms / 1000 for _, ms in level.client_lag]),
+        "client_mib": level.client_mib,
         "client_lags": level.client_lag,  # (s since start, ms late)
         "trace": sorted(level.trace),  # (start s, action, ms, who)
         "app_rss_mib": [round(r, 1) for r in rss],

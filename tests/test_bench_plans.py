@@ -73,3 +73,18 @@ def test_load_cluster_reports_each_target_met_or_missed():
     assert met == {"save": True, "reveal": False, "chapter page": False, "sign-in": True}
     run["couples"] = 50  # fewer couples than the target names: not met
     assert not any(t["met"] for t in cluster_load.targets(run)[:3])
+
+
+def test_the_load_client_does_not_collect_garbage_while_it_measures():
+    """One full collection of the client's 200 tabs held its only thread for 120 to
+    570 ms mid-storm, and every run in flight was counted that much slower."""
+    import gc
+
+    from bench import load
+
+    assert gc.isenabled()
+    with load.client_collector_paused():
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() > 0  # the set-up's objects are out of the way
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
