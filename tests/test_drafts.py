@@ -124,6 +124,11 @@ def test_an_answer_takes_only_the_draft_its_window_wrote_or_found(db, couple):
     """Two windows of one person, one draft row per prompt: a save passes the draft's
     time as its window last saw it, and a draft written since by the other stays."""
     sam, _ = couple
+    mine = drafts.save(db, sam, "body-own-4", "one window alone")
+    answer = {"chapter_id": "body", "text": "saved", "visibility": "private"}
+    journal.save(db, sam, prompt_id="body-own-4", draft=mine, **answer)
+    assert drafts.load(db, sam) == {}  # the time save() returned is the row's, exactly
+
     first = drafts.save(db, sam, "body-own-1", "the first window's words")
     drafts.save(db, sam, "body-own-1", "the second window's words, typed since")
     journal.save(

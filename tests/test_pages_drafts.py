@@ -190,8 +190,73 @@ def test_clearing_the_words_in_one_window_keeps_the_other_windows_draft():
     second = sign_in(open_app(), "sam", PASS_A)
     second.switch_page("pages/chapter_1.py").run()
     _area(second, prompt.id).input("Yes, this").run()
-    _area(first, prompt.id).input("").run()  # cleared: the first window's draft goes
+    _area(first, prompt.id).input("").run()  # cleared here; the row is the second's
     assert _draft_rows(first) == 1
     again = sign_in(open_app(), "sam", PASS_A)
     again.switch_page("pages/chapter_1.py").run()
     assert _area(again, prompt.id).value == "Yes, this"
+
+
+def test_clearing_the_words_deletes_the_windows_own_draft():
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(at, prompt.id).input("Maybe").run()
+    assert _draft_rows(at) == 1
+    _area(at, prompt.id).input("").run()
+    assert _draft_rows(at) == 0
+
+
+def test_a_together_answer_saved_after_a_pause_takes_its_own_draft():
+    sam, _alex = couple()
+    prompt = TALKING.together[0]
+    sam.switch_page("pages/chapter_3.py").run()
+    _area(sam, prompt.id).input("Typed, a pause, then saved").run()
+    assert _draft_rows(sam) == 1
+    sam.button(key=f"together:{prompt.id}").click().run()
+    assert not sam.exception, sam.exception
+    assert _draft_rows(sam) == 0
+
+
+def _lock_and_unlock(at) -> None:
+    button(at, "Lock").click().run()
+    [field] = [t for t in at.text_input if t.label == "Passphrase"]
+    field.input(PASS_A)
+    button(at, "Unlock").click().run()
+    assert not at.exception, at.exception
+
+
+def test_after_a_lock_a_save_still_takes_the_windows_own_draft():
+    at = create_space(open_app())
+    button(at, "I have saved my recovery key").click().run()
+    at.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(at, prompt.id).input("Typed before the lock").run()
+    _lock_and_unlock(at)
+    assert _area(at, prompt.id).value == "Typed before the lock"
+    at.button(key=f"save:{prompt.id}").click().run()
+    assert not at.exception, at.exception
+    assert _draft_rows(at) == 0
+
+
+def test_a_window_unlocked_after_another_wrote_does_not_take_the_others_draft():
+    """Window one locked with its words; window two typed others since. Unlocked,
+    window one still shows its own words: its Save must leave window two's draft."""
+    first = create_space(open_app())
+    button(first, "I have saved my recovery key").click().run()
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("Window one's words").run()
+    button(first, "Lock").click().run()
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    _area(second, prompt.id).input("Window two's words, typed since").run()
+    [field] = [t for t in first.text_input if t.label == "Passphrase"]
+    field.input(PASS_A)
+    button(first, "Unlock").click().run()
+    assert _area(first, prompt.id).value == "Window one's words"
+    first.button(key=f"save:{prompt.id}").click().run()
+    assert not first.exception, first.exception
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "Window two's words, typed since"

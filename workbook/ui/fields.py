@@ -94,7 +94,7 @@ def forget_draft(prompt_id: str) -> None:
     try:
         drafts.discard(db(), current, prompt_id, draft_mark(prompt_id))
     except (SQLAlchemyError, OSError):
-        pass  # a stale draft only brings the words back as unsaved changes
+        return  # a stale draft only brings the words back; the mark stays to retry
     mark_draft(prompt_id, None)
 
 
@@ -109,14 +109,12 @@ def draft_saved(prompt_id: str, retired: bool = False) -> None:
         return
     words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
     st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = _digest(words)
-    whose = draft_mark(prompt_id)
+    if not retired:
+        try:
+            drafts.discard(db(), current, prompt_id, draft_mark(prompt_id))
+        except (SQLAlchemyError, OSError):
+            return  # the saved words may come back as a draft; the mark stays to retry
     mark_draft(prompt_id, None)
-    if retired:
-        return
-    try:
-        drafts.discard(db(), current, prompt_id, whose)
-    except (SQLAlchemyError, OSError):
-        pass  # a stale draft only means the saved words come back as a draft
 
 
 # st.text_area has no ``live=`` in Streamlit 1.67 (only st.text_input does): it commits

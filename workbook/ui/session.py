@@ -131,7 +131,8 @@ def sign_in_as(new_member: Member) -> None:
     """Start a signed-in session with every kept draft back on screen.
 
     Words typed before signing in are carried over (and kept from now on); words in
-    this tab's memory (after a lock) win over the stored copy, which is never newer.
+    this tab's memory (after a lock) win over the stored copy: it is this tab's own
+    (the words left its box as a draft before the lock) or another window's.
     """
     carried = {}
     for key in [k for k in st.session_state if str(k).startswith("draft:guest:")]:
@@ -154,9 +155,14 @@ def sign_in_as(new_member: Member) -> None:
         stored = {}  # the words are still in the database; nothing to lose by waiting
     mine = f"draft:{new_member.partner_id}:"
     for prompt_id, kept in stored.items():
-        mark_draft(prompt_id, kept.written_at)  # found by this window: its to retire
-        if not st.session_state.get(mine + prompt_id):
-            st.session_state[mine + prompt_id] = kept.words
+        shown = st.session_state.get(mine + prompt_id)
+        if not shown:
+            st.session_state[mine + prompt_id] = shown = kept.words
+        if shown == kept.words:
+            # This window now holds those words: its Save may take that draft. A draft
+            # with other words (another window's, typed while this one was locked)
+            # is not this window's to delete.
+            mark_draft(prompt_id, kept.written_at)
     for prompt_id, words in carried.items():
         if not st.session_state.get(mine + prompt_id):
             st.session_state[mine + prompt_id] = words
