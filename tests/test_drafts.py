@@ -131,36 +131,13 @@ def test_an_answer_takes_only_the_draft_its_window_wrote_or_found(db, couple):
 
     first = drafts.save(db, sam, "body-own-1", "the first window's words")
     drafts.save(db, sam, "body-own-1", "the second window's words, typed since")
-    journal.save(
-        db,
-        sam,
-        chapter_id="body",
-        prompt_id="body-own-1",
-        text="the first window's words",
-        visibility="private",
-        draft=first,
-    )
+    journal.save(db, sam, prompt_id="body-own-1", draft=first, **answer)
     assert drafts.load(db, sam) == {"body-own-1": "the second window's words, typed since"}
     found = drafts.load_marked(db, sam)["body-own-1"].written_at
-    journal.save(
-        db,
-        sam,
-        chapter_id="body",
-        prompt_id="body-own-1",
-        text="now",
-        visibility="private",
-        draft=None,  # a window that never kept or found a draft of it takes none
-    )
+    # a window that never kept or found a draft of it takes none
+    journal.save(db, sam, prompt_id="body-own-1", draft=None, **answer)
     assert drafts.load(db, sam) == {"body-own-1": "the second window's words, typed since"}
-    journal.save(
-        db,
-        sam,
-        chapter_id="body",
-        prompt_id="body-own-1",
-        text="now",
-        visibility="private",
-        draft=found,
-    )
+    journal.save(db, sam, prompt_id="body-own-1", draft=found, **answer)
     assert drafts.load(db, sam) == {}
 
 
