@@ -19,10 +19,8 @@ st.set_page_config(
 # Every page is always registered, so a deep link works; a page is only *listed* for
 # the people who can use it (st.Page visibility), and a guest who opens a page that
 # needs the space gets the sign-in view in its place, keeping the link (app.py below).
-GUEST = "guest"  # listed for guests (and for partners)
-PARTNER = "partner"  # listed only for a signed-in partner
-WELCOME = "welcome"  # listed only for guests; a partner starts from Where you are
-NAV = [
+GUEST, PARTNER, WELCOME = ui.GUEST, ui.PARTNER, ui.WELCOME  # who a page is listed for
+NAV = (
     ("pages/welcome.py", "Welcome", ":material/home:", WELCOME),
     ("pages/today.py", "Today", ":material/wb_twilight:", PARTNER),
     ("pages/home.py", "Where you are", ":material/timeline:", PARTNER),
@@ -40,7 +38,7 @@ NAV = [
     ("pages/care_team.py", "Our care team", ":material/contacts:", PARTNER),
     ("pages/account.py", "Your space", ":material/key:", GUEST),
     ("pages/your_data.py", "Your data", ":material/shield_person:", PARTNER),
-]
+)
 # Crisis help opens on every device, locked or not: a lock must never stand in its way.
 ALWAYS_OPEN = {"get_help"}
 # url paths (file names) of the pages that need a signed-in partner
@@ -49,34 +47,22 @@ NEEDS_SPACE = {
 }
 
 
-def pages(signed_in: bool) -> list:
-    """This session's pages, made once per process (workbook/ui/navigation.py)."""
-    return ui.session_pages(signed_in, _make_pages)
-
-
-def _make_pages(signed_in: bool) -> list:
-    listed = {GUEST, PARTNER} if signed_in else {GUEST, WELCOME}
-    return [
-        st.Page(
-            path,
-            title=title,
-            icon=icon,
-            default=path == "pages/welcome.py",
-            visibility="visible" if who in listed else "hidden",
-        )
-        for path, title, icon, who in NAV
-    ]
+# Made once per process from NAV (workbook/ui/navigation.py); no function is defined
+# here, since this file runs as a new module on every whole-page run.
+DEFAULT_PAGE = "pages/welcome.py"
 
 
 if ui.handover_pending():
     # One device, two partners: nothing of the first partner's is shown while the
     # second confirms with their passphrase. Pages stay registered (hidden).
-    st.navigation(pages(False), position="hidden")
+    st.navigation(ui.session_pages(False, NAV, DEFAULT_PAGE), position="hidden")
     ui.help_now_link()
     ui.render_handover()
 else:
     ui.enforce_idle_lock()
-    page = st.navigation(pages(ui.member() is not None), expanded=True)
+    page = st.navigation(
+        ui.session_pages(ui.member() is not None, NAV, DEFAULT_PAGE), expanded=True
+    )
     if page.url_path != "journal":
         ui.keep_open_edit()  # words typed in a journal entry wait for the way back
     ui.account_sidebar()

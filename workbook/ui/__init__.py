@@ -11,7 +11,7 @@ from workbook.ui.help import render_get_help
 from workbook.ui.home import render_home
 from workbook.ui.journal import keep_open_edit, render_journal
 from workbook.ui.live import TODAY_PAGE, partner_watch
-from workbook.ui.navigation import FAVICON, session_pages
+from workbook.ui.navigation import FAVICON, GUEST, PARTNER, WELCOME, session_pages
 from workbook.ui.owndata import render_your_data
 from workbook.ui.session import (
     account_sidebar,
@@ -47,6 +47,9 @@ __all__ = [
     "render_therapy_summary",
     "render_your_data",
     "session_pages",
+    "GUEST",
+    "PARTNER",
+    "WELCOME",
     "FAVICON",
     "render_care_team",
     "render_support",

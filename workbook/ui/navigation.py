@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -26,15 +25,40 @@ FAVICON_FILE = Path(__file__).resolve().parents[2] / "assets" / "favicon.png"
 FAVICON = "data:image/png;base64," + base64.b64encode(FAVICON_FILE.read_bytes()).decode()
 
 
+# Who a page is listed for in the sidebar (app.py's NAV). Every page is registered for
+# everyone, so a deep link works; the others are hidden.
+GUEST = "guest"  # listed for guests (and for partners)
+PARTNER = "partner"  # listed only for a signed-in partner
+WELCOME = "welcome"  # listed only for guests; a partner starts from Where you are
+# (file, title, icon, who it is listed for), in sidebar order
+NavRow = tuple[str, str, str, str]
+
+
 @st.cache_resource(show_spinner=False)
-def _made(signed_in: bool, _make: Callable[[bool], list]) -> tuple:
-    """The process's own pages for a guest or a partner (``_make`` is not hashed)."""
-    return tuple(_make(signed_in))
+def _made(signed_in: bool, _nav: tuple[NavRow, ...], default: str) -> tuple:
+    """The process's own pages for a guest or a partner (``_nav`` is not hashed: the
+    table is app.py's, the same in every run)."""
+    listed = {GUEST, PARTNER} if signed_in else {GUEST, WELCOME}
+    return tuple(
+        st.Page(
+            path,
+            title=title,
+            icon=icon,
+            default=path == default,
+            visibility="visible" if who in listed else "hidden",
+        )
+        for path, title, icon, who in _nav
+    )
 
 
-def session_pages(signed_in: bool, make: Callable[[bool], list]) -> list:
-    """This session's copies of the pages, made with ``make`` once per process."""
+def session_pages(signed_in: bool, nav: tuple[NavRow, ...], default: str) -> list:
+    """This session's copies of the pages of ``nav``, made once per process.
+
+    Made here rather than by a function in app.py: app.py runs afresh as a new module
+    on every whole-page run, and a function defined there forms a reference cycle with
+    that module's globals, garbage the collector has to find after each run.
+    """
     key = PAGES_KEY.format(signed_in=signed_in)
     if key not in st.session_state:
-        st.session_state[key] = [copy.copy(page) for page in _made(signed_in, make)]
+        st.session_state[key] = [copy.copy(page) for page in _made(signed_in, nav, default)]
     return st.session_state[key]
