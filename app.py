@@ -20,6 +20,9 @@ st.set_page_config(
 # the people who can use it (st.Page visibility), and a guest who opens a page that
 # needs the space gets the sign-in view in its place, keeping the link (app.py below).
 GUEST, PARTNER, WELCOME = ui.GUEST, ui.PARTNER, ui.WELCOME  # who a page is listed for
+# The pages are made once per process from NAV (workbook/ui/navigation.py; the WELCOME
+# row is the default page): no function is defined here, since this file runs as a
+# new module on every whole-page run.
 NAV = (
     ("pages/welcome.py", "Welcome", ":material/home:", WELCOME),
     ("pages/today.py", "Today", ":material/wb_twilight:", PARTNER),
@@ -47,22 +50,15 @@ NEEDS_SPACE = {
 }
 
 
-# Made once per process from NAV (workbook/ui/navigation.py); no function is defined
-# here, since this file runs as a new module on every whole-page run.
-DEFAULT_PAGE = "pages/welcome.py"
-
-
 if ui.handover_pending():
     # One device, two partners: nothing of the first partner's is shown while the
     # second confirms with their passphrase. Pages stay registered (hidden).
-    st.navigation(ui.session_pages(False, NAV, DEFAULT_PAGE), position="hidden")
+    st.navigation(ui.session_pages(False, NAV), position="hidden")
     ui.help_now_link()
     ui.render_handover()
 else:
     ui.enforce_idle_lock()
-    page = st.navigation(
-        ui.session_pages(ui.member() is not None, NAV, DEFAULT_PAGE), expanded=True
-    )
+    page = st.navigation(ui.session_pages(ui.member() is not None, NAV), expanded=True)
     if page.url_path != "journal":
         ui.keep_open_edit()  # words typed in a journal entry wait for the way back
     ui.account_sidebar()

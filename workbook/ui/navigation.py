@@ -29,13 +29,13 @@ FAVICON = "data:image/png;base64," + base64.b64encode(FAVICON_FILE.read_bytes())
 # everyone, so a deep link works; the others are hidden.
 GUEST = "guest"  # listed for guests (and for partners)
 PARTNER = "partner"  # listed only for a signed-in partner
-WELCOME = "welcome"  # listed only for guests; a partner starts from Where you are
+WELCOME = "welcome"  # listed only for guests, and the default page (its one row)
 # (file, title, icon, who it is listed for), in sidebar order
 NavRow = tuple[str, str, str, str]
 
 
 @st.cache_resource(show_spinner=False)
-def _made(signed_in: bool, _nav: tuple[NavRow, ...], default: str) -> tuple:
+def _made(signed_in: bool, _nav: tuple[NavRow, ...]) -> tuple:
     """The process's own pages for a guest or a partner (``_nav`` is not hashed: the
     table is app.py's, the same in every run)."""
     listed = {GUEST, PARTNER} if signed_in else {GUEST, WELCOME}
@@ -44,14 +44,14 @@ def _made(signed_in: bool, _nav: tuple[NavRow, ...], default: str) -> tuple:
             path,
             title=title,
             icon=icon,
-            default=path == default,
+            default=who == WELCOME,
             visibility="visible" if who in listed else "hidden",
         )
         for path, title, icon, who in _nav
     )
 
 
-def session_pages(signed_in: bool, nav: tuple[NavRow, ...], default: str) -> list:
+def session_pages(signed_in: bool, nav: tuple[NavRow, ...]) -> list:
     """This session's copies of the pages of ``nav``, made once per process.
 
     Made here rather than by a function in app.py: app.py runs afresh as a new module
@@ -60,5 +60,5 @@ def session_pages(signed_in: bool, nav: tuple[NavRow, ...], default: str) -> lis
     """
     key = PAGES_KEY.format(signed_in=signed_in)
     if key not in st.session_state:
-        st.session_state[key] = [copy.copy(page) for page in _made(signed_in, nav, default)]
+        st.session_state[key] = [copy.copy(page) for page in _made(signed_in, nav)]
     return st.session_state[key]
