@@ -100,7 +100,7 @@ def optional_calls(db: Db, member) -> tuple[dict, list[str]]:
 
     The journal page's own filter (``workbook.timeline``) and the three downloads of
     ``workbook.export`` (its PDF is ``workbook.pdf.to_pdf``, which export.py imports),
-    with the arguments workbook/ui/journal.py passes. A missing module
+    with the arguments workbook/ui/downloads.py passes. A missing module
     or a changed signature gives a note instead of a figure.
     """
     calls, notes = {}, []

@@ -183,7 +183,7 @@ def test_shared_lately_lists_only_the_partners_shared_answers_newest_first(db, c
 
 
 def test_saving_or_deleting_an_entry_takes_its_waiting_changes_with_it(db, couple):
-    """Words typed into an entry's edit box wait as a draft (workbook/ui/journal.py);
+    """Words typed into an entry's edit box wait as a draft (workbook/ui/journal_edit.py);
     once the entry is saved or deleted they must not come back as unsaved changes."""
     from workbook import drafts
 

@@ -198,7 +198,7 @@ def test_a_locked_device_still_opens_get_help_now():
 
 def test_a_run_the_partners_news_started_does_not_restart_the_idle_clock():
     """The partner saving every few minutes must not keep this device open for ever."""
-    from workbook.ui.session import AUTOMATIC_RUN
+    from workbook.ui.idle import AUTOMATIC_RUN
 
     at = create_space(open_app())
     button(at, "I have saved my recovery key").click().run()

@@ -81,12 +81,6 @@ def test_escape_round_trips_any_text(value):
     assert _bare(escape(value)) == []
 
 
-def test_old_name_still_works():
-    from workbook.ui.session import escape_markdown
-
-    assert escape_markdown(IMG) == escape(IMG)
-
-
 # ---------------------------------------------------------------------------
 # The guard: every page, both partners, every field holding a payload.
 # ---------------------------------------------------------------------------

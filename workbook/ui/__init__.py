@@ -9,21 +9,18 @@ from workbook.ui.account import render_account
 from workbook.ui.chapter import render_chapter, render_welcome
 from workbook.ui.help import render_get_help
 from workbook.ui.home import render_home
+from workbook.ui.idle import enforce_idle_lock
 from workbook.ui.journal import keep_open_edit, render_journal
 from workbook.ui.live import TODAY_PAGE, partner_watch
 from workbook.ui.navigation import FAVICON, GUEST, PARTNER, WELCOME, session_pages
 from workbook.ui.owndata import render_your_data
+from workbook.ui.page_frame import account_sidebar, help_now_link, menu_hint, recovery_reminder
 from workbook.ui.session import (
-    account_sidebar,
     db,
-    enforce_idle_lock,
-    help_now_link,
     is_locked,
     lock,
     member,
-    menu_hint,
     recovery_pending,
-    recovery_reminder,
     sign_in_as,
     sign_out,
 )

@@ -10,8 +10,9 @@ import streamlit as st
 from workbook import spaces
 from workbook.markdown import escape
 from workbook.ui.live import TODAY_PAGE
+from workbook.ui.page_frame import button_row
 from workbook.ui.roles import render_role_setting
-from workbook.ui.session import button_row, lock, member, sign_out
+from workbook.ui.session import lock, member, sign_out
 from workbook.ui.way_in import locked, run_action, signed_out
 
 RECOVERY_NOTE = (

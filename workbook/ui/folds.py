@@ -18,7 +18,7 @@ expander's own widget state, for two reasons:
 - a fold a person opened is still open when they come back to the chapter.
 
 Words typed in a fold that is closed are not lost: text areas keep their state with
-``persist_state="session"`` and as an encrypted draft (workbook/ui/session.py).
+``persist_state="session"`` and as an encrypted draft (workbook/ui/fields.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The journal page and the downloads (the summary for a therapist: therapy_summary.py)."""
+"""The journal page: everything this partner may read, filtered and a page at a time.
+
+Changing an entry in place is workbook/ui/journal_edit.py; the downloads are
+workbook/ui/downloads.py; the summary for a therapist is therapy_summary.py.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +11,28 @@ from datetime import date, datetime
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import export, journal, pdf, spaces, text, timeline, together
+from workbook import journal, spaces, text, timeline, together
 from workbook.content import workbook
 from workbook.journal import PRIVATE, SHARED
 from workbook.markdown import escape
 from workbook.spaces import Member
-from workbook.store import now
 from workbook.timeline import Filters
 from workbook.ui.clock import DATE, local, when
-from workbook.ui.fields import (
-    draft_field,
-    draft_key,
-    draft_mark,
-    draft_saved,
-    draft_unsaved,
-    flash,
-    forget_draft,
-    is_saved_answer,
-    length_hint,
-    show_flash,
+from workbook.ui.downloads import downloads
+from workbook.ui.fields import show_flash
+from workbook.ui.journal_edit import (
+    close_editor,
+    edit_box,
+    editing_id,
+    editor,
+    keep_open_edit,
+    rescue_gone_edits,
+    toggle_editor,
 )
-from workbook.ui.session import (
-    ACCOUNT_PAGE,
-    JOURNAL_EDITING,
-    button_row,
-    confirm_delete,
-    db,
-    member,
-)
+from workbook.ui.session import ACCOUNT_PAGE, db, member
 from workbook.ui.unreadable import show_unreadable
+
+__all__ = ["keep_open_edit", "needs_space", "render_journal"]
 
 PAGE_SIZE = 20
 SEEN_BY = {PRIVATE: "Only you", SHARED: "Both of you"}
@@ -55,198 +52,6 @@ def needs_space(what: str) -> Member | None:
     return current
 
 
-def _box(prompt_id: str, entry_id: str) -> str:
-    """Session key of an entry's edit box: a draft of this partner, so the words typed
-    there are kept (encrypted) after a pause in typing, through a lock and a reload,
-    like an answer's (workbook/ui/fields.py)."""
-    return draft_key(journal.edit_draft_id(prompt_id, entry_id))
-
-
-def _base(entry_id: str) -> str:
-    """Session key of when the entry was last saved as this box opened on it: a save
-    from another window after that is said before this one replaces it."""
-    return f"edit-base:{entry_id}"
-
-
-def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
-    current = member()
-    if current is None:
-        return
-    draft = journal.edit_draft_id(prompt_id, entry_id)
-    words = st.session_state.get(_box(prompt_id, entry_id), "")
-    try:
-        journal.edit(db(), current, entry_id, words, draft_mark(draft))
-    except journal.JournalError as exc:
-        if _gone(exc):
-            _keep_as_draft(prompt_id, words, saved)
-            return
-        draft_unsaved(draft)
-        flash(f"entry:{entry_id}", "error", str(exc))
-        return
-    except (SQLAlchemyError, OSError):
-        draft_unsaved(draft)
-        flash(f"entry:{entry_id}", "error", text.SAVE_FAILED)
-        return
-    draft_saved(draft, retired=True)  # journal.edit took the draft with it
-    st.session_state.pop(EDITING, None)
-    st.session_state.pop(_box(prompt_id, entry_id), None)
-    st.session_state.pop(_base(entry_id), None)
-    flash(f"entry:{entry_id}", "ok", "Saved.")
-
-
-def _gone(exc: journal.JournalError) -> bool:
-    """The entry is no longer there to change (deleted, perhaps in another window)."""
-    return str(exc) in (text.GONE, text.NOT_YOURS)
-
-
-def _keep_as_draft(prompt_id: str, words: str, saved: str) -> None:
-    """The entry went (deleted in another window): its question is open again, so the
-    words wait there as a draft instead of going with the entry's box. Words already
-    waiting in that question's box, other than the entry's own, stay first."""
-    _close_editor(keep=False)
-    _to_question(prompt_id, words, saved)
-
-
-def _to_question(prompt_id: str, words: str, saved: str = "") -> None:
-    key = draft_key(prompt_id)
-    waiting = st.session_state.get(key) or ""
-    new = waiting not in (saved, words) and not is_saved_answer(prompt_id, waiting)
-    if waiting.strip() and new:  # words of their own waiting there stay first
-        words = f"{waiting}\n\n{words}"
-    st.session_state[key] = words
-    draft_unsaved(prompt_id)
-    flash("journal", "error", text.GONE_KEPT_AS_DRAFT)
-
-
-def _switch(entry_id: str, visibility: str) -> None:
-    current = member()
-    if current is not None:
-        try:
-            journal.set_visibility(db(), current, entry_id, visibility)
-        except journal.JournalError as exc:
-            gone = _gone(exc)
-            if gone:
-                _close_editor(keep=False)
-            flash("journal" if gone else f"entry:{entry_id}", "error", str(exc))
-
-
-# The one entry whose edit box and buttons are open. Closed entries carry one Edit
-# button instead of a box, two buttons and two popovers each: a page of twenty of
-# your own entries was about 180 elements and 85 ms of server time per run, on every
-# click of the page (issue 14).
-EDITING = JOURNAL_EDITING
-
-
-def _editing_id() -> str | None:
-    """The id of the entry whose edit box is open (EDITING holds it with its question)."""
-    open_ = st.session_state.get(EDITING)
-    return open_[0] if open_ else None
-
-
-def _toggle_editor(entry_id: str, prompt_id: str) -> None:
-    """Edit opens this entry (another open one closes, its typed words kept for when it
-    opens again); Close puts this one back as saved and lets its typed words go."""
-    was_open = _editing_id() == entry_id
-    _close_editor(keep=not was_open)
-    if not was_open:
-        st.session_state[EDITING] = (entry_id, prompt_id)
-
-
-def keep_open_edit() -> None:
-    """Another page is opening: an entry left open in the journal closes, and the words
-    typed in it wait for its next opening (app.py)."""
-    st.session_state.pop(EDITING, None)
-
-
-def _close_editor(keep: bool = False) -> None:
-    """Close the open entry. ``keep``: its unsaved words wait for its next opening (the
-    box keeps its state while not drawn, and its draft is stored); without, they go."""
-    open_ = st.session_state.pop(EDITING, None)
-    if open_ is not None and not keep:
-        entry_id, prompt_id = open_
-        forget_draft(journal.edit_draft_id(prompt_id, entry_id))
-        st.session_state.pop(_base(entry_id), None)
-
-
-def _rescue_gone_edits(current: Member, own_ids: set[str]) -> None:
-    """Words typed for an entry that is no longer there (deleted in another window
-    while this one typed, then kept as a draft) go to its question as a draft, not
-    into a draft that no entry shows."""
-    mine = f"draft:{current.partner_id}:"
-    for key in [k for k in st.session_state if str(k).startswith(mine + journal.EDIT_DRAFT)]:
-        parts = journal.edit_draft_parts(key.removeprefix(mine))
-        if parts is None or parts[1] in own_ids:
-            continue
-        prompt_id, entry_id = parts
-        words = st.session_state.get(key) or ""
-        forget_draft(journal.edit_draft_id(prompt_id, entry_id))
-        if words.strip():
-            _to_question(prompt_id, words)
-
-
-def _delete(entry_id: str) -> None:
-    current = member()
-    if current is not None:
-        try:
-            journal.remove(db(), current, entry_id)
-        except journal.JournalError as exc:
-            flash("journal", "error", str(exc))
-            return
-        _close_editor()
-        flash("journal", "ok", "Deleted.")
-
-
-def downloads(current: Member) -> None:
-    """Markdown, CSV and PDF of everything this partner may see, built when clicked."""
-    book = workbook()
-    title, subtitle = export.heading_for(current, now())
-
-    def entries():
-        return export.collect(db(), current, book)
-
-    def extra():
-        return {
-            "Readiness check-ins": export.readiness_lines(db(), current),
-            **export.other_lines(db(), current),
-        }
-
-    stamp = f"{now():%Y-%m-%d}"
-    cols = st.columns(3)
-    cols[0].download_button(
-        "Markdown",
-        data=lambda: export.to_markdown(entries(), title, subtitle, extra()),
-        file_name=f"workbook-{stamp}.md",
-        mime="text/markdown",
-        icon=":material/download:",
-        on_click="ignore",
-        key="dl-md",
-    )
-    cols[1].download_button(
-        "CSV (spreadsheet)",
-        data=lambda: export.to_csv(entries()),
-        file_name=f"workbook-{stamp}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-        key="dl-csv",
-    )
-    cols[2].download_button(
-        "PDF",
-        data=lambda: pdf.to_pdf(entries(), title, subtitle, extra()),
-        file_name=f"workbook-{stamp}.pdf",
-        mime="application/pdf",
-        icon=":material/download:",
-        on_click="ignore",
-        key="dl-pdf",
-    )
-    st.caption(
-        "Your own private entries and everything shared. Never your partner's "
-        "private entries. Keep the files somewhere safe: they are not encrypted. "
-        "Each file is made when you press its button: a long journal takes a moment, "
-        "and the button turns while it is being made."
-    )
-
-
 def render_journal() -> None:
     st.title("Your journal")
     current = needs_space("Your journal")
@@ -261,7 +66,7 @@ def render_journal() -> None:
         st.error("We could not load your journal just now. Try again in a moment.")
         return
     show_unreadable(entries, states)
-    _rescue_gone_edits(current, {e.id for e in entries if e.author_id == current.partner_id})
+    rescue_gone_edits(current, {e.id for e in entries if e.author_id == current.partner_id})
     names = {p.id: p.name for p in partners}
     rows = timeline.frame(entries, book, names, current.partner_id, states)
     show_flash("journal")  # before the empty page too: "Deleted." of the last entry
@@ -337,70 +142,29 @@ def render_journal() -> None:
                 f"{SEEN_BY[row.visibility]} · {when(row.created, DATE)}{edited}"
             )
             mine = row.kind == timeline.OWN and row.author_id == current.partner_id
-            editing = mine and _editing_id() == row.id
+            editing = mine and editing_id() == row.id
             if mine:
                 # One button that stays where it is, open or closed: the browser keeps
                 # the keyboard's place on it, and the next Tab reaches the box below.
                 st.button(
                     "Close" if editing else "Edit",
                     key=f"edit-toggle:{row.id}",
-                    on_click=_toggle_editor,
+                    on_click=toggle_editor,
                     args=(row.id, row.prompt_id),
                     icon=":material/close:" if editing else ":material/edit:",
                 )
             if editing:
-                _editor(row, other_name)  # the words in their box, not twice
+                editor(row, other_name)  # the words in their box, not twice
             else:
                 st.text(row.text)
-                waiting = st.session_state.get(_box(row.prompt_id, row.id)) if mine else None
+                waiting = st.session_state.get(edit_box(row.prompt_id, row.id)) if mine else None
                 if waiting and waiting != row.text:
                     st.caption(text.EDIT_WAITING)
             if row.kind != timeline.OWN:
                 st.caption("Change this on the chapter's page, where you answered together.")
             show_flash(f"entry:{row.id}")
         drawn.add(row.id)
-    if _editing_id() not in drawn:
-        _close_editor(keep=True)  # hidden by a filter or another page: kept, closed
+    if editing_id() not in drawn:
+        close_editor(keep=True)  # hidden by a filter or another page: kept, closed
     st.header("Take it with you", divider="gray")
     downloads(current)
-
-
-def _editor(row, other_name: str) -> None:
-    """The open entry: its words to change, who can see it, and Delete (Close is the
-    Edit button above, which stays in its place)."""
-    key = _box(row.prompt_id, row.id)
-    if key not in st.session_state:
-        st.session_state[key] = row.text
-        st.session_state[_base(row.id)] = row.updated
-    base = st.session_state.get(_base(row.id))
-    if base is not None and row.updated > base:
-        st.warning(text.EDIT_CHANGED_ELSEWHERE, icon=":material/sync_problem:")
-    st.text_area(
-        "Your words",
-        **draft_field(journal.edit_draft_id(row.prompt_id, row.id), saved_by=f"edit-save:{row.id}"),
-        height=160,
-        persist_state="session",  # kept while another entry or a filter hides the box
-    )
-    length_hint(key, journal.MAX_CHARS)
-    buttons = button_row()
-    buttons.button(
-        "Save changes",
-        key=f"edit-save:{row.id}",
-        on_click=_edit,
-        args=(row.id, row.prompt_id, row.text),
-        type="primary",
-    )
-    target = SHARED if row.visibility == PRIVATE else PRIVATE
-    buttons.button(
-        f"Share with {escape(other_name)}" if target == SHARED else "Make private",
-        key=f"switch:{row.id}",
-        on_click=_switch,
-        args=(row.id, target),
-    )
-    confirm_delete(
-        buttons,
-        "Delete this entry? It is removed for good and cannot be undone.",
-        f"del:{row.id}",
-        _delete,
-        (row.id,),
-    )

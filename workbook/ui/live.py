@@ -9,7 +9,7 @@ when the partner's share moved: a change made in this person's other tab redraws
 page without it.
 
 The poll never touches ``last_active``: an open page does not keep a session from
-locking (the idle lock has its own timer, ``session.idle_watch``).
+locking (the idle lock has its own timer, ``idle.idle_watch``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from workbook import presence, today
 from workbook.content import workbook
 from workbook.markdown import escape
 from workbook.spaces import Member
-from workbook.ui.session import AUTOMATIC_RUN, db, member
+from workbook.ui.idle import AUTOMATIC_RUN
+from workbook.ui.session import db, member
 from workbook.vault import VaultError
 
 TODAY_PAGE = "pages/today.py"

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbook import drafts, owndata, spaces, text
 from workbook.markdown import escape
 from workbook.store import now
-from workbook.ui.journal import downloads
+from workbook.ui.downloads import downloads
 from workbook.ui.session import ACCOUNT_PAGE, db, forget_typed, member, sign_out
 
 TRIED = "Something went wrong on our side, and nothing was changed. Please try again."

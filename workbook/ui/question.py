@@ -28,7 +28,14 @@ from workbook.ui.fields import (
     show_flash,
 )
 from workbook.ui.live import own_write
-from workbook.ui.session import AUDIENCE_LABEL, button_row, confirm_delete, db, member
+from workbook.ui.page_frame import button_row, confirm_delete
+from workbook.ui.session import db, member
+
+AUDIENCE_LABEL = {
+    "everyone": "",
+    "pregnant": "Written for the partner who was pregnant",
+    "partner": "Written for the partner who was not pregnant",
+}
 
 
 def _save_chosen(chapter_id: str, prompt_id: str, partner_name: str) -> None:

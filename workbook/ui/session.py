@@ -1,44 +1,30 @@
-"""The signed-in session: signing in, the idle lock, sign-out, lock and hand-over, and
-the sidebar that shows who is here.
+"""The signed-in session: signing in, sign-out, lock and hand-over, and the allow-list of
+session keys that outlive them.
 
 Keys live only in ``st.session_state``, never in a cache or a module global
 (workbook/ui/state.py holds the two process-wide caches: settings and the engine).
-The fields that keep a person's drafts are in workbook/ui/fields.py.
+The fields that keep a person's drafts are in workbook/ui/fields.py; the idle lock is
+workbook/ui/idle.py; what every page shows around its content, workbook/ui/page_frame.py.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import drafts, markdown, spaces
+from workbook import drafts
 from workbook.spaces import Member
-from workbook.ui.fields import draft_keeper, keep_draft, mark_draft
+from workbook.ui.fields import keep_draft, mark_draft
 from workbook.ui.folds import OPEN_FOLDS
-from workbook.ui.state import app_settings, db, member
-
-if TYPE_CHECKING:
-    from streamlit.delta_generator import DeltaGenerator
+from workbook.ui.state import db, member
 
 GET_HELP_PAGE = "pages/get_help.py"
 ACCOUNT_PAGE = "pages/account.py"
 THERAPIST_PAGE = "pages/therapist.py"
 HOME_PAGE = "pages/home.py"
-
-AUDIENCE_LABEL = {
-    "everyone": "",
-    "pregnant": "Written for the partner who was pregnant",
-    "partner": "Written for the partner who was not pregnant",
-}
-
-
-# The one helper for user text in Markdown and labels is ``workbook.markdown.escape``;
-# this older name stays as an alias for code written before.
-escape_markdown = markdown.escape
 
 
 def is_locked() -> bool:
@@ -49,42 +35,6 @@ def is_locked() -> bool:
 def recovery_pending() -> bool:
     """Whether a new recovery key waits to be shown (once) and confirmed as saved."""
     return bool(st.session_state.get("show_recovery"))
-
-
-def recovery_reminder() -> None:
-    st.warning(
-        "Your recovery key is ready, and it is shown only once. Please save it now.",
-        icon=":material/key:",
-    )
-    st.page_link(ACCOUNT_PAGE, label="Show my recovery key", icon=":material/arrow_forward:")
-
-
-# On a phone the sidebar starts closed behind a small arrow icon: give that button a
-# word, so the way to every page is plain. And on a phone a notice ("Something new from
-# your partner") dropped in over the top of the page, right over "Get help now": put it
-# at the bottom there, so the way to urgent help is never covered. CSS only, no script
-# and no user text.
-_MENU_STYLE = """<style>
-[data-testid="stExpandSidebarButton"]::after {
-  content: "Menu";
-  margin-left: 0.4rem;
-  font-size: 1rem;
-  font-weight: 600;
-}
-[data-testid="stExpandSidebarButton"] { width: auto; padding: 0.25rem 0.6rem; }
-@media (max-width: 640px) {
-  [data-testid="stToastContainer"] { top: auto !important; bottom: 1rem !important; }
-}
-</style>"""
-
-
-def menu_hint() -> None:
-    st.html(_MENU_STYLE)
-
-
-def help_now_link() -> None:
-    """The one-click way to urgent help, shown at the top of every page."""
-    st.page_link(GET_HELP_PAGE, label="Get help now", icon=":material/emergency:")
 
 
 # ---------------------------------------------------------------------------
@@ -203,7 +153,7 @@ def lock() -> None:
     mine = f"draft:{current.partner_id}:"
     # Which folds and which journal entry were open is layout, not anything written:
     # unlocking finds the page as it was left. Words typed in a journal entry are a
-    # draft under this partner's name (workbook/ui/journal.py), kept as the others.
+    # draft under this partner's name (workbook/ui/journal_edit.py), kept as the others.
     _forget(keep=lambda key: key.startswith(mine) or key in (OPEN_FOLDS, JOURNAL_EDITING))
     st.session_state[LOCKED] = (current.partner_id, current.name)
 
@@ -231,105 +181,3 @@ def handed_over(info: dict) -> None:
     """After a hand-over (confirmed, or "Back to" the first partner): the folds that
     were open stay open."""
     st.session_state[OPEN_FOLDS] = set(info.get("folds", ()))
-
-
-def _idle_too_long() -> bool:
-    limit = app_settings().lock_minutes * 60
-    last = st.session_state.get("last_active", time.monotonic())
-    return time.monotonic() - last > limit
-
-
-# Set by the partner-news poll just before the full run it asks for: that run is not
-# this person's activity, so it must not restart their idle time.
-AUTOMATIC_RUN = "live:automatic_run"
-
-
-def enforce_idle_lock() -> None:
-    """Lock a session that has been idle too long, or whose keys were changed elsewhere.
-
-    A passphrase change on another device, leaving the space or deleting it ends this
-    session too (one primary-key lookup per run). A run the app started by itself
-    (the partner did something) keeps the idle clock where it was, so a device left
-    open still locks while the partner is busy elsewhere.
-    """
-    automatic = st.session_state.pop(AUTOMATIC_RUN, False)
-    current = member()
-    if current is None:
-        return
-    if _idle_too_long():
-        lock()
-        return
-    try:
-        valid = spaces.session_valid(db(), current)
-    except (SQLAlchemyError, OSError):
-        valid = True  # a dropped connection is not a reason to lose the session
-    if not valid:
-        sign_out()
-        st.session_state[SIGNED_OUT_NOTE] = (
-            "You were signed out because your passphrase changed or your space changed. "
-            "Please sign in again."
-        )
-        return
-    if not automatic:
-        st.session_state["last_active"] = time.monotonic()
-
-
-def _idle_watch() -> None:
-    """Fragment body: lock on time, without waiting for the next click."""
-    if member() is not None and _idle_too_long():
-        lock()
-        st.rerun()
-
-
-def idle_watch() -> None:
-    """Check idle time on a timer while signed in, so the screen and keys go on time.
-
-    A fragment rerun touches neither the database nor ``last_active``: it costs a few
-    microseconds every ``lock_minutes / 5`` (at most 30 s).
-    """
-    if member() is None:
-        return
-    every = max(1.0, min(30.0, app_settings().lock_minutes * 60 / 5))
-    st.fragment(_idle_watch, run_every=every)()
-
-
-def button_row() -> DeltaGenerator:
-    """Buttons side by side, wrapping on a narrow screen: one flex row.
-
-    ``st.columns`` did this with a block per column plus one around them, and it is
-    among the most-used layouts of a run (each question has a row): one block instead
-    of three or four is fewer messages and less work on every run (issue 14). The
-    buttons sit together at the start of the row, not spread over equal columns.
-    """
-    return st.container(horizontal=True, gap="small")
-
-
-def confirm_delete(
-    parent: Any, question: str, key: str, on_click: Callable[..., None], args: tuple
-) -> None:
-    """Delete in a popover that asks first: one click opens it, "Yes, delete it" deletes."""
-    with parent.popover("Delete", icon=":material/delete:"):
-        st.write(question)
-        st.button("Yes, delete it", key=key, on_click=on_click, args=args, type="primary")
-
-
-def account_sidebar() -> None:
-    """Who is signed in, with Lock and Sign out, on every page."""
-    with st.sidebar:
-        current = member()
-        if current is not None:
-            st.caption(
-                f"Signed in as **{markdown.escape(current.name)}** · "
-                f"{markdown.escape(current.space_name)}"
-            )
-            row = button_row()
-            row.button("Lock", key="sidebar_lock", on_click=lock, icon=":material/lock:")
-            row.button(
-                "Sign out", key="sidebar_sign_out", on_click=sign_out, icon=":material/logout:"
-            )
-            idle_watch()
-            draft_keeper()
-        elif st.session_state.get(LOCKED):
-            st.caption("Locked. Enter your passphrase on this page to carry on.")
-        else:
-            st.caption("Not signed in. Open **Your space** to keep your answers.")

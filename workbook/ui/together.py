@@ -26,7 +26,8 @@ from workbook.ui.fields import (
     show_flash,
 )
 from workbook.ui.live import open_together, opened_prompts, own_write
-from workbook.ui.session import HANDOVER, button_row, db, hand_over, handed_over, member, sign_in_as
+from workbook.ui.page_frame import button_row
+from workbook.ui.session import HANDOVER, db, hand_over, handed_over, member, sign_in_as
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 

@@ -1,0 +1,66 @@
+"""The journal's downloads: Markdown, CSV and PDF of what this partner may see.
+
+Each file is built only when its button is pressed (a callable ``data``), so drawing
+the journal page never builds one (issue 14: a PDF of 1,000 entries).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbook import export, pdf
+from workbook.content import workbook
+from workbook.spaces import Member
+from workbook.store import now
+from workbook.ui.session import db
+
+
+def downloads(current: Member) -> None:
+    """Markdown, CSV and PDF of everything this partner may see, built when clicked."""
+    book = workbook()
+    title, subtitle = export.heading_for(current, now())
+
+    def entries():
+        return export.collect(db(), current, book)
+
+    def extra():
+        return {
+            "Readiness check-ins": export.readiness_lines(db(), current),
+            **export.other_lines(db(), current),
+        }
+
+    stamp = f"{now():%Y-%m-%d}"
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Markdown",
+        data=lambda: export.to_markdown(entries(), title, subtitle, extra()),
+        file_name=f"workbook-{stamp}.md",
+        mime="text/markdown",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dl-md",
+    )
+    cols[1].download_button(
+        "CSV (spreadsheet)",
+        data=lambda: export.to_csv(entries()),
+        file_name=f"workbook-{stamp}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dl-csv",
+    )
+    cols[2].download_button(
+        "PDF",
+        data=lambda: pdf.to_pdf(entries(), title, subtitle, extra()),
+        file_name=f"workbook-{stamp}.pdf",
+        mime="application/pdf",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dl-pdf",
+    )
+    st.caption(
+        "Your own private entries and everything shared. Never your partner's "
+        "private entries. Keep the files somewhere safe: they are not encrypted. "
+        "Each file is made when you press its button: a long journal takes a moment, "
+        "and the button turns while it is being made."
+    )
