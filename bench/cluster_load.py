@@ -31,7 +31,16 @@ import time
 from pathlib import Path
 
 from bench import dataset, load
-from bench.common import MIB, PRODUCTION_KDF, machine, proc_status, summary, table, write_json
+from bench.common import (
+    MIB,
+    PRODUCTION_KDF,
+    client_priority,
+    machine,
+    proc_status,
+    summary,
+    table,
+    write_json,
+)
 from deploy import cluster as deploy_cluster
 from workbook import settings, store
 
@@ -153,7 +162,8 @@ def one_run(args, workers: int) -> dict:
         target = DirectTargets([a.port for a in cluster.apps]) if args.direct else ProxyTarget(port)
         level = load.Level(args, couples, target)
         cpu0, parts0 = machine_cpu_seconds(), cpu_by_part(cluster)
-        asyncio.run(load.run_level(level))
+        with client_priority(args.client_nice) as client_nice:
+            asyncio.run(load.run_level(level))
         wall = time.perf_counter() - level.start
         cpu = machine_cpu_seconds() - cpu0
         parts = {k: round(v - parts0[k], 1) for k, v in cpu_by_part(cluster).items()}
@@ -169,6 +179,7 @@ def one_run(args, workers: int) -> dict:
         "runs_per_second": round(sum(len(v) for v in level.times.values()) / wall, 1),
         "machine_cpu_seconds": round(cpu, 1),
         "cpu_seconds_by_part": parts,
+        "client_nice": client_nice,
         "client_lag_ms": summary([ms / 1000 for _, ms in level.client_lag]),
         "client_mib": level.client_mib,
         "client_lags": level.client_lag,  # (s since start, ms late)
@@ -260,6 +271,12 @@ def parse_args(argv):
         "--direct",
         action="store_true",
         help="connect to the app processes themselves, not through the proxy",
+    )
+    parser.add_argument(
+        "--client-nice",
+        type=int,
+        default=None,
+        help="run this client's event loop at this nice value (e.g. -10) while it measures",
     )
     parser.add_argument("--out", default="data/load-cluster.json")
     args = parser.parse_args(argv)

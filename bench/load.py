@@ -50,6 +50,7 @@ from bench.common import (
     MIB,
     PRODUCTION_KDF,
     Server,
+    client_priority,
     cpu_seconds,
     machine,
     ms,
@@ -608,7 +609,8 @@ def one_level(args, couples, template: Path, work: Path) -> dict:
         cpu_server = cpu_seconds(server.pid)
         cpu_client = time.process_time()
         stolen = stolen_seconds()
-        asyncio.run(run_level(level))
+        with client_priority(args.client_nice) as client_nice:
+            asyncio.run(run_level(level))
         wall = time.perf_counter() - level.start
         memory = server.memory()
         cpu_server = cpu_seconds(server.pid) - cpu_server
@@ -635,6 +637,7 @@ def one_level(args, couples, template: Path, work: Path) -> dict:
     result["verify"] = verify(data_dir, level)
     result["trace"] = sorted(level.trace)
     result["client_lag_ms"] = level.client_lag
+    result["client_nice"] = client_nice
     result["late_thinks_ms"] = sorted(level.late_thinks)
     return result
 
@@ -780,6 +783,12 @@ def parse_args(argv):
         "--no-poll",
         action="store_true",
         help="do not rerun timed fragments while thinking (as before the partner-news poll)",
+    )
+    parser.add_argument(
+        "--client-nice",
+        type=int,
+        default=None,
+        help="run this client's event loop at this nice value (e.g. -10) while it measures",
     )
     parser.add_argument("--out", default="data/load.json")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
