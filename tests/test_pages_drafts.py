@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from workbook import tables
+from workbook import tables, text
 from workbook.content import workbook
 
 from apphelpers import (
@@ -63,6 +63,29 @@ def test_saving_the_answer_deletes_its_draft():
     assert _area(again, prompt.id).value == "Now saved"
 
 
+def test_words_not_saved_yet_say_so_even_after_a_reload():
+    """A box holding words that are not the saved answer said nothing: after a reload
+    the draft was back in the box under "Saved ... Only you can see this", and looked
+    saved."""
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    assert text.DRAFT_NOT_SAVED not in texts(at)
+    _area(at, prompt.id).input("Half a thought").run()
+    assert text.DRAFT_NOT_SAVED in texts(at)
+    at.button(key=f"save:{prompt.id}").click().run()
+    assert text.DRAFT_NOT_SAVED not in texts(at)
+    assert text.CHANGES_NOT_SAVED not in texts(at)
+    _area(at, prompt.id).input("Half a thought, and more").run()
+    assert text.CHANGES_NOT_SAVED in texts(at)
+    again = sign_in(open_app(), "sam", PASS_A)  # a reload: the draft comes back
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "Half a thought, and more"
+    assert text.CHANGES_NOT_SAVED in texts(again)
+    _area(again, prompt.id).input("Half a thought").run()  # back to what is saved
+    assert text.CHANGES_NOT_SAVED not in texts(again)
+
+
 def test_a_together_draft_and_an_agreement_draft_are_kept_too():
     sam, alex = couple()
     prompt = TALKING.together[0]
@@ -71,6 +94,7 @@ def test_a_together_draft_and_an_agreement_draft_are_kept_too():
     again = sign_in(open_app(), "sam", PASS_A)
     again.switch_page("pages/chapter_3.py").run()
     assert _area(again, prompt.id).value == "Together, not yet saved"
+    assert text.DRAFT_NOT_SAVED in texts(again)  # and says it is not saved
 
 
 def test_the_sign_in_view_says_kindly_that_typed_words_are_kept():

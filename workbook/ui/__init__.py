@@ -7,6 +7,7 @@ image from an outside host in the other's browser (SECURITY.md).
 
 from workbook.ui.account import render_account
 from workbook.ui.chapter import render_chapter, render_welcome
+from workbook.ui.handover import handover_pending, render_handover
 from workbook.ui.help import render_get_help
 from workbook.ui.home import render_home
 from workbook.ui.idle import enforce_idle_lock
@@ -27,7 +28,6 @@ from workbook.ui.session import (
 from workbook.ui.support import render_care_team, render_support, render_therapist_guide
 from workbook.ui.therapy_summary import render_therapy_summary
 from workbook.ui.today import render_today
-from workbook.ui.together import handover_pending, render_handover
 from workbook.ui.way_in import render_sign_in_here
 from workbook.ui.wellbeing import render_wellbeing
 

@@ -20,14 +20,11 @@ from workbook.spaces import Member
 from workbook.together import TogetherState
 from workbook.ui.checkin_exercise import render_exercise, render_readiness
 from workbook.ui.folds import fold, fold_key
+from workbook.ui.handover import handover_pending
 from workbook.ui.idle import enforce_idle_lock
 from workbook.ui.question import question_block
 from workbook.ui.session import db, member
-from workbook.ui.together import (
-    handover_pending,
-    together_intro,
-    together_prompt,
-)
+from workbook.ui.together import together_intro, together_prompt
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 

@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import drafts, text
+from workbook.cleantext import has_words
 from workbook.ui.state import db, member
 
 MAX_ANSWER_CHARS = 20_000
@@ -175,6 +176,18 @@ def length_hint(key: str, limit: int) -> None:
         st.warning(text.OVER_LIMIT.format(over=count - limit, limit=limit))
     elif count >= limit * 0.8:
         st.caption(text.NEAR_LIMIT.format(count=count, limit=limit))
+
+
+def unsaved_note(key: str, saved: str | None) -> str:
+    """What to say under a box whose words are not the saved answer ("" if they are).
+
+    Why: after a reload, a lock or typing in another window, a kept draft comes back
+    into the box, and under "Saved" it looked saved.
+    """
+    words = st.session_state.get(key) or ""
+    if saved is None:
+        return text.DRAFT_NOT_SAVED if has_words(words) else ""
+    return text.CHANGES_NOT_SAVED if words != saved else ""
 
 
 def draft_key(prompt_id: str) -> str:

@@ -26,6 +26,7 @@ from workbook.ui.fields import (
     flash,
     length_hint,
     show_flash,
+    unsaved_note,
 )
 from workbook.ui.live import own_write
 from workbook.ui.page_frame import button_row, confirm_delete
@@ -183,6 +184,7 @@ def question_block(
         if follow_up:
             st.caption(f"Afterwards, together: {follow_up}")
         if current is not None:
+            note = unsaved_note(key, mine.text if mine is not None else None)
             if mine is not None:
                 who = (
                     "Only you can see this."
@@ -190,6 +192,8 @@ def question_block(
                     else f"Shared with {escape(partner_name)}."
                 )
                 edited = f" Edited {_when(mine.updated_at)}." if mine.edited else ""
-                st.caption(f"Saved {_when(mine.created_at)}.{edited} {who}")
+                st.caption(f"Saved {_when(mine.created_at)}.{edited} {who} {note}".rstrip())
+            elif note:
+                st.caption(note)
             save_controls(chapter_id, prompt.id, partner_name, mine)
         show_flash(prompt.id)

@@ -1,4 +1,4 @@
-"""Together prompts, their reveal, and the hand-over of one device.
+"""Together prompts and their reveal (handing one device over: workbook/ui/handover.py).
 
 A partner's together answer is shown to the other only through ``together.states``,
 which returns it only once both have answered; this module never has it earlier.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import kdfpool, spaces, text, together
+from workbook import spaces, text, together
 from workbook.content import ONLY_ONE_LABEL, Chapter, TogetherPrompt
 from workbook.markdown import escape
 from workbook.spaces import Member
@@ -24,19 +24,16 @@ from workbook.ui.fields import (
     flash,
     length_hint,
     show_flash,
+    unsaved_note,
 )
+from workbook.ui.handover import start_handover
 from workbook.ui.live import open_together, opened_prompts, own_write
 from workbook.ui.page_frame import button_row
-from workbook.ui.session import HANDOVER, db, hand_over, handed_over, member, sign_in_as
+from workbook.ui.session import db, member
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 
 REVEAL_READY = "You have both answered. Open them together when you are ready."
-
-
-def handover_pending() -> bool:
-    """Whether this device is between two partners on a together prompt."""
-    return HANDOVER in st.session_state
 
 
 @own_write
@@ -111,11 +108,6 @@ def set_aside_note(prompt: TogetherPrompt) -> None:
         type="tertiary",
         help="Bring this question back",
     )
-
-
-def _start_handover(to: spaces.Partner) -> None:
-    """Hide this partner's screen and ask the other for their passphrase on this device."""
-    hand_over(to.id, to.name)
 
 
 def together_intro(
@@ -213,6 +205,8 @@ def together_box(
         placeholder="Your own answer. Your partner will not see it until you have both answered.",
     )
     length_hint(key, MAX_ANSWER_CHARS)
+    if note := unsaved_note(key, mine.text if mine is not None else None):
+        st.caption(note)
     row = button_row()
     row.button(
         "Save my answer" if mine is None else "Update my answer",
@@ -227,7 +221,7 @@ def together_box(
         row.button(
             f"Pass to {escape(other.name)}",
             key=f"handover:{prompt.id}",
-            on_click=_start_handover,
+            on_click=start_handover,
             args=(other,),
             help=f"On this device: hide your answer and let {escape(other.name)} answer.",
         )
@@ -274,39 +268,3 @@ def _reveal(prompt: TogetherPrompt, state: TogetherState, name: str) -> None:
         type="primary",
     )
     show_flash(f"agreement:{prompt.id}")
-
-
-def render_handover() -> None:
-    """The hand-over screen: the first partner's answer is off the screen; the second
-    confirms with their own passphrase before anything of theirs is shown."""
-    info = st.session_state[HANDOVER]
-    to_name, from_name = escape(info["to_name"]), escape(info["from_name"])
-    st.title(f"Pass to {to_name}", anchor=False)  # no name in a URL fragment
-    st.info(
-        f"Your answer is saved and hidden. Please pass this device to {to_name}.",
-        icon=":material/sync_alt:",
-    )
-    with st.form("handover"):
-        st.markdown(f"**{to_name}**, enter your passphrase to answer.")
-        secret = st.text_input("Passphrase", type="password", autocomplete="current-password")
-        if st.form_submit_button("Continue", type="primary"):
-            try:
-                with st.spinner(text.SIGNING_IN):
-                    back = spaces.unlock(db(), info["to_id"], secret)
-            except spaces.SpaceError as exc:
-                st.error(str(exc))
-            except kdfpool.KdfBusy:
-                st.warning(text.SIGN_IN_BUSY, icon=":material/hourglass_empty:")
-            else:
-                page = info.get("page")
-                del st.session_state[HANDOVER]
-                sign_in_as(back)
-                handed_over(info)
-                if page:
-                    st.switch_page(page)
-                st.rerun()
-    if st.button(f"Back to {from_name}"):
-        st.session_state["locked"] = (info["from_id"], info["from_name"])
-        handed_over(info)  # the folds the first partner had open, as after a lock
-        del st.session_state[HANDOVER]
-        st.rerun()
