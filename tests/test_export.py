@@ -6,8 +6,9 @@ from datetime import datetime
 import pandas as pd
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import event
 
-from workbook import export, journal, spaces, together
+from workbook import export, journal, progress, spaces, together
 from workbook.content import workbook
 from workbook.pdf import to_pdf
 
@@ -133,3 +134,44 @@ def test_therapy_summary_holds_only_what_was_chosen(db, couple):
     assert "How do we talk about trying again?" in md
     assert "Readiness check-ins" in md
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 1
+
+
+def test_an_export_is_one_moment_while_the_partner_writes(db, couple):
+    """The export reads its parts one after another. Alex shares an answer and marks
+    the week's exercise done between the journal read and the exercises read: the
+    file holds both or neither (before: the exercise without the answer)."""
+    sam, alex = couple
+    armed = [True]
+
+    def meanwhile(_conn, _cursor, statement, *_args) -> None:
+        if armed[0] and "FROM together_answers" in statement:
+            armed[0] = False
+            journal.save(
+                db,
+                alex,
+                chapter_id="body",
+                prompt_id="body-own-2",
+                text="ALEX-SHARED-MEANWHILE",
+                visibility="shared",
+            )
+            progress.mark_exercise_done(db, alex, "body", "ALEX-EXERCISE-MEANWHILE")
+
+    event.listen(db.engine, "before_cursor_execute", meanwhile)
+    try:
+        entries, extra = export.everything(db, sam, BOOK)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", meanwhile)
+    assert not armed[0], "the export never read the together answers: this proves nothing"
+    texts = [e.text for e in entries]
+    assert "ALEX-SHARED-MEANWHILE" not in texts
+    assert "ALEX-EXERCISE-MEANWHILE" not in texts
+    assert "SAM-SHARED " + UNICODE in texts and set(extra) >= {"Readiness check-ins"}
+    later = [e.text for e in export.everything(db, sam, BOOK, with_extra=False)[0]]
+    assert {"ALEX-SHARED-MEANWHILE", "ALEX-EXERCISE-MEANWHILE"} <= set(later)
+
+
+def test_reads_through_one_moment_cannot_write(db, couple):
+    from workbook import snapshots
+
+    with snapshots.one_snapshot(db) as moment, pytest.raises(RuntimeError):
+        moment.engine.begin()

@@ -40,7 +40,7 @@ from hashlib import sha256
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from workbook import spaces, store, text, throttle, vault
+from workbook import snapshots, spaces, text, throttle, vault
 from workbook.backup_rows import BACKUP_TABLES, BackupError, unb64, validate
 from workbook.spaces import Member, SpaceError
 from workbook.store import Db
@@ -83,7 +83,7 @@ def make_backup(db: Db, member: Member, passphrase: str) -> bytes:
     if not spaces.verify_passphrase(db, member, passphrase):
         raise SpaceError(text.CURRENT_MISMATCH)
     rows: dict[str, list[dict]] = {}
-    with store.snapshot(db.engine) as conn:  # one moment: restorable whatever else happens
+    with snapshots.snapshot(db.engine) as conn:  # one moment: restorable whatever else happens
         for table in BACKUP_TABLES:
             where = (table.c.id if table is spaces_table else table.c.space_id) == member.space_id
             rows[table.name] = [

@@ -22,6 +22,7 @@ from workbook import (
     progress,
     readable,
     readiness,
+    snapshots,
     spaces,
     together,
     wellbeing,
@@ -115,6 +116,27 @@ def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
     entries.sort(key=lambda e: (order.get(e.chapter, 99), KIND_ORDER.index(e.kind), e.created))
     # Rows no key of this session opens are left out and counted, never an error.
     return Readable(entries, readable.count(reflections, states, notes))
+
+
+def everything(
+    db: Db, member: Member, book: Workbook, *, with_extra: bool = True
+) -> tuple[list[Entry], dict[str, list[str]]]:
+    """The entries and (``with_extra``) the other sections of an export, read as one
+    moment: a partner who writes meanwhile is in every part of the file or in none.
+
+    Why: each part is its own read (partners, journal, together answers, exercises,
+    check-ins, care team); read one after another, a shared answer and an exercise
+    marked done in one minute could land half in the file (workbook/snapshots.py).
+    """
+    with snapshots.one_snapshot(db) as moment:
+        entries = collect(moment, member, book)
+        if not with_extra:
+            return entries, {}
+        extra = {
+            "Readiness check-ins": readiness_lines(moment, member),
+            **other_lines(moment, member),
+        }
+        return entries, extra
 
 
 def readiness_lines(db: Db, member: Member) -> list[str]:

@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
-    Connection,
     Engine,
     create_engine,
     event,
@@ -273,24 +272,6 @@ def reads_engine(engine: Engine) -> Engine:
     if engine.dialect.name == "postgresql":
         return engine.execution_options(isolation_level="AUTOCOMMIT")
     return engine
-
-
-@contextmanager
-def snapshot(engine: Engine) -> Iterator[Connection]:
-    """A connection whose reads all see one moment of the database, for a backup.
-
-    Why: a backup reads a space's tables one after another. Without one snapshot, a
-    partner who joins (or a key that turns) between two of those reads ends up in
-    some tables and not others, and the file cannot be restored ("damaged"). On
-    PostgreSQL a repeatable-read transaction takes its snapshot at the first read; on
-    SQLite (WAL) an explicit read transaction does, and writers are not held up.
-    """
-    with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="REPEATABLE READ")
-        else:  # pysqlite begins no transaction for a SELECT on its own
-            conn.exec_driver_sql("BEGIN")
-        yield conn
 
 
 class Db:

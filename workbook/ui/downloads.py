@@ -20,20 +20,19 @@ def downloads(current: Member) -> None:
     book = workbook()
     title, subtitle = export.heading_for(current, now())
 
-    def entries():
-        return export.collect(db(), current, book)
+    def markdown_file() -> str:
+        entries, extra = export.everything(db(), current, book)
+        return export.to_markdown(entries, title, subtitle, extra)
 
-    def extra():
-        return {
-            "Readiness check-ins": export.readiness_lines(db(), current),
-            **export.other_lines(db(), current),
-        }
+    def pdf_file() -> bytes:
+        entries, extra = export.everything(db(), current, book)
+        return pdf.to_pdf(entries, title, subtitle, extra)
 
     stamp = f"{now():%Y-%m-%d}"
     cols = st.columns(3)
     cols[0].download_button(
         "Markdown",
-        data=lambda: export.to_markdown(entries(), title, subtitle, extra()),
+        data=markdown_file,
         file_name=f"workbook-{stamp}.md",
         mime="text/markdown",
         icon=":material/download:",
@@ -42,7 +41,7 @@ def downloads(current: Member) -> None:
     )
     cols[1].download_button(
         "CSV (spreadsheet)",
-        data=lambda: export.to_csv(entries()),
+        data=lambda: export.to_csv(export.everything(db(), current, book, with_extra=False)[0]),
         file_name=f"workbook-{stamp}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -51,7 +50,7 @@ def downloads(current: Member) -> None:
     )
     cols[2].download_button(
         "PDF",
-        data=lambda: pdf.to_pdf(entries(), title, subtitle, extra()),
+        data=pdf_file,
         file_name=f"workbook-{stamp}.pdf",
         mime="application/pdf",
         icon=":material/download:",
