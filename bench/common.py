@@ -59,7 +59,10 @@ def client_priority(nice: int | None):
     try:
         yield nice
     finally:
-        os.setpriority(os.PRIO_PROCESS, 0, before)
+        # Going back to a higher priority than ``nice`` is refused without root: the
+        # run is measured already, so keep it.
+        with contextlib.suppress(PermissionError):
+            os.setpriority(os.PRIO_PROCESS, 0, before)
 
 
 # ---------------------------------------------------------------------------

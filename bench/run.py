@@ -122,20 +122,16 @@ def optional_calls(db: Db, member) -> tuple[dict, list[str]]:
         export = importlib.import_module("workbook.export")
         title, subtitle = "Benchmark", "benchmark export"
 
-        def extra():
-            return {
-                "Readiness check-ins": export.readiness_lines(db, member),
-                **export.other_lines(db, member),
-            }
-
         def as_markdown():
-            return export.to_markdown(export.collect(db, member, book), title, subtitle, extra())
+            entries, extra = export.everything(db, member, book)
+            return export.to_markdown(entries, title, subtitle, extra)
 
         def as_csv():
-            return export.to_csv(export.collect(db, member, book))
+            return export.to_csv(export.everything(db, member, book, with_extra=False)[0])
 
         def as_pdf():
-            return export.to_pdf(export.collect(db, member, book), title, subtitle, extra())
+            entries, extra = export.everything(db, member, book)
+            return export.to_pdf(entries, title, subtitle, extra)
 
         for name, fn in (("Markdown", as_markdown), ("CSV", as_csv), ("PDF", as_pdf)):
             fn()

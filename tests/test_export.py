@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import event
 
-from workbook import export, journal, progress, spaces, together
+from workbook import careteam, export, journal, progress, spaces, together
 from workbook.content import workbook
 from workbook.pdf import to_pdf
 
@@ -137,9 +137,10 @@ def test_therapy_summary_holds_only_what_was_chosen(db, couple):
 
 
 def test_an_export_is_one_moment_while_the_partner_writes(db, couple):
-    """The export reads its parts one after another. Alex shares an answer and marks
-    the week's exercise done between the journal read and the exercises read: the
-    file holds both or neither (before: the exercise without the answer)."""
+    """The export reads its parts one after another. Alex shares an answer, marks the
+    week's exercise done and shares a care-team contact between the journal read and
+    the later ones: the file holds all or none (before: the exercise and the contact
+    without the answer)."""
     sam, alex = couple
     armed = [True]
 
@@ -155,6 +156,9 @@ def test_an_export_is_one_moment_while_the_partner_writes(db, couple):
                 visibility="shared",
             )
             progress.mark_exercise_done(db, alex, "body", "ALEX-EXERCISE-MEANWHILE")
+            careteam.add(
+                db, alex, role="Midwife", name="ALEX-CONTACT-MEANWHILE", visibility="shared"
+            )
 
     event.listen(db.engine, "before_cursor_execute", meanwhile)
     try:
@@ -165,9 +169,11 @@ def test_an_export_is_one_moment_while_the_partner_writes(db, couple):
     texts = [e.text for e in entries]
     assert "ALEX-SHARED-MEANWHILE" not in texts
     assert "ALEX-EXERCISE-MEANWHILE" not in texts
-    assert "SAM-SHARED " + UNICODE in texts and set(extra) >= {"Readiness check-ins"}
-    later = [e.text for e in export.everything(db, sam, BOOK, with_extra=False)[0]]
-    assert {"ALEX-SHARED-MEANWHILE", "ALEX-EXERCISE-MEANWHILE"} <= set(later)
+    assert "SAM-SHARED " + UNICODE in texts
+    assert not any("ALEX-CONTACT-MEANWHILE" in line for line in extra["Care team"])
+    later, later_extra = export.everything(db, sam, BOOK)
+    assert {"ALEX-SHARED-MEANWHILE", "ALEX-EXERCISE-MEANWHILE"} <= {e.text for e in later}
+    assert any("ALEX-CONTACT-MEANWHILE" in line for line in later_extra["Care team"])
 
 
 def test_reads_through_one_moment_cannot_write(db, couple):

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from workbook import tables, text
+from workbook import journal, tables, text, together
 from workbook.content import workbook
 
 from apphelpers import (
@@ -84,6 +85,32 @@ def test_words_not_saved_yet_say_so_even_after_a_reload():
     assert text.CHANGES_NOT_SAVED in texts(again)
     _area(again, prompt.id).input("Half a thought").run()  # back to what is saved
     assert text.CHANGES_NOT_SAVED not in texts(again)
+    _area(again, prompt.id).input("").run()  # emptied: Save would refuse it, so no nudge
+    assert text.CHANGES_NOT_SAVED not in texts(again)
+
+
+def _unreachable(*_args, **_kwargs):
+    raise OperationalError("SELECT", {}, Exception("the database went away"))
+
+
+def test_a_failed_read_never_calls_saved_words_unsaved(monkeypatch):
+    """When the saved answers cannot be read, the boxes still hold them: saying "Not
+    saved yet" under them would be untrue (and would invite a second save)."""
+    sam, _alex = couple()
+    sam.switch_page("pages/chapter_1.py").run()
+    own = BODY.prompts[0]
+    _area(sam, own.id).input("Saved words").run()
+    sam.button(key=f"save:{own.id}").click().run()
+    sam.switch_page("pages/chapter_3.py").run()
+    shared = TALKING.together[0]
+    _area(sam, shared.id).input("A together answer").run()
+    sam.button(key=f"together:{shared.id}").click().run()
+    monkeypatch.setattr(journal, "visible", _unreachable)
+    monkeypatch.setattr(together, "states", _unreachable)
+    for page in ("pages/chapter_1.py", "pages/chapter_3.py"):
+        sam.switch_page(page).run()
+        assert "could not load" in texts(sam)
+        assert text.DRAFT_NOT_SAVED not in texts(sam), page
 
 
 def test_a_together_draft_and_an_agreement_draft_are_kept_too():

@@ -41,6 +41,7 @@ class _Borrowed:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self.dialect = conn.dialect
+        self.url = conn.engine.url  # Db's repr names it
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:

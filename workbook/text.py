@@ -29,7 +29,7 @@ NOT_YOURS = (
 GONE = "That entry is no longer here. It may have been deleted."
 # An answer box whose words differ from what is saved: typed here, or kept as a draft
 # from before a reload, a lock or another window (workbook/ui/question.py).
-CHANGES_NOT_SAVED = "Your changes above are not saved yet."
+CHANGES_NOT_SAVED = "The words above differ from your saved answer."
 DRAFT_NOT_SAVED = "Not saved yet. Your words wait here, kept private, until you save them."
 # A journal entry with words typed into its edit box and not saved (kept as a draft).
 EDIT_WAITING = "You have changes here that are not saved yet. Edit shows them."

@@ -101,6 +101,7 @@ def _question(
     others: dict[str, list[Reflection]],
     partner_name: str,
     drawn_for: str | None,
+    known: bool = True,
 ) -> None:
     """One question of a chapter page, in a fragment of its own.
 
@@ -115,7 +116,10 @@ def _question(
         # If they cannot be read now, keep this partner's own answer on screen but
         # never the partner's words from before: they may have been taken back since.
         saved, others = fresh if fresh is not None else (saved, {})
-    question_block(chapter_id, prompt, saved=saved, others=others, partner_name=partner_name)
+        known = fresh is not None
+    question_block(
+        chapter_id, prompt, saved=saved, others=others, partner_name=partner_name, known=known
+    )
 
 
 @st.fragment
@@ -140,7 +144,9 @@ def questions_fold(
         saved, others = answers if answers is not None else ({}, {})
         st.caption(note)
         for prompt in prompts:
-            _question(chapter_id, prompt, saved, others, partner_name, drawn_for)
+            _question(
+                chapter_id, prompt, saved, others, partner_name, drawn_for, answers is not None
+            )
 
 
 @st.fragment
@@ -170,7 +176,8 @@ def section_fold(
         elif kind == "together":
             states, other = together_intro(chapter, current, partners)
             for prompt in chapter.together:
-                _together_question(prompt, states.get(prompt.id), other, drawn_for)
+                state = states.get(prompt.id) if states is not None else None
+                _together_question(prompt, state, other, drawn_for, states is not None)
         else:
             render_exercise(chapter, current, partners)
 
@@ -181,6 +188,7 @@ def _together_question(
     state: TogetherState | None,
     other: spaces.Partner | None,
     drawn_for: str | None,
+    known: bool = True,
 ) -> None:
     """One together question in a fragment of its own: answering, Not today and the
     reveal rerun only it, and it reads its own state afresh on such a rerun."""
@@ -194,7 +202,8 @@ def _together_question(
                 # Never the answers from before: the partner's may have changed.
                 st.error("We could not load this question just now. Try again in a moment.")
                 return
-    together_prompt(prompt, current, state, other)
+            known = True
+    together_prompt(prompt, current, state, other, known)
 
 
 def _number(chapter_id: str) -> int:

@@ -182,11 +182,16 @@ def unsaved_note(key: str, saved: str | None) -> str:
     """What to say under a box whose words are not the saved answer ("" if they are).
 
     Why: after a reload, a lock or typing in another window, a kept draft comes back
-    into the box, and under "Saved" it looked saved.
+    into the box, and under "Saved" it looked saved. The box may also hold an answer
+    saved since in another window, so the words say "differ", not "your changes".
+    Only call it when the saved answer was read on this run: a failed read is not
+    "nothing saved".
     """
     words = st.session_state.get(key) or ""
+    if not has_words(words):
+        return ""  # an emptied box: Save would refuse it, and Delete is there
     if saved is None:
-        return text.DRAFT_NOT_SAVED if has_words(words) else ""
+        return text.DRAFT_NOT_SAVED
     return text.CHANGES_NOT_SAVED if words != saved else ""
 
 

@@ -153,7 +153,10 @@ def question_block(
     saved: dict[str, Reflection] | None = None,
     others: dict[str, list[Reflection]] | None = None,
     partner_name: str = "your partner",
+    known: bool = True,
 ) -> None:
+    """One question: its box, its notes, and Save. ``known``: ``saved`` was read on this
+    run (False after a failed read: then nothing is said about what is saved)."""
     current = member()
     mine = (saved or {}).get(prompt.id)
     key = draft_key(prompt.id)
@@ -184,7 +187,7 @@ def question_block(
         if follow_up:
             st.caption(f"Afterwards, together: {follow_up}")
         if current is not None:
-            note = unsaved_note(key, mine.text if mine is not None else None)
+            note = unsaved_note(key, mine.text if mine is not None else None) if known else ""
             if mine is not None:
                 who = (
                     "Only you can see this."

@@ -112,8 +112,9 @@ def set_aside_note(prompt: TogetherPrompt) -> None:
 
 def together_intro(
     chapter: Chapter, current: Member | None, partners: list[spaces.Partner]
-) -> tuple[dict[str, TogetherState], spaces.Partner | None]:
-    """What a chapter's together section says first; its states and the other partner.
+) -> tuple[dict[str, TogetherState] | None, spaces.Partner | None]:
+    """What a chapter's together section says first; its states (None if they could
+    not be read) and the other partner.
 
     Each question then follows (``together_prompt``), on the chapter page each in a
     fragment of its own (workbook/ui/chapter_folds.py).
@@ -130,6 +131,7 @@ def together_intro(
             states = together.states(db(), current, [t.id for t in chapter.together])
         except (SQLAlchemyError, OSError):
             st.error("We could not load your answers just now. Try again in a moment.")
+            return None, other
         show_unreadable(states)
     return states, other
 
@@ -139,8 +141,10 @@ def together_prompt(
     current: Member | None,
     state: TogetherState | None,
     other: spaces.Partner | None,
+    known: bool = True,
 ) -> None:
-    """One together question: set aside, a guest's box, answering apart, or the reveal."""
+    """One together question: set aside, a guest's box, answering apart, or the reveal.
+    ``known``: ``state`` was read on this run (see ``together_box``)."""
     if prompt.id in st.session_state.get("not_today", set()):
         set_aside_note(prompt)
         return
@@ -151,7 +155,7 @@ def together_prompt(
         if current is None:
             _guest_box(prompt)
         else:
-            together_box(prompt, state, other)
+            together_box(prompt, state, other, known=known)
         show_flash(prompt.id)
 
 
@@ -173,9 +177,11 @@ def together_box(
     state: TogetherState | None,
     other: spaces.Partner | None,
     not_today: bool = True,
+    known: bool = True,
 ) -> None:
     """Answer apart, or the reveal once both have answered. ``not_today=False`` leaves the
-    set-aside button to the caller (the Today page has its own)."""
+    set-aside button to the caller (the Today page has its own). ``known=False``: the
+    states could not be read, so nothing is said about what is saved."""
     name = other.name if other else "your partner"
     if state is not None and state.revealed:
         _reveal(prompt, state, name)
@@ -205,7 +211,7 @@ def together_box(
         placeholder="Your own answer. Your partner will not see it until you have both answered.",
     )
     length_hint(key, MAX_ANSWER_CHARS)
-    if note := unsaved_note(key, mine.text if mine is not None else None):
+    if known and (note := unsaved_note(key, mine.text if mine is not None else None)):
         st.caption(note)
     row = button_row()
     row.button(
