@@ -89,6 +89,47 @@ def test_words_not_saved_yet_say_so_even_after_a_reload():
     assert text.CHANGES_NOT_SAVED not in texts(again)
 
 
+def test_a_box_left_unchanged_follows_an_answer_saved_in_another_window():
+    """Two windows of one partner: the second saves a new answer. The first window's
+    box, holding the earlier answer unchanged, showed it still, and its Save put the
+    earlier words back over the newer ones. Words typed there are never replaced."""
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    kept, typed = BODY.prompts[0], BODY.prompts[1]
+    for prompt in (kept, typed):
+        _area(first, prompt.id).input(f"First words for {prompt.id}").run()
+        first.button(key=f"save:{prompt.id}").click().run()
+    _area(first, typed.id).input("Typed in the first window, not saved").run()
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    for prompt in (kept, typed):
+        _area(second, prompt.id).input(f"Newer words for {prompt.id}").run()
+        second.button(key=f"save:{prompt.id}").click().run()
+    first.switch_page("pages/chapter_1.py").run()  # as the news poll's rerun does
+    assert _area(first, kept.id).value == f"Newer words for {kept.id}"
+    assert _area(first, typed.id).value == "Typed in the first window, not saved"
+    assert text.CHANGES_NOT_SAVED in texts(first)  # said under the box it did not follow
+    first.button(key=f"save:{kept.id}").click().run()  # saves the newer words, not older
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, kept.id).value == f"Newer words for {kept.id}"
+
+
+def test_a_together_box_follows_an_answer_updated_in_another_window():
+    sam, _alex = couple()
+    prompt = TALKING.together[0]
+    sam.switch_page("pages/chapter_3.py").run()
+    _area(sam, prompt.id).input("First together words").run()
+    sam.button(key=f"together:{prompt.id}").click().run()
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_3.py").run()
+    _area(second, prompt.id).input("Newer together words").run()
+    second.button(key=f"together:{prompt.id}").click().run()
+    sam.switch_page("pages/chapter_3.py").run()
+    assert _area(sam, prompt.id).value == "Newer together words"
+    assert text.CHANGES_NOT_SAVED not in texts(sam)
+
+
 def _unreachable(*_args, **_kwargs):
     raise OperationalError("SELECT", {}, Exception("the database went away"))
 

@@ -178,6 +178,26 @@ def length_hint(key: str, limit: int) -> None:
         st.caption(text.NEAR_LIMIT.format(count=count, limit=limit))
 
 
+def show_saved(prompt_id: str, saved: str | None) -> None:
+    """Put the saved answer in its box, before the box is drawn: the first time, and
+    again when an answer saved since (in another window) replaces the one this box
+    still holds unchanged. Words typed here and not saved are never replaced.
+
+    Why: with two windows open, the other window's box kept the earlier answer, and
+    its Save put the earlier words back over the newer ones without a word.
+    """
+    if saved is None:
+        return
+    key = draft_key(prompt_id)
+    if key in st.session_state:
+        words = st.session_state[key] or ""
+        if words == saved or not is_saved_answer(prompt_id, words):
+            return  # already the saved answer, or words of this window's own
+    st.session_state[key] = saved
+    # As after a Save: these words are the answer, not a draft of anything new.
+    st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = _digest(saved)
+
+
 def unsaved_note(key: str, saved: str | None) -> str:
     """What to say under a box whose words are not the saved answer ("" if they are).
 

@@ -26,6 +26,7 @@ from workbook.ui.fields import (
     flash,
     length_hint,
     show_flash,
+    show_saved,
     unsaved_note,
 )
 from workbook.ui.live import own_write
@@ -160,8 +161,7 @@ def question_block(
     current = member()
     mine = (saved or {}).get(prompt.id)
     key = draft_key(prompt.id)
-    if mine is not None and key not in st.session_state:
-        st.session_state[key] = mine.text
+    show_saved(prompt.id, mine.text if mine is not None else None)
     with st.container(border=True):
         st.markdown(f"**{prompt.text}**")
         audience = getattr(prompt, "audience", "everyone")

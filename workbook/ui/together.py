@@ -24,6 +24,7 @@ from workbook.ui.fields import (
     flash,
     length_hint,
     show_flash,
+    show_saved,
     unsaved_note,
 )
 from workbook.ui.handover import start_handover
@@ -188,8 +189,7 @@ def together_box(
         return
     key = draft_key(prompt.id)
     mine = state.mine if state else None
-    if mine is not None and key not in st.session_state:
-        st.session_state[key] = mine.text
+    show_saved(prompt.id, mine.text if mine is not None else None)
     if state is not None and state.partner_answered:
         st.info(f"{escape(name)} has answered. Their answer stays hidden until you answer too.")
     elif mine is not None:
