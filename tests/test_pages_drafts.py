@@ -154,6 +154,24 @@ def test_a_failed_read_never_calls_saved_words_unsaved(monkeypatch):
         assert text.DRAFT_NOT_SAVED not in texts(sam), page
 
 
+def test_words_typed_back_to_the_saved_answer_leave_no_draft():
+    """Typing, a pause (the words kept as a draft), then typing back to the saved
+    answer: the draft of the words in between stayed, and a reload put them back."""
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(at, prompt.id).input("The answer").run()
+    at.button(key=f"save:{prompt.id}").click().run()
+    _area(at, prompt.id).input("The answer, and a second thought").run()
+    assert _draft_rows(at) == 1
+    _area(at, prompt.id).input("The answer").run()
+    assert _draft_rows(at) == 0
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "The answer"
+    assert text.CHANGES_NOT_SAVED not in texts(again)
+
+
 def test_a_together_draft_and_an_agreement_draft_are_kept_too():
     sam, alex = couple()
     prompt = TALKING.together[0]

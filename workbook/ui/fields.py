@@ -72,6 +72,14 @@ def _store_draft(prompt_id: str) -> None:
         return
     words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
     if is_saved_answer(prompt_id, words):
+        # Typed back to the saved answer: the draft this window kept of the words in
+        # between is not needed, or a reload would bring those words back.
+        if draft_mark(prompt_id) is not None:
+            try:
+                drafts.discard(db(), current, prompt_id, draft_mark(prompt_id))
+            except (SQLAlchemyError, OSError):
+                return  # it comes back after a reload, no worse; the mark stays to retry
+            mark_draft(prompt_id, None)
         return
     try:
         mark_draft(prompt_id, drafts.save(db(), current, prompt_id, words, draft_mark(prompt_id)))
