@@ -115,6 +115,32 @@ def test_a_box_left_unchanged_follows_an_answer_saved_in_another_window():
     assert _area(again, kept.id).value == f"Newer words for {kept.id}"
 
 
+def test_who_can_see_it_follows_a_change_saved_in_another_window():
+    """Made private in one window, an answer went back to shared when the other
+    window, still showing "Share", saved an edit of its words."""
+    first, _alex = couple()
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    choice = f"visibility:{prompt.id}"
+    _area(first, prompt.id).input("Shared at first").run()
+    first.radio(key=choice).set_value(journal.SHARED).run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    assert second.radio(key=choice).value == journal.SHARED
+    second.radio(key=choice).set_value(journal.PRIVATE).run()
+    second.button(key=f"save:{prompt.id}").click().run()
+    first.switch_page("pages/chapter_1.py").run()
+    assert first.radio(key=choice).value == journal.PRIVATE
+    _area(first, prompt.id).input("Shared at first, then edited").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    from workbook.ui.session import db
+
+    with db().engine.connect() as conn:
+        visibility = conn.execute(select(tables.reflections.c.visibility)).scalar_one()
+    assert visibility == journal.PRIVATE
+
+
 def test_a_together_box_follows_an_answer_updated_in_another_window():
     sam, _alex = couple()
     prompt = TALKING.together[0]

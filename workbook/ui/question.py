@@ -50,13 +50,32 @@ def visibility_key(prompt_id: str) -> str:
     return f"visibility:{prompt_id}"
 
 
+def _saved_visibility_key(prompt_id: str) -> str:
+    """Session key of who could see the answer as this window last knew it saved."""
+    return f"visibility-saved:{prompt_id}"
+
+
+def _show_saved_visibility(prompt_id: str, mine: Reflection | None) -> None:
+    """The choice starts as saved, and follows a change saved in another window while
+    it is left as this window last knew it (a choice made here and not saved stays).
+
+    Why: made private in one window, an answer went back to shared when the other
+    window, still showing "Share", saved an edit of its words.
+    """
+    key, seen = visibility_key(prompt_id), _saved_visibility_key(prompt_id)
+    saved = mine.visibility if mine is not None else journal.PRIVATE  # nothing saved yet
+    if key not in st.session_state or (
+        mine is not None and st.session_state.get(seen) == st.session_state[key]
+    ):
+        st.session_state[key] = st.session_state[seen] = saved
+
+
 def save_controls(
     chapter_id: str, prompt_id: str, partner_name: str, mine: Reflection | None
 ) -> None:
     """Who can see it (one control) and one Save; Delete folded away once saved."""
     key = visibility_key(prompt_id)
-    if key not in st.session_state:
-        st.session_state[key] = mine.visibility if mine is not None else journal.PRIVATE
+    _show_saved_visibility(prompt_id, mine)
     labels = {
         journal.PRIVATE: "Just for me",
         journal.SHARED: f"Share with {escape(partner_name)}",
@@ -115,6 +134,7 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
         flash(prompt_id, "error", text.SAVE_FAILED)
         return
     draft_saved(prompt_id, retired=True)
+    st.session_state[_saved_visibility_key(prompt_id)] = visibility
     flash(
         prompt_id,
         "ok",
@@ -140,6 +160,7 @@ def _delete(reflection_id: str, prompt_id: str) -> None:
     draft_saved(prompt_id)
     st.session_state.pop(draft_key(prompt_id), None)
     st.session_state.pop(visibility_key(prompt_id), None)
+    st.session_state.pop(_saved_visibility_key(prompt_id), None)
     flash(prompt_id, "ok", "Deleted.")
 
 
