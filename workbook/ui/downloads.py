@@ -28,35 +28,25 @@ def downloads(current: Member) -> None:
         entries, extra = export.everything(db(), current, book)
         return pdf.to_pdf(entries, title, subtitle, extra)
 
+    def csv_file() -> bytes:
+        return export.to_csv(export.everything(db(), current, book, with_extra=False)[0])
+
     stamp = f"{now():%Y-%m-%d}"
-    cols = st.columns(3)
-    cols[0].download_button(
-        "Markdown",
-        data=markdown_file,
-        file_name=f"workbook-{stamp}.md",
-        mime="text/markdown",
-        icon=":material/download:",
-        on_click="ignore",
-        key="dl-md",
+    files = (
+        ("Markdown", markdown_file, "md", "text/markdown"),
+        ("CSV (spreadsheet)", csv_file, "csv", "text/csv"),
+        ("PDF", pdf_file, "pdf", "application/pdf"),
     )
-    cols[1].download_button(
-        "CSV (spreadsheet)",
-        data=lambda: export.to_csv(export.everything(db(), current, book, with_extra=False)[0]),
-        file_name=f"workbook-{stamp}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-        key="dl-csv",
-    )
-    cols[2].download_button(
-        "PDF",
-        data=pdf_file,
-        file_name=f"workbook-{stamp}.pdf",
-        mime="application/pdf",
-        icon=":material/download:",
-        on_click="ignore",
-        key="dl-pdf",
-    )
+    for col, (label, make, ext, mime) in zip(st.columns(len(files)), files, strict=True):
+        col.download_button(
+            label,
+            data=make,
+            file_name=f"workbook-{stamp}.{ext}",
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"dl-{ext}",
+        )
     st.caption(
         "Your own private entries and everything shared. Never your partner's "
         "private entries. Keep the files somewhere safe: they are not encrypted. "

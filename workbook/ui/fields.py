@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import drafts, text
 from workbook.cleantext import has_words
+from workbook.spaces import Member
 from workbook.ui.state import db, member
 
 MAX_ANSWER_CHARS = 20_000
@@ -75,11 +76,7 @@ def _store_draft(prompt_id: str) -> None:
         # Typed back to the saved answer: the draft this window kept of the words in
         # between is not needed, or a reload would bring those words back.
         if draft_mark(prompt_id) is not None:
-            try:
-                drafts.discard(db(), current, prompt_id, draft_mark(prompt_id))
-            except (SQLAlchemyError, OSError):
-                return  # it comes back after a reload, no worse; the mark stays to retry
-            mark_draft(prompt_id, None)
+            _discard_own(current, prompt_id)
         return
     try:
         mark_draft(prompt_id, drafts.save(db(), current, prompt_id, words, draft_mark(prompt_id)))
@@ -100,10 +97,19 @@ def forget_draft(prompt_id: str) -> None:
     if current is None:
         return
     st.session_state.pop(f"draft:{current.partner_id}:{prompt_id}", None)
+    _discard_own(current, prompt_id)
+
+
+def _discard_own(current: Member, prompt_id: str) -> None:
+    """Delete the draft of this prompt this window kept (none: nothing is deleted).
+
+    If the database cannot be reached the mark stays, so the next try deletes it; a
+    draft left meanwhile only brings its words back after a reload.
+    """
     try:
         drafts.discard(db(), current, prompt_id, draft_mark(prompt_id))
     except (SQLAlchemyError, OSError):
-        return  # a stale draft only brings the words back; the mark stays to retry
+        return
     mark_draft(prompt_id, None)
 
 
@@ -118,12 +124,10 @@ def draft_saved(prompt_id: str, retired: bool = False) -> None:
         return
     words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
     st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = _digest(words)
-    if not retired:
-        try:
-            drafts.discard(db(), current, prompt_id, draft_mark(prompt_id))
-        except (SQLAlchemyError, OSError):
-            return  # the saved words may come back as a draft; the mark stays to retry
-    mark_draft(prompt_id, None)
+    if retired:
+        mark_draft(prompt_id, None)
+    else:
+        _discard_own(current, prompt_id)
 
 
 # st.text_area has no ``live=`` in Streamlit 1.67 (only st.text_input does): it commits
