@@ -108,7 +108,8 @@ def test_a_box_left_unchanged_follows_an_answer_saved_in_another_window():
     first.switch_page("pages/chapter_1.py").run()  # as the news poll's rerun does
     assert _area(first, kept.id).value == f"Newer words for {kept.id}"
     assert _area(first, typed.id).value == "Typed in the first window, not saved"
-    assert text.CHANGES_NOT_SAVED in texts(first)  # said under the box it did not follow
+    # said above the box it did not follow: its Save would replace the newer words
+    assert [w.value for w in first.warning].count(text.ANSWER_CHANGED_ELSEWHERE) == 1
     first.button(key=f"save:{kept.id}").click().run()  # saves the newer words, not older
     again = sign_in(open_app(), "sam", PASS_A)
     again.switch_page("pages/chapter_1.py").run()
@@ -154,6 +155,53 @@ def test_a_together_box_follows_an_answer_updated_in_another_window():
     sam.switch_page("pages/chapter_3.py").run()
     assert _area(sam, prompt.id).value == "Newer together words"
     assert text.CHANGES_NOT_SAVED not in texts(sam)
+
+
+def test_words_typed_in_two_windows_warn_before_a_save_replaces_the_newer_answer():
+    """One partner, two windows, words typed in both: the second window's Save, then
+    the first's, and the first replaced the newer answer without a word. Now the
+    first window says so above its box until its own Save (which then stands)."""
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("The first answer").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    _area(first, prompt.id).input("Typed in the first window").run()
+    first.switch_page("pages/chapter_1.py").run()
+    assert text.ANSWER_CHANGED_ELSEWHERE not in [w.value for w in first.warning]
+    assert text.CHANGES_NOT_SAVED in texts(first)  # only typed here: the quiet note
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    _area(second, prompt.id).input("Newer words from the second window").run()
+    second.button(key=f"save:{prompt.id}").click().run()
+    assert text.ANSWER_CHANGED_ELSEWHERE not in [w.value for w in second.warning]
+    first.switch_page("pages/chapter_1.py").run()  # as the news poll's rerun does
+    assert _area(first, prompt.id).value == "Typed in the first window"
+    assert [w.value for w in first.warning].count(text.ANSWER_CHANGED_ELSEWHERE) == 1
+    assert text.CHANGES_NOT_SAVED not in texts(first)  # the warning says it once
+    first.button(key=f"save:{prompt.id}").click().run()  # the person chose: it stands
+    assert text.ANSWER_CHANGED_ELSEWHERE not in [w.value for w in first.warning]
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "Typed in the first window"
+
+
+def test_a_together_answer_changed_in_another_window_warns_before_it_is_replaced():
+    sam, _alex = couple()
+    prompt = TALKING.together[0]
+    sam.switch_page("pages/chapter_3.py").run()
+    _area(sam, prompt.id).input("First together words").run()
+    sam.button(key=f"together:{prompt.id}").click().run()
+    _area(sam, prompt.id).input("Typed here, not saved").run()
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_3.py").run()
+    _area(second, prompt.id).input("Newer together words").run()
+    second.button(key=f"together:{prompt.id}").click().run()
+    sam.switch_page("pages/chapter_3.py").run()
+    assert _area(sam, prompt.id).value == "Typed here, not saved"
+    assert [w.value for w in sam.warning].count(text.ANSWER_CHANGED_ELSEWHERE) == 1
+    sam.button(key=f"together:{prompt.id}").click().run()
+    assert text.ANSWER_CHANGED_ELSEWHERE not in [w.value for w in sam.warning]
 
 
 def _unreachable(*_args, **_kwargs):

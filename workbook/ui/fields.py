@@ -227,6 +227,21 @@ def unsaved_note(key: str, saved: str | None) -> str:
     return text.CHANGES_NOT_SAVED if words != saved else ""
 
 
+def changed_elsewhere(prompt_id: str, saved: str | None) -> bool:
+    """Whether the saved answer changed since this window last knew it (a Save in
+    another window) while the box holds words typed here.
+
+    Why: the box keeps those words (``show_saved`` never replaces them), and its Save
+    would put them over the newer answer; the journal's edit box says so before it
+    happens (``EDIT_CHANGED_ELSEWHERE``), and so does a question's box now.
+    """
+    known = st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id)
+    if saved is None or known is None or known == _digest(saved):
+        return False
+    words = st.session_state.get(draft_key(prompt_id)) or ""
+    return has_words(words) and words != saved
+
+
 def draft_key(prompt_id: str) -> str:
     """Session key of a text area; namespaced so another partner never sees a draft."""
     owner = st.session_state.get("member_id", "guest")

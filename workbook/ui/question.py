@@ -18,6 +18,7 @@ from workbook.markdown import escape
 from workbook.ui.clock import when
 from workbook.ui.fields import (
     MAX_ANSWER_CHARS,
+    changed_elsewhere,
     draft_field,
     draft_key,
     draft_mark,
@@ -182,7 +183,9 @@ def question_block(
     current = member()
     mine = (saved or {}).get(prompt.id)
     key = draft_key(prompt.id)
-    show_saved(prompt.id, mine.text if mine is not None else None)
+    saved_text = mine.text if mine is not None else None
+    show_saved(prompt.id, saved_text)
+    elsewhere = known and changed_elsewhere(prompt.id, saved_text)
     with st.container(border=True):
         st.markdown(f"**{prompt.text}**")
         audience = getattr(prompt, "audience", "everyone")
@@ -196,6 +199,8 @@ def question_block(
         for other in (others or {}).get(prompt.id, []):
             st.caption(f"{escape(partner_name)} shared:")
             st.text(other.text)
+        if elsewhere:
+            st.warning(text.ANSWER_CHANGED_ELSEWHERE, icon=":material/sync_problem:")
         st.text_area(
             prompt.text,
             **draft_field(prompt.id, saved_by=f"save:{prompt.id}"),
@@ -208,7 +213,8 @@ def question_block(
         if follow_up:
             st.caption(f"Afterwards, together: {follow_up}")
         if current is not None:
-            note = unsaved_note(key, mine.text if mine is not None else None) if known else ""
+            # The warning above says more than the note would.
+            note = unsaved_note(key, saved_text) if known and not elsewhere else ""
             if mine is not None:
                 who = (
                     "Only you can see this."

@@ -16,6 +16,7 @@ from workbook.spaces import Member
 from workbook.together import TogetherState
 from workbook.ui.fields import (
     MAX_ANSWER_CHARS,
+    changed_elsewhere,
     draft_field,
     draft_key,
     draft_mark,
@@ -189,7 +190,9 @@ def together_box(
         return
     key = draft_key(prompt.id)
     mine = state.mine if state else None
-    show_saved(prompt.id, mine.text if mine is not None else None)
+    saved_text = mine.text if mine is not None else None
+    show_saved(prompt.id, saved_text)
+    elsewhere = known and changed_elsewhere(prompt.id, saved_text)
     if state is not None and state.partner_answered:
         st.info(f"{escape(name)} has answered. Their answer stays hidden until you answer too.")
     elif mine is not None:
@@ -202,6 +205,8 @@ def together_box(
             "Your partner has not joined yet. You can answer now; it stays hidden until "
             "they answer too."
         )
+    if elsewhere:
+        st.warning(text.ANSWER_CHANGED_ELSEWHERE, icon=":material/sync_problem:")
     st.text_area(
         prompt.text,
         **draft_field(prompt.id, saved_by=f"together:{prompt.id}"),
@@ -211,7 +216,7 @@ def together_box(
         placeholder="Your own answer. Your partner will not see it until you have both answered.",
     )
     length_hint(key, MAX_ANSWER_CHARS)
-    if known and (note := unsaved_note(key, mine.text if mine is not None else None)):
+    if known and not elsewhere and (note := unsaved_note(key, saved_text)):
         st.caption(note)
     row = button_row()
     row.button(
