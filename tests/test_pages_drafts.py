@@ -199,9 +199,102 @@ def test_a_together_answer_changed_in_another_window_warns_before_it_is_replaced
     second.button(key=f"together:{prompt.id}").click().run()
     sam.switch_page("pages/chapter_3.py").run()
     assert _area(sam, prompt.id).value == "Typed here, not saved"
-    assert [w.value for w in sam.warning].count(text.ANSWER_CHANGED_ELSEWHERE) == 1
+    assert [w.value for w in sam.warning].count(text.TOGETHER_CHANGED_ELSEWHERE) == 1
+    assert text.CHANGES_NOT_SAVED not in texts(sam)  # the warning says it once
     sam.button(key=f"together:{prompt.id}").click().run()
-    assert text.ANSWER_CHANGED_ELSEWHERE not in [w.value for w in sam.warning]
+    assert text.TOGETHER_CHANGED_ELSEWHERE not in [w.value for w in sam.warning]
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_3.py").run()
+    assert _area(again, prompt.id).value == "Typed here, not saved"
+
+
+def _warned(at, words=text.ANSWER_CHANGED_ELSEWHERE) -> bool:
+    return words in [w.value for w in at.warning]
+
+
+def test_a_first_answer_saved_in_another_window_warns_the_window_still_typing():
+    """Both windows open with nothing saved; the second saves first. The first window
+    knew no saved answer at all, and its Save replaced the other's without a word."""
+    first, _alex = couple()
+    first.switch_page("pages/chapter_1.py").run()
+    first.switch_page("pages/chapter_3.py").run()
+    own, shared = BODY.prompts[0], TALKING.together[0]
+    second = sign_in(open_app(), "sam", PASS_A)
+    first.switch_page("pages/chapter_1.py").run()
+    _area(first, own.id).input("Typed first, not saved").run()
+    first.switch_page("pages/chapter_3.py").run()
+    _area(first, shared.id).input("Together words typed first").run()
+    second.switch_page("pages/chapter_1.py").run()
+    _area(second, own.id).input("Saved first in the second window").run()
+    second.button(key=f"save:{own.id}").click().run()
+    second.switch_page("pages/chapter_3.py").run()
+    _area(second, shared.id).input("Together words saved first").run()
+    second.button(key=f"together:{shared.id}").click().run()
+    first.switch_page("pages/chapter_1.py").run()
+    assert _area(first, own.id).value == "Typed first, not saved"
+    assert _warned(first)
+    first.switch_page("pages/chapter_3.py").run()
+    assert _area(first, shared.id).value == "Together words typed first"
+    assert _warned(first, text.TOGETHER_CHANGED_ELSEWHERE)
+
+
+def test_an_untouched_empty_box_follows_a_first_answer_saved_in_another_window():
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    assert _area(first, prompt.id).value == ""
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    _area(second, prompt.id).input("Saved in the second window").run()
+    second.button(key=f"save:{prompt.id}").click().run()
+    first.switch_page("pages/chapter_1.py").run()
+    assert _area(first, prompt.id).value == "Saved in the second window"
+    assert not _warned(first)
+
+
+def test_a_draft_back_after_a_reload_warns_when_a_newer_answer_is_saved_elsewhere():
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("The first answer").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    _area(first, prompt.id).input("A draft kept through a reload").run()
+    reloaded = sign_in(open_app(), "sam", PASS_A)
+    reloaded.switch_page("pages/chapter_1.py").run()
+    assert _area(reloaded, prompt.id).value == "A draft kept through a reload"
+    assert not _warned(reloaded)
+    other = sign_in(open_app(), "sam", PASS_A)
+    other.switch_page("pages/chapter_1.py").run()
+    _area(other, prompt.id).input("Newer words from another window").run()
+    other.button(key=f"save:{prompt.id}").click().run()
+    reloaded.switch_page("pages/chapter_1.py").run()
+    assert _area(reloaded, prompt.id).value == "A draft kept through a reload"
+    assert _warned(reloaded)
+
+
+def test_no_warning_after_this_window_deletes_or_a_read_fails(monkeypatch):
+    """What this window did itself, or a run that could not read the answers, is never
+    called a newer answer saved elsewhere."""
+    sam, _alex = couple()
+    sam.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(sam, prompt.id).input("Saved, then deleted").run()
+    sam.button(key=f"save:{prompt.id}").click().run()
+    sam.button(key=f"delete:{prompt.id}").click().run()
+    _area(sam, prompt.id).input("Typed after the delete").run()
+    sam.switch_page("pages/chapter_1.py").run()
+    assert not _warned(sam)
+    sam.button(key=f"save:{prompt.id}").click().run()
+    again = sign_in(open_app(), "sam", PASS_A)  # a new window whose first read fails
+    with monkeypatch.context() as failing:
+        failing.setattr(journal, "visible", _unreachable)
+        again.switch_page("pages/chapter_1.py").run()
+        assert "could not load" in texts(again)
+        _area(again, prompt.id).input("Typed while the answers could not be read").run()
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "Typed while the answers could not be read"
+    assert not _warned(again)
+    assert text.CHANGES_NOT_SAVED in texts(again)
 
 
 def _unreachable(*_args, **_kwargs):

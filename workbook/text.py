@@ -31,10 +31,15 @@ GONE = "That entry is no longer here. It may have been deleted."
 # from before a reload, a lock or another window (workbook/ui/question.py).
 CHANGES_NOT_SAVED = "The words above differ from your saved answer."
 DRAFT_NOT_SAVED = "Not saved yet. Your words wait here, kept private, until you save them."
-# An answer saved again in another window while this window's box holds other words.
+# A newer answer saved (in another window, or in the journal) while this window's box
+# holds words typed here: its Save would replace it (workbook/ui/fields.py).
 ANSWER_CHANGED_ELSEWHERE = (
-    "This answer was saved in another window after you began typing here. Saving "
-    "your words here replaces that version."
+    "A newer answer to this question was saved after you began typing here. Saving "
+    "your words here replaces it; your journal shows it."
+)
+TOGETHER_CHANGED_ELSEWHERE = (
+    "A newer answer of yours to this question was saved after you began typing here. "
+    "Saving your words here replaces it."
 )
 # A journal entry with words typed into its edit box and not saved (kept as a draft).
 EDIT_WAITING = "You have changes here that are not saved yet. Edit shows them."

@@ -24,6 +24,9 @@ MAX_ANSWER_CHARS = 20_000
 
 
 SAVED_DIGESTS = "drafts_saved"  # {prompt id: digest of the words last saved as an answer}
+# In SAVED_DIGESTS: this window saw the question with no answer saved (no digest of
+# words is empty, so no words ever match it).
+NOTHING_SAVED = b""
 # {prompt id: the draft row's time as this window last wrote or read it}: a Save or a
 # clear deletes only this window's draft, never words another window kept since
 # (workbook/drafts.py).
@@ -190,24 +193,48 @@ def length_hint(key: str, limit: int) -> None:
         st.caption(text.NEAR_LIMIT.format(count=count, limit=limit))
 
 
-def show_saved(prompt_id: str, saved: str | None) -> None:
+def show_saved(prompt_id: str, saved: str | None, known: bool = True) -> None:
     """Put the saved answer in its box, before the box is drawn: the first time, and
     again when an answer saved since (in another window) replaces the one this box
-    still holds unchanged. Words typed here and not saved are never replaced.
+    still holds unchanged (or an empty box where nothing was saved). Words typed here
+    and not saved are never replaced. ``known``: ``saved`` was read on this run.
 
     Why: with two windows open, the other window's box kept the earlier answer, and
-    its Save put the earlier words back over the newer ones without a word.
+    its Save put the earlier words back over the newer ones without a word. The
+    first draw also notes what is saved (or that nothing is), even when the box
+    already holds a draft, so ``changed_elsewhere`` can tell when that changes.
     """
+    if not known:
+        return  # a failed read is not "nothing saved"
+    digests = st.session_state.setdefault(SAVED_DIGESTS, {})
     if saved is None:
+        digests.setdefault(prompt_id, NOTHING_SAVED)
         return
     key = draft_key(prompt_id)
     if key in st.session_state:
         words = st.session_state[key] or ""
-        if words == saved or not is_saved_answer(prompt_id, words):
-            return  # already the saved answer, or words of this window's own
+        if words == saved:
+            digests[prompt_id] = _digest(saved)
+            return
+        if not _unchanged(prompt_id, words):
+            digests.setdefault(prompt_id, _digest(saved))  # words of this window's own
+            return
     st.session_state[key] = saved
     # As after a Save: these words are the answer, not a draft of anything new.
-    st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = _digest(saved)
+    digests[prompt_id] = _digest(saved)
+
+
+def _unchanged(prompt_id: str, words: str) -> bool:
+    """The box holds what this window last knew as saved: that answer, or nothing."""
+    known = st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id)
+    if known == NOTHING_SAVED:
+        return not has_words(words)
+    return known == _digest(words)
+
+
+def nothing_saved(prompt_id: str) -> None:
+    """This window deleted the answer: it now knows nothing is saved."""
+    st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = NOTHING_SAVED
 
 
 def unsaved_note(key: str, saved: str | None) -> str:
@@ -228,12 +255,13 @@ def unsaved_note(key: str, saved: str | None) -> str:
 
 
 def changed_elsewhere(prompt_id: str, saved: str | None) -> bool:
-    """Whether the saved answer changed since this window last knew it (a Save in
-    another window) while the box holds words typed here.
+    """Whether an answer was saved since this window last knew what was saved (in
+    another window, or in the journal's edit box) while the box holds words typed here.
 
     Why: the box keeps those words (``show_saved`` never replaces them), and its Save
     would put them over the newer answer; the journal's edit box says so before it
-    happens (``EDIT_CHANGED_ELSEWHERE``), and so does a question's box now.
+    happens (``EDIT_CHANGED_ELSEWHERE``), and so does a question's box now. Call it
+    after ``show_saved``, and only when ``saved`` was read on this run.
     """
     known = st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id)
     if saved is None or known is None or known == _digest(saved):

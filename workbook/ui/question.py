@@ -26,6 +26,7 @@ from workbook.ui.fields import (
     draft_unsaved,
     flash,
     length_hint,
+    nothing_saved,
     show_flash,
     show_saved,
     unsaved_note,
@@ -159,6 +160,7 @@ def _delete(reflection_id: str, prompt_id: str) -> None:
         flash(prompt_id, "error", "We could not delete this just now. Try again in a moment.")
         return
     draft_saved(prompt_id)
+    nothing_saved(prompt_id)
     st.session_state.pop(draft_key(prompt_id), None)
     st.session_state.pop(visibility_key(prompt_id), None)
     st.session_state.pop(_saved_visibility_key(prompt_id), None)
@@ -184,7 +186,7 @@ def question_block(
     mine = (saved or {}).get(prompt.id)
     key = draft_key(prompt.id)
     saved_text = mine.text if mine is not None else None
-    show_saved(prompt.id, saved_text)
+    show_saved(prompt.id, saved_text, known)
     elsewhere = known and changed_elsewhere(prompt.id, saved_text)
     with st.container(border=True):
         st.markdown(f"**{prompt.text}**")

@@ -191,7 +191,7 @@ def together_box(
     key = draft_key(prompt.id)
     mine = state.mine if state else None
     saved_text = mine.text if mine is not None else None
-    show_saved(prompt.id, saved_text)
+    show_saved(prompt.id, saved_text, known)
     elsewhere = known and changed_elsewhere(prompt.id, saved_text)
     if state is not None and state.partner_answered:
         st.info(f"{escape(name)} has answered. Their answer stays hidden until you answer too.")
@@ -206,7 +206,7 @@ def together_box(
             "they answer too."
         )
     if elsewhere:
-        st.warning(text.ANSWER_CHANGED_ELSEWHERE, icon=":material/sync_problem:")
+        st.warning(text.TOGETHER_CHANGED_ELSEWHERE, icon=":material/sync_problem:")
     st.text_area(
         prompt.text,
         **draft_field(prompt.id, saved_by=f"together:{prompt.id}"),
