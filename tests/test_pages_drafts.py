@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from workbook import journal, tables, text, together
 from workbook.content import workbook
+from workbook.ui.idle import AUTOMATIC_RUN
 
 from apphelpers import (
     button,
@@ -537,3 +538,106 @@ def test_a_window_unlocked_after_another_wrote_does_not_take_the_others_draft():
     again = sign_in(open_app(), "sam", PASS_A)
     again.switch_page("pages/chapter_1.py").run()
     assert _area(again, prompt.id).value == "Window two's words, typed since"
+
+
+def _lock_save_elsewhere_unlock(at, prompt_id: str, words: str) -> None:
+    """Lock this window; another window of the same partner saves; unlock here."""
+    button(at, "Lock").click().run()
+    other = sign_in(open_app(), "sam", PASS_A)
+    other.switch_page("pages/chapter_1.py").run()
+    _area(other, prompt_id).input(words).run()
+    other.button(key=f"save:{prompt_id}").click().run()
+    [field] = [t for t in at.text_input if t.label == "Passphrase"]
+    field.input(PASS_A)
+    button(at, "Unlock").click().run()
+    at.switch_page("pages/chapter_1.py").run()
+
+
+def test_boxes_follow_or_warn_about_an_answer_saved_elsewhere_while_locked():
+    """A lock kept the boxes but forgot what this window knew as saved: after the
+    unlock, an untouched box kept the older answer (or stayed empty) and its Save put
+    that back over the newer one; typed words got no warning."""
+    at = create_space(open_app())
+    button(at, "I have saved my recovery key").click().run()
+    at.switch_page("pages/chapter_1.py").run()
+    empty, old, typed = BODY.prompts[0], BODY.prompts[1], BODY.prompts[2]
+    for prompt in (old, typed):
+        _area(at, prompt.id).input("Older words").run()
+        at.button(key=f"save:{prompt.id}").click().run()
+    _area(at, typed.id).input("Typed before the lock").run()
+    for prompt in (empty, old, typed):
+        _lock_save_elsewhere_unlock(at, prompt.id, f"Newer words for {prompt.id}")
+    assert _area(at, empty.id).value == f"Newer words for {empty.id}"
+    assert _area(at, old.id).value == f"Newer words for {old.id}"
+    assert _area(at, typed.id).value == "Typed before the lock"
+    assert [w.value for w in at.warning].count(text.ANSWER_CHANGED_ELSEWHERE) == 1
+
+
+def test_reading_a_chapter_before_signing_in_is_not_taken_for_nothing_saved():
+    """A signed-out visit drew the boxes with nothing saved; after signing in, a draft
+    over a saved answer was told a newer answer had been saved (the review's case)."""
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("The first answer").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    _area(first, prompt.id).input("A draft kept through a reload").run()
+    again = open_app("pages/chapter_1.py")  # signed out, reading the chapter first
+    sign_in(again, "sam", PASS_A)
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "A draft kept through a reload"
+    assert not _warned(again)
+
+
+def test_a_box_emptied_by_its_own_delete_follows_an_answer_saved_later_elsewhere():
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("Saved, then deleted").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    first.button(key=f"delete:{prompt.id}").click().run()
+    assert _area(first, prompt.id).value == ""
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    _area(second, prompt.id).input("Written again elsewhere").run()
+    second.button(key=f"save:{prompt.id}").click().run()
+    first.switch_page("pages/chapter_1.py").run()
+    assert _area(first, prompt.id).value == "Written again elsewhere"
+
+
+def test_words_matching_the_newer_answer_make_it_known_here():
+    """Typed here to the very words saved elsewhere: that answer is known now, and
+    typing on is not called a newer answer saved after."""
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("Older words").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    _area(first, prompt.id).input("Typed here").run()
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    _area(second, prompt.id).input("The same words").run()
+    second.button(key=f"save:{prompt.id}").click().run()
+    _area(first, prompt.id).input("The same words").run()
+    first.switch_page("pages/chapter_1.py").run()
+    _area(first, prompt.id).input("The same words, and more").run()
+    first.switch_page("pages/chapter_1.py").run()
+    assert not _warned(first)
+
+
+def test_a_run_the_app_started_itself_never_fills_a_box_that_looks_empty():
+    """The news poll's run carries no words still being typed in the browser: filling
+    a box that looks empty then would replace them there. The next click fills it."""
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    _area(second, prompt.id).input("Saved in the second window").run()
+    second.button(key=f"save:{prompt.id}").click().run()
+    first.session_state[AUTOMATIC_RUN] = True  # as the poll sets it before its rerun
+    first.run()
+    assert _area(first, prompt.id).value == ""
+    assert not _warned(first)
+    first.switch_page("pages/chapter_1.py").run()  # a click
+    assert _area(first, prompt.id).value == "Saved in the second window"

@@ -23,10 +23,30 @@ from workbook.ui.state import db, member
 MAX_ANSWER_CHARS = 20_000
 
 
-SAVED_DIGESTS = "drafts_saved"  # {prompt id: digest of the words last saved as an answer}
-# In SAVED_DIGESTS: this window saw the question with no answer saved (no digest of
+# {prompt id: digest of the answer this window knows as saved}, one dict per partner
+# under saved_digests_key: a lock keeps this partner's (workbook/ui/session.py), so an
+# answer saved elsewhere while the screen was locked is still noticed after unlocking.
+SAVED_DIGESTS = "drafts_saved"
+# In the digests: this window saw the question with no answer saved (no digest of
 # words is empty, so no words ever match it).
 NOTHING_SAVED = b""
+# Set at the start of every whole-page run (workbook/ui/idle.py): True when the app
+# started it itself (the partner-news poll), not a click or a keystroke. Such a run
+# carries no words still being typed in the browser (a box sends its words only after
+# a pause, Tab or a click), so it must not put an answer into a box that looks empty.
+APP_STARTED_RUN = "live:app_started_run"
+
+
+def saved_digests_key(partner_id: str) -> str:
+    return f"{SAVED_DIGESTS}:{partner_id}"
+
+
+def _digests() -> dict[str, bytes]:
+    """This partner's digests (call only when signed in)."""
+    owner = st.session_state.get("member_id", "guest")
+    return st.session_state.setdefault(saved_digests_key(owner), {})
+
+
 # {prompt id: the draft row's time as this window last wrote or read it}: a Save or a
 # clear deletes only this window's draft, never words another window kept since
 # (workbook/drafts.py).
@@ -90,7 +110,7 @@ def _store_draft(prompt_id: str) -> None:
 def is_saved_answer(prompt_id: str, words: str) -> bool:
     """Whether ``words`` are what this session last saved as the answer to the prompt
     (a box keeps showing them after its Save): not a draft of anything new."""
-    return st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id) == _digest(words)
+    return member() is not None and _digests().get(prompt_id) == _digest(words)
 
 
 def forget_draft(prompt_id: str) -> None:
@@ -126,7 +146,7 @@ def draft_saved(prompt_id: str, retired: bool = False) -> None:
     if current is None:
         return
     words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
-    st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = _digest(words)
+    _digests()[prompt_id] = _digest(words)
     if retired:
         mark_draft(prompt_id, None)
     else:
@@ -204,9 +224,9 @@ def show_saved(prompt_id: str, saved: str | None, known: bool = True) -> None:
     first draw also notes what is saved (or that nothing is), even when the box
     already holds a draft, so ``changed_elsewhere`` can tell when that changes.
     """
-    if not known:
-        return  # a failed read is not "nothing saved"
-    digests = st.session_state.setdefault(SAVED_DIGESTS, {})
+    if not known or member() is None:
+        return  # a failed read is not "nothing saved"; a guest's box is theirs alone
+    digests = _digests()
     if saved is None:
         digests.setdefault(prompt_id, NOTHING_SAVED)
         return
@@ -219,6 +239,8 @@ def show_saved(prompt_id: str, saved: str | None, known: bool = True) -> None:
         if not _unchanged(prompt_id, words):
             digests.setdefault(prompt_id, _digest(saved))  # words of this window's own
             return
+        if not has_words(words) and st.session_state.get(APP_STARTED_RUN):
+            return  # words may be on their way from the browser: fill it on a click
     st.session_state[key] = saved
     # As after a Save: these words are the answer, not a draft of anything new.
     digests[prompt_id] = _digest(saved)
@@ -226,7 +248,7 @@ def show_saved(prompt_id: str, saved: str | None, known: bool = True) -> None:
 
 def _unchanged(prompt_id: str, words: str) -> bool:
     """The box holds what this window last knew as saved: that answer, or nothing."""
-    known = st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id)
+    known = _digests().get(prompt_id)
     if known == NOTHING_SAVED:
         return not has_words(words)
     return known == _digest(words)
@@ -234,7 +256,7 @@ def _unchanged(prompt_id: str, words: str) -> bool:
 
 def nothing_saved(prompt_id: str) -> None:
     """This window deleted the answer: it now knows nothing is saved."""
-    st.session_state.setdefault(SAVED_DIGESTS, {})[prompt_id] = NOTHING_SAVED
+    _digests()[prompt_id] = NOTHING_SAVED
 
 
 def unsaved_note(key: str, saved: str | None) -> str:
@@ -263,7 +285,9 @@ def changed_elsewhere(prompt_id: str, saved: str | None) -> bool:
     happens (``EDIT_CHANGED_ELSEWHERE``), and so does a question's box now. Call it
     after ``show_saved``, and only when ``saved`` was read on this run.
     """
-    known = st.session_state.get(SAVED_DIGESTS, {}).get(prompt_id)
+    if member() is None:
+        return False
+    known = _digests().get(prompt_id)
     if saved is None or known is None or known == _digest(saved):
         return False
     words = st.session_state.get(draft_key(prompt_id)) or ""

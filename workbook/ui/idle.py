@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import spaces
+from workbook.ui.fields import APP_STARTED_RUN
 from workbook.ui.session import SIGNED_OUT_NOTE, lock, sign_out
 from workbook.ui.state import app_settings, db, member
 
@@ -37,6 +38,7 @@ def enforce_idle_lock() -> None:
     open still locks while the partner is busy elsewhere.
     """
     automatic = st.session_state.pop(AUTOMATIC_RUN, False)
+    st.session_state[APP_STARTED_RUN] = automatic
     current = member()
     if current is None:
         return

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import drafts
 from workbook.spaces import Member
-from workbook.ui.fields import keep_draft, mark_draft
+from workbook.ui.fields import keep_draft, mark_draft, saved_digests_key
 from workbook.ui.folds import OPEN_FOLDS
 from workbook.ui.state import db, member
 
@@ -154,7 +154,10 @@ def lock() -> None:
     # Which folds and which journal entry were open is layout, not anything written:
     # unlocking finds the page as it was left. Words typed in a journal entry are a
     # draft under this partner's name (workbook/ui/journal_edit.py), kept as the others.
-    _forget(keep=lambda key: key.startswith(mine) or key in (OPEN_FOLDS, JOURNAL_EDITING))
+    # What this partner knows as saved stays too, so an answer saved in another window
+    # while the screen was locked is noticed after unlocking (workbook/ui/fields.py).
+    kept = (OPEN_FOLDS, JOURNAL_EDITING, saved_digests_key(current.partner_id))
+    _forget(keep=lambda key: key.startswith(mine) or key in kept)
     st.session_state[LOCKED] = (current.partner_id, current.name)
 
 
