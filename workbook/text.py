@@ -32,7 +32,7 @@ GONE = "That entry is no longer here. It may have been deleted."
 CHANGES_NOT_SAVED = "The words above differ from your saved answer."
 DRAFT_NOT_SAVED = "Not saved yet. Your words wait here, kept private, until you save them."
 # A newer answer saved (in another window, or in the journal) while this window's box
-# holds words typed here: its Save would replace it (workbook/ui/fields.py).
+# holds words typed here: its Save would replace it (workbook/ui/saved_answers.py).
 ANSWER_CHANGED_ELSEWHERE = (
     "A newer answer to this question was saved after you began typing here. Saving "
     "your words here replaces it; your journal shows it."

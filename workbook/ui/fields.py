@@ -8,7 +8,6 @@ screen only. Every user text shown here is rendered as text (``workbook.markdown
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -16,35 +15,11 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import drafts, text
-from workbook.cleantext import has_words
 from workbook.spaces import Member
-from workbook.ui.state import db, member
+from workbook.ui.saved_answers import is_saved_answer, note_saved
+from workbook.ui.state import db, draft_key, member
 
 MAX_ANSWER_CHARS = 20_000
-
-
-# {prompt id: digest of the answer this window knows as saved}, one dict per partner
-# under saved_digests_key: a lock keeps this partner's (workbook/ui/session.py), so an
-# answer saved elsewhere while the screen was locked is still noticed after unlocking.
-SAVED_DIGESTS = "drafts_saved"
-# In the digests: this window saw the question with no answer saved (no digest of
-# words is empty, so no words ever match it).
-NOTHING_SAVED = b""
-# Set at the start of every whole-page run (workbook/ui/idle.py): True when the app
-# started it itself (the partner-news poll), not a click or a keystroke. Such a run
-# carries no words still being typed in the browser (a box sends its words only after
-# a pause, Tab or a click), so it must not put an answer into a box that looks empty.
-APP_STARTED_RUN = "live:app_started_run"
-
-
-def saved_digests_key(partner_id: str) -> str:
-    return f"{SAVED_DIGESTS}:{partner_id}"
-
-
-def _digests() -> dict[str, bytes]:
-    """This partner's digests (call only when signed in)."""
-    owner = st.session_state.get("member_id", "guest")
-    return st.session_state.setdefault(saved_digests_key(owner), {})
 
 
 # {prompt id: the draft row's time as this window last wrote or read it}: a Save or a
@@ -64,10 +39,6 @@ def mark_draft(prompt_id: str, written_at: datetime | None) -> None:
         marks.pop(prompt_id, None)
     else:
         marks[prompt_id] = written_at
-
-
-def _digest(words: str) -> bytes:
-    return hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=16).digest()
 
 
 def keep_draft(prompt_id: str, saved_by: str = "") -> None:
@@ -107,12 +78,6 @@ def _store_draft(prompt_id: str) -> None:
         pass  # the words are still on screen; the next pause tries again
 
 
-def is_saved_answer(prompt_id: str, words: str) -> bool:
-    """Whether ``words`` are what this session last saved as the answer to the prompt
-    (a box keeps showing them after its Save): not a draft of anything new."""
-    return member() is not None and _digests().get(prompt_id) == _digest(words)
-
-
 def forget_draft(prompt_id: str) -> None:
     """Words a person chose to put away (Close on a journal entry): off the screen and
     out of the database, so they do not come back after a reload."""
@@ -146,7 +111,7 @@ def draft_saved(prompt_id: str, retired: bool = False) -> None:
     if current is None:
         return
     words = st.session_state.get(f"draft:{current.partner_id}:{prompt_id}") or ""
-    _digests()[prompt_id] = _digest(words)
+    note_saved(prompt_id, words)
     if retired:
         mark_draft(prompt_id, None)
     else:
@@ -211,93 +176,6 @@ def length_hint(key: str, limit: int) -> None:
         st.warning(text.OVER_LIMIT.format(over=count - limit, limit=limit))
     elif count >= limit * 0.8:
         st.caption(text.NEAR_LIMIT.format(count=count, limit=limit))
-
-
-def show_saved(prompt_id: str, saved: str | None, known: bool = True) -> None:
-    """Put the saved answer in its box, before the box is drawn: the first time, and
-    again when an answer saved since (in another window) replaces the one this box
-    still holds unchanged (or an empty box where nothing was saved). Words typed here
-    and not saved are never replaced. ``known``: ``saved`` was read on this run.
-
-    Why: with two windows open, the other window's box kept the earlier answer, and
-    its Save put the earlier words back over the newer ones without a word. The
-    first draw also notes what is saved (or that nothing is), even when the box
-    already holds a draft, so ``changed_elsewhere`` can tell when that changes.
-    """
-    if not known or member() is None:
-        return  # a failed read is not "nothing saved"; a guest's box is theirs alone
-    digests = _digests()
-    if saved is None:
-        digests.setdefault(prompt_id, NOTHING_SAVED)
-        return
-    key = draft_key(prompt_id)
-    if key in st.session_state:
-        words = st.session_state[key] or ""
-        if words == saved:
-            digests[prompt_id] = _digest(saved)
-            return
-        if not _unchanged(prompt_id, words):
-            digests.setdefault(prompt_id, _digest(saved))  # words of this window's own
-            return
-        if not has_words(words) and st.session_state.get(APP_STARTED_RUN):
-            return  # words may be on their way from the browser: fill it on a click
-    st.session_state[key] = saved
-    # As after a Save: these words are the answer, not a draft of anything new.
-    digests[prompt_id] = _digest(saved)
-
-
-def _unchanged(prompt_id: str, words: str) -> bool:
-    """The box holds what this window last knew as saved: that answer, or nothing."""
-    known = _digests().get(prompt_id)
-    if known == NOTHING_SAVED:
-        return not has_words(words)
-    return known == _digest(words)
-
-
-def nothing_saved(prompt_id: str) -> None:
-    """This window deleted the answer: it now knows nothing is saved."""
-    _digests()[prompt_id] = NOTHING_SAVED
-
-
-def unsaved_note(key: str, saved: str | None) -> str:
-    """What to say under a box whose words are not the saved answer ("" if they are).
-
-    Why: after a reload, a lock or typing in another window, a kept draft comes back
-    into the box, and under "Saved" it looked saved. The box may also hold an answer
-    saved since in another window, so the words say "differ", not "your changes".
-    Only call it when the saved answer was read on this run: a failed read is not
-    "nothing saved".
-    """
-    words = st.session_state.get(key) or ""
-    if not has_words(words):
-        return ""  # an emptied box: Save would refuse it, and Delete is there
-    if saved is None:
-        return text.DRAFT_NOT_SAVED
-    return text.CHANGES_NOT_SAVED if words != saved else ""
-
-
-def changed_elsewhere(prompt_id: str, saved: str | None) -> bool:
-    """Whether an answer was saved since this window last knew what was saved (in
-    another window, or in the journal's edit box) while the box holds words typed here.
-
-    Why: the box keeps those words (``show_saved`` never replaces them), and its Save
-    would put them over the newer answer; the journal's edit box says so before it
-    happens (``EDIT_CHANGED_ELSEWHERE``), and so does a question's box now. Call it
-    after ``show_saved``, and only when ``saved`` was read on this run.
-    """
-    if member() is None:
-        return False
-    known = _digests().get(prompt_id)
-    if saved is None or known is None or known == _digest(saved):
-        return False
-    words = st.session_state.get(draft_key(prompt_id)) or ""
-    return has_words(words) and words != saved
-
-
-def draft_key(prompt_id: str) -> str:
-    """Session key of a text area; namespaced so another partner never sees a draft."""
-    owner = st.session_state.get("member_id", "guest")
-    return f"draft:{owner}:{prompt_id}"
 
 
 def flash(prompt_id: str, kind: str, message: str) -> None:

@@ -13,7 +13,9 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import spaces
-from workbook.ui.fields import APP_STARTED_RUN
+from workbook.ui.saved_answers import (
+    APP_STARTED_RUN,
+)
 from workbook.ui.session import SIGNED_OUT_NOTE, lock, sign_out
 from workbook.ui.state import app_settings, db, member
 

@@ -23,10 +23,12 @@ from workbook.ui.fields import (
     draft_unsaved,
     flash,
     forget_draft,
-    is_saved_answer,
     length_hint,
 )
 from workbook.ui.page_frame import button_row, confirm_delete
+from workbook.ui.saved_answers import (
+    is_saved_answer,
+)
 from workbook.ui.session import JOURNAL_EDITING, db, member
 
 

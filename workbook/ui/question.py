@@ -18,7 +18,6 @@ from workbook.markdown import escape
 from workbook.ui.clock import when
 from workbook.ui.fields import (
     MAX_ANSWER_CHARS,
-    changed_elsewhere,
     draft_field,
     draft_key,
     draft_mark,
@@ -26,13 +25,16 @@ from workbook.ui.fields import (
     draft_unsaved,
     flash,
     length_hint,
-    nothing_saved,
     show_flash,
-    show_saved,
-    unsaved_note,
 )
 from workbook.ui.live import own_write
 from workbook.ui.page_frame import button_row, confirm_delete
+from workbook.ui.saved_answers import (
+    changed_elsewhere,
+    nothing_saved,
+    show_saved,
+    unsaved_note,
+)
 from workbook.ui.session import db, member
 
 AUDIENCE_LABEL = {

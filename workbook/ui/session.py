@@ -17,8 +17,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import drafts
 from workbook.spaces import Member
-from workbook.ui.fields import keep_draft, mark_draft, saved_digests_key
+from workbook.ui.fields import (
+    keep_draft,
+    mark_draft,
+)
 from workbook.ui.folds import OPEN_FOLDS
+from workbook.ui.saved_answers import (
+    saved_digests_key,
+)
 from workbook.ui.state import db, member
 
 GET_HELP_PAGE = "pages/get_help.py"
@@ -155,7 +161,7 @@ def lock() -> None:
     # unlocking finds the page as it was left. Words typed in a journal entry are a
     # draft under this partner's name (workbook/ui/journal_edit.py), kept as the others.
     # What this partner knows as saved stays too, so an answer saved in another window
-    # while the screen was locked is noticed after unlocking (workbook/ui/fields.py).
+    # while the screen was locked is noticed after unlocking (workbook/ui/saved_answers.py).
     kept = (OPEN_FOLDS, JOURNAL_EDITING, saved_digests_key(current.partner_id))
     _forget(keep=lambda key: key.startswith(mine) or key in kept)
     st.session_state[LOCKED] = (current.partner_id, current.name)

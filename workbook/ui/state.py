@@ -29,3 +29,9 @@ def db() -> Db:
 
 def member() -> Member | None:
     return st.session_state.get("member")
+
+
+def draft_key(prompt_id: str) -> str:
+    """Session key of a text area; namespaced so another partner never sees a draft."""
+    owner = st.session_state.get("member_id", "guest")
+    return f"draft:{owner}:{prompt_id}"

@@ -16,7 +16,6 @@ from workbook.spaces import Member
 from workbook.together import TogetherState
 from workbook.ui.fields import (
     MAX_ANSWER_CHARS,
-    changed_elsewhere,
     draft_field,
     draft_key,
     draft_mark,
@@ -25,12 +24,15 @@ from workbook.ui.fields import (
     flash,
     length_hint,
     show_flash,
-    show_saved,
-    unsaved_note,
 )
 from workbook.ui.handover import start_handover
 from workbook.ui.live import open_together, opened_prompts, own_write
 from workbook.ui.page_frame import button_row
+from workbook.ui.saved_answers import (
+    changed_elsewhere,
+    show_saved,
+    unsaved_note,
+)
 from workbook.ui.session import db, member
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
