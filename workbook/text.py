@@ -41,6 +41,11 @@ TOGETHER_CHANGED_ELSEWHERE = (
     "A newer answer of yours to this question was saved after you began typing here. "
     "Saving your words here replaces it."
 )
+# A Save of a box that still showed an older answer: a newer one is in it now.
+NEWER_ANSWER_SHOWN = (
+    "A newer answer to this question was saved in another window, so the box shows it "
+    "now and nothing was replaced. Save again if you want to change it."
+)
 # A journal entry with words typed into its edit box and not saved (kept as a draft).
 EDIT_WAITING = "You have changes here that are not saved yet. Edit shows them."
 # An entry saved in another window while this one has it open for editing.

@@ -186,4 +186,4 @@ def show_flash(prompt_id: str) -> None:
     flash = st.session_state.pop(f"flash:{prompt_id}", None)
     if flash:
         kind, message = flash
-        {"ok": st.success, "error": st.error}[kind](message)
+        {"ok": st.success, "error": st.error, "info": st.info}[kind](message)

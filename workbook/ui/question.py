@@ -32,10 +32,13 @@ from workbook.ui.page_frame import button_row, confirm_delete
 from workbook.ui.saved_answers import (
     changed_elsewhere,
     nothing_saved,
+    show_newer,
     show_saved,
+    stale_box,
     unsaved_note,
 )
 from workbook.ui.session import db, member
+from workbook.vault import VaultError
 
 AUDIENCE_LABEL = {
     "everyone": "",
@@ -119,6 +122,12 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
         flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
         return
     words = st.session_state.get(draft_key(prompt_id), "") or ""
+    if stale_box(prompt_id, words) and (
+        newer := _newer_answer(current, chapter_id, prompt_id, words)
+    ):
+        show_newer(prompt_id, newer)
+        flash(prompt_id, "info", text.NEWER_ANSWER_SHOWN)
+        return
     try:
         journal.save(
             db(),
@@ -169,6 +178,19 @@ def _delete(reflection_id: str, prompt_id: str) -> None:
     flash(prompt_id, "ok", "Deleted.")
 
 
+def _newer_answer(current, chapter_id: str, prompt_id: str, words: str) -> str | None:
+    """The saved answer if it is no longer ``words`` (saved since in another window);
+    None if it is, if there is none, or if it cannot be read (the Save goes ahead)."""
+    try:
+        entries = journal.visible(db(), current, chapter_id=chapter_id)
+    except (SQLAlchemyError, OSError, VaultError):
+        return None
+    for entry in entries:
+        if entry.author_id == current.partner_id and entry.prompt_id == prompt_id:
+            return entry.text if entry.text != words else None
+    return None
+
+
 def _when(moment: datetime) -> str:
     return when(moment)  # in the reader's own time zone
 
@@ -188,7 +210,7 @@ def question_block(
     mine = (saved or {}).get(prompt.id)
     key = draft_key(prompt.id)
     saved_text = mine.text if mine is not None else None
-    show_saved(prompt.id, saved_text, known)
+    waits = show_saved(prompt.id, saved_text, known)  # to follow a newer answer
     elsewhere = known and changed_elsewhere(prompt.id, saved_text)
     with st.container(border=True):
         st.markdown(f"**{prompt.text}**")
@@ -218,7 +240,8 @@ def question_block(
             st.caption(f"Afterwards, together: {follow_up}")
         if current is not None:
             # The warning above says more than the note would.
-            note = unsaved_note(key, saved_text) if known and not elsewhere else ""
+            quiet = not known or elsewhere or waits
+            note = "" if quiet else unsaved_note(key, saved_text)
             if mine is not None:
                 who = (
                     "Only you can see this."

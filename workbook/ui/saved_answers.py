@@ -56,37 +56,58 @@ def is_saved_answer(prompt_id: str, words: str) -> bool:
     return member() is not None and _digests().get(prompt_id) == digest(words)
 
 
-def show_saved(prompt_id: str, saved: str | None, known: bool = True) -> None:
+def show_saved(prompt_id: str, saved: str | None, known: bool = True) -> bool:
     """Put the saved answer in its box, before the box is drawn: the first time, and
     again when an answer saved since (in another window) replaces the one this box
     still holds unchanged (or an empty box where nothing was saved). Words typed here
     and not saved are never replaced. ``known``: ``saved`` was read on this run.
+    True when a box waits for the next click to follow (see below): say nothing
+    about it on this run.
 
     Why: with two windows open, the other window's box kept the earlier answer, and
     its Save put the earlier words back over the newer ones without a word. The
     first draw also notes what is saved (or that nothing is), even when the box
     already holds a draft, so ``changed_elsewhere`` can tell when that changes.
+    On a run the news poll started, a box is not filled: words being typed reach the
+    server only after a pause, Tab or a click, so a box that looks unchanged here may
+    hold new words in the browser, and filling it would replace them there. The next
+    click fills it, and a Save pressed first finds the newer answer (``stale_box``).
     """
     if not known or member() is None:
-        return  # a failed read is not "nothing saved"; a guest's box is theirs alone
+        return False  # a failed read is not "nothing saved"; a guest's box is theirs
     digests = _digests()
     if saved is None:
-        digests.setdefault(prompt_id, NOTHING_SAVED)
-        return
+        digests[prompt_id] = NOTHING_SAVED  # deleted elsewhere, or never saved
+        return False
     key = draft_key(prompt_id)
     if key in st.session_state:
         words = st.session_state[key] or ""
         if words == saved:
             digests[prompt_id] = digest(saved)
-            return
+            return False
         if not _unchanged(prompt_id, words):
             digests.setdefault(prompt_id, digest(saved))  # words of this window's own
-            return
-        if not has_words(words) and st.session_state.get(APP_STARTED_RUN):
-            return  # words may be on their way from the browser: fill it on a click
+            return False
+        if st.session_state.get(APP_STARTED_RUN):
+            return True
     st.session_state[key] = saved
     # As after a Save: these words are the answer, not a draft of anything new.
     digests[prompt_id] = digest(saved)
+    return False
+
+
+def stale_box(prompt_id: str, words: str) -> bool:
+    """A Save of words that are just what this window last knew as the saved answer:
+    the saved answer may be newer by now (a box waiting to follow), so the Save reads
+    it first rather than put the older words back."""
+    return member() is not None and has_words(words) and _unchanged(prompt_id, words)
+
+
+def show_newer(prompt_id: str, newer: str) -> None:
+    """A Save found a newer answer than the box's: the box shows it now (in a Save's
+    callback, before the box is drawn), and nothing was saved."""
+    st.session_state[draft_key(prompt_id)] = newer
+    _digests()[prompt_id] = digest(newer)
 
 
 def _unchanged(prompt_id: str, words: str) -> bool:
@@ -134,4 +155,4 @@ def changed_elsewhere(prompt_id: str, saved: str | None) -> bool:
     if saved is None or known is None or known == digest(saved):
         return False
     words = st.session_state.get(draft_key(prompt_id)) or ""
-    return has_words(words) and words != saved
+    return has_words(words) and words != saved and not _unchanged(prompt_id, words)

@@ -30,7 +30,9 @@ from workbook.ui.live import open_together, opened_prompts, own_write
 from workbook.ui.page_frame import button_row
 from workbook.ui.saved_answers import (
     changed_elsewhere,
+    show_newer,
     show_saved,
+    stale_box,
     unsaved_note,
 )
 from workbook.ui.session import db, member
@@ -40,6 +42,16 @@ from workbook.vault import VaultError
 REVEAL_READY = "You have both answered. Open them together when you are ready."
 
 
+def _newer_answer(current, prompt_id: str, words: str) -> str | None:
+    """This partner's saved together answer if it is no longer ``words``; None if it
+    is, if there is none, or if it cannot be read (the Save goes ahead)."""
+    try:
+        mine = together.states(db(), current, [prompt_id])[prompt_id].mine
+    except (SQLAlchemyError, OSError, VaultError):
+        return None
+    return mine.text if mine is not None and mine.text != words else None
+
+
 @own_write
 def _answer(prompt_id: str) -> None:
     current = member()
@@ -47,6 +59,10 @@ def _answer(prompt_id: str) -> None:
         flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
         return
     words = st.session_state.get(draft_key(prompt_id), "") or ""
+    if stale_box(prompt_id, words) and (newer := _newer_answer(current, prompt_id, words)):
+        show_newer(prompt_id, newer)
+        flash(prompt_id, "info", text.NEWER_ANSWER_SHOWN)
+        return
     try:
         together.answer(db(), current, prompt_id, words, draft_mark(prompt_id))
     except together.TogetherError as exc:
@@ -193,7 +209,7 @@ def together_box(
     key = draft_key(prompt.id)
     mine = state.mine if state else None
     saved_text = mine.text if mine is not None else None
-    show_saved(prompt.id, saved_text, known)
+    waits = show_saved(prompt.id, saved_text, known)  # to follow a newer answer
     elsewhere = known and changed_elsewhere(prompt.id, saved_text)
     if state is not None and state.partner_answered:
         st.info(f"{escape(name)} has answered. Their answer stays hidden until you answer too.")
@@ -218,7 +234,7 @@ def together_box(
         placeholder="Your own answer. Your partner will not see it until you have both answered.",
     )
     length_hint(key, MAX_ANSWER_CHARS)
-    if known and not elsewhere and (note := unsaved_note(key, saved_text)):
+    if known and not elsewhere and not waits and (note := unsaved_note(key, saved_text)):
         st.caption(note)
     row = button_row()
     row.button(
