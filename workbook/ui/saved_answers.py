@@ -24,10 +24,11 @@ SAVED_DIGESTS = "drafts_saved"
 # In the digests: this window saw the question with no answer saved (no digest of
 # words is empty, so no words ever match it).
 NOTHING_SAVED = b""
-# Set at the start of every whole-page run (workbook/ui/idle.py): True when the app
-# started it itself (the partner-news poll), not a click or a keystroke. Such a run
+# Set by every run that checks the session (workbook/ui/idle.py: each whole-page run,
+# and each click inside a question, chapter_folds._checked): True when the app started
+# the run itself (the partner-news poll), not a click or a keystroke. Such a run
 # carries no words still being typed in the browser (a box sends its words only after
-# a pause, Tab or a click), so it must not put an answer into a box that looks empty.
+# a pause, Tab or a click), so it must not replace what a box holds (show_saved).
 APP_STARTED_RUN = "live:app_started_run"
 
 
