@@ -712,3 +712,33 @@ def test_a_together_save_of_an_older_answer_finds_the_newer_one():
     again = sign_in(open_app(), "sam", PASS_A)
     again.switch_page("pages/chapter_3.py").run()
     assert _area(again, prompt.id).value == "Newer together words"
+
+
+def test_a_save_finds_a_private_answer_saved_in_another_window_without_any_poll_run():
+    """A private answer moves no counter, so the other window never redraws: its next
+    click is the Save, which must show the newer answer rather than replace it."""
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("Older words").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    second = sign_in(open_app(), "sam", PASS_A)
+    second.switch_page("pages/chapter_1.py").run()
+    _area(second, prompt.id).input("Newer words").run()
+    second.button(key=f"save:{prompt.id}").click().run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    assert _area(first, prompt.id).value == "Newer words"
+    assert text.NEWER_ANSWER_SHOWN in [i.value for i in first.info]
+
+
+def test_saving_again_or_only_changing_who_can_see_it_is_never_held_back():
+    sam, _alex = couple()
+    sam.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(sam, prompt.id).input("My answer").run()
+    sam.button(key=f"save:{prompt.id}").click().run()
+    sam.button(key=f"save:{prompt.id}").click().run()  # the same words again
+    sam.radio(key=f"visibility:{prompt.id}").set_value(journal.SHARED).run()
+    sam.button(key=f"save:{prompt.id}").click().run()
+    assert text.NEWER_ANSWER_SHOWN not in [i.value for i in sam.info]
+    assert text.SAVED_SHARED.format(partner="Alex") in [s.value for s in sam.success]
