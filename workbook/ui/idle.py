@@ -13,9 +13,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import spaces
-from workbook.ui.saved_answers import (
-    APP_STARTED_RUN,
-)
+from workbook.ui.saved_answers import APP_STARTED_RUN
 from workbook.ui.session import SIGNED_OUT_NOTE, lock, sign_out
 from workbook.ui.state import app_settings, db, member
 

@@ -17,14 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import drafts
 from workbook.spaces import Member
-from workbook.ui.fields import (
-    keep_draft,
-    mark_draft,
-)
+from workbook.ui.fields import keep_draft, mark_draft
 from workbook.ui.folds import OPEN_FOLDS
-from workbook.ui.saved_answers import (
-    saved_digests_key,
-)
+from workbook.ui.saved_answers import saved_digests_key
 from workbook.ui.state import db, member
 
 GET_HELP_PAGE = "pages/get_help.py"
