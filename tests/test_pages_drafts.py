@@ -34,6 +34,15 @@ def _area(at, prompt_id):
     return area
 
 
+def _saved_elsewhere(page: str, prompt_id: str, words: str, button_kind: str = "save"):
+    """Another window of the same partner (sam) opens the page and saves ``words``."""
+    other = sign_in(open_app(), "sam", PASS_A)
+    other.switch_page(page).run()
+    _area(other, prompt_id).input(words).run()
+    other.button(key=f"{button_kind}:{prompt_id}").click().run()
+    return other
+
+
 def _draft_rows(at) -> int:
     from workbook.ui.session import db
 
@@ -149,10 +158,7 @@ def test_a_together_box_follows_an_answer_updated_in_another_window():
     sam.switch_page("pages/chapter_3.py").run()
     _area(sam, prompt.id).input("First together words").run()
     sam.button(key=f"together:{prompt.id}").click().run()
-    second = sign_in(open_app(), "sam", PASS_A)
-    second.switch_page("pages/chapter_3.py").run()
-    _area(second, prompt.id).input("Newer together words").run()
-    second.button(key=f"together:{prompt.id}").click().run()
+    _saved_elsewhere("pages/chapter_3.py", prompt.id, "Newer together words", "together")
     sam.switch_page("pages/chapter_3.py").run()
     assert _area(sam, prompt.id).value == "Newer together words"
     assert text.CHANGES_NOT_SAVED not in texts(sam)
@@ -194,10 +200,7 @@ def test_a_together_answer_changed_in_another_window_warns_before_it_is_replaced
     _area(sam, prompt.id).input("First together words").run()
     sam.button(key=f"together:{prompt.id}").click().run()
     _area(sam, prompt.id).input("Typed here, not saved").run()
-    second = sign_in(open_app(), "sam", PASS_A)
-    second.switch_page("pages/chapter_3.py").run()
-    _area(second, prompt.id).input("Newer together words").run()
-    second.button(key=f"together:{prompt.id}").click().run()
+    _saved_elsewhere("pages/chapter_3.py", prompt.id, "Newer together words", "together")
     sam.switch_page("pages/chapter_3.py").run()
     assert _area(sam, prompt.id).value == "Typed here, not saved"
     assert [w.value for w in sam.warning].count(text.TOGETHER_CHANGED_ELSEWHERE) == 1
@@ -543,10 +546,7 @@ def test_a_window_unlocked_after_another_wrote_does_not_take_the_others_draft():
 def _lock_save_elsewhere_unlock(at, prompt_id: str, words: str) -> None:
     """Lock this window; another window of the same partner saves; unlock here."""
     button(at, "Lock").click().run()
-    other = sign_in(open_app(), "sam", PASS_A)
-    other.switch_page("pages/chapter_1.py").run()
-    _area(other, prompt_id).input(words).run()
-    other.button(key=f"save:{prompt_id}").click().run()
+    _saved_elsewhere("pages/chapter_1.py", prompt_id, words)
     [field] = [t for t in at.text_input if t.label == "Passphrase"]
     field.input(PASS_A)
     button(at, "Unlock").click().run()
@@ -597,10 +597,7 @@ def test_a_box_emptied_by_its_own_delete_follows_an_answer_saved_later_elsewhere
     first.button(key=f"save:{prompt.id}").click().run()
     first.button(key=f"delete:{prompt.id}").click().run()
     assert _area(first, prompt.id).value == ""
-    second = sign_in(open_app(), "sam", PASS_A)
-    second.switch_page("pages/chapter_1.py").run()
-    _area(second, prompt.id).input("Written again elsewhere").run()
-    second.button(key=f"save:{prompt.id}").click().run()
+    _saved_elsewhere("pages/chapter_1.py", prompt.id, "Written again elsewhere", "save")
     first.switch_page("pages/chapter_1.py").run()
     assert _area(first, prompt.id).value == "Written again elsewhere"
 
@@ -614,10 +611,7 @@ def test_words_matching_the_newer_answer_make_it_known_here():
     _area(first, prompt.id).input("Older words").run()
     first.button(key=f"save:{prompt.id}").click().run()
     _area(first, prompt.id).input("Typed here").run()
-    second = sign_in(open_app(), "sam", PASS_A)
-    second.switch_page("pages/chapter_1.py").run()
-    _area(second, prompt.id).input("The same words").run()
-    second.button(key=f"save:{prompt.id}").click().run()
+    _saved_elsewhere("pages/chapter_1.py", prompt.id, "The same words", "save")
     _area(first, prompt.id).input("The same words").run()
     first.switch_page("pages/chapter_1.py").run()
     _area(first, prompt.id).input("The same words, and more").run()
@@ -676,10 +670,7 @@ def test_a_poll_run_leaves_an_unchanged_box_and_a_save_then_finds_the_newer_answ
     prompt = BODY.prompts[0]
     _area(first, prompt.id).input("Older words").run()
     first.button(key=f"save:{prompt.id}").click().run()
-    second = sign_in(open_app(), "sam", PASS_A)
-    second.switch_page("pages/chapter_1.py").run()
-    _area(second, prompt.id).input("Newer words").run()
-    second.button(key=f"save:{prompt.id}").click().run()
+    _saved_elsewhere("pages/chapter_1.py", prompt.id, "Newer words", "save")
     first.session_state[AUTOMATIC_RUN] = True  # as the poll sets it before its rerun
     first.run()
     assert _area(first, prompt.id).value == "Older words"
@@ -699,10 +690,7 @@ def test_a_together_save_of_an_older_answer_finds_the_newer_one():
     sam.switch_page("pages/chapter_3.py").run()
     _area(sam, prompt.id).input("Older together words").run()
     sam.button(key=f"together:{prompt.id}").click().run()
-    second = sign_in(open_app(), "sam", PASS_A)
-    second.switch_page("pages/chapter_3.py").run()
-    _area(second, prompt.id).input("Newer together words").run()
-    second.button(key=f"together:{prompt.id}").click().run()
+    _saved_elsewhere("pages/chapter_3.py", prompt.id, "Newer together words", "together")
     sam.session_state[AUTOMATIC_RUN] = True
     sam.run()
     assert _area(sam, prompt.id).value == "Older together words"
@@ -722,10 +710,7 @@ def test_a_save_finds_a_private_answer_saved_in_another_window_without_any_poll_
     prompt = BODY.prompts[0]
     _area(first, prompt.id).input("Older words").run()
     first.button(key=f"save:{prompt.id}").click().run()
-    second = sign_in(open_app(), "sam", PASS_A)
-    second.switch_page("pages/chapter_1.py").run()
-    _area(second, prompt.id).input("Newer words").run()
-    second.button(key=f"save:{prompt.id}").click().run()
+    _saved_elsewhere("pages/chapter_1.py", prompt.id, "Newer words", "save")
     first.button(key=f"save:{prompt.id}").click().run()
     assert _area(first, prompt.id).value == "Newer words"
     assert text.NEWER_ANSWER_SHOWN in [i.value for i in first.info]
