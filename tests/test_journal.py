@@ -1,11 +1,14 @@
 """Reflections: saving, editing, sharing, deleting, and who can read what."""
 
+import threading
+
 import pytest
 from sqlalchemy import select, update
 
 from workbook import journal, spaces
 from workbook.journal import PRIVATE, SHARED, JournalError
 from workbook.tables import reflections
+from workbook.upsert import NewerAnswer
 
 from helpers import join, make_space
 
@@ -205,3 +208,72 @@ def test_an_edit_drafts_id_names_its_question_and_entry():
     assert journal.edit_draft_parts("heart-own-2") is None  # an answer's draft
     assert journal.edit_draft_parts("therapy-questions") is None
     assert journal.edit_draft_parts("edit:no-entry") is None
+
+
+def _save_knowing(db, member, prompt, words, visibility=PRIVATE):
+    """A Save from a window whose box holds just what it knew as the saved answer."""
+    return journal.save(
+        db,
+        member,
+        chapter_id="body",
+        prompt_id=prompt,
+        text=words,
+        visibility=visibility,
+        keep_newer=True,
+    )
+
+
+def test_a_save_of_the_answer_a_window_knew_keeps_one_saved_since(db, couple):
+    """Why: with a question open in two windows, a Save of the older answer the first
+    window still shows put it back over the one saved since in the other window."""
+    sam, _ = couple
+    save(db, sam, "body-own-1", "first words")
+    save(db, sam, "body-own-1", "newer words")  # in another window
+    with pytest.raises(NewerAnswer) as held:
+        _save_knowing(db, sam, "body-own-1", "first words", SHARED)
+    assert held.value.text == "newer words"
+    [entry] = journal.visible(db, sam)
+    assert (entry.text, entry.visibility) == ("newer words", PRIVATE)
+    # the same words (only who can see it changes), or no answer yet: saved as asked
+    assert _save_knowing(db, sam, "body-own-1", "newer words", SHARED).visibility == SHARED
+    _save_knowing(db, sam, "body-own-2", "a first answer")
+    assert texts(db, sam) == ["a first answer", "newer words"]
+
+
+def test_an_answer_that_does_not_open_never_holds_a_save_back(db, couple):
+    sam, _ = couple
+    save(db, sam, "body-own-1", "words")
+    with db.engine.begin() as conn:
+        conn.execute(update(reflections).values(body_ct=b"\x00" * 64))
+    _save_knowing(db, sam, "body-own-1", "words typed again")
+    assert texts(db, sam) == ["words typed again"]
+
+
+def test_no_save_lands_between_the_newer_answer_check_and_the_write(db, couple, monkeypatch):
+    """The check runs in the write's own transaction, after the space row is locked:
+    a save from another window waits for it, then lands on top. Were the check a read
+    of its own, the other save would land during the pause and be replaced."""
+    sam, _ = couple
+    save(db, sam, "body-own-1", "first words")
+    checking, go_on = threading.Event(), threading.Event()
+    real_check = journal.hold_back_if_newer
+
+    def slow_check(saved, words):
+        real_check(saved, words)
+        checking.set()
+        go_on.wait(10)
+
+    monkeypatch.setattr(journal, "hold_back_if_newer", slow_check)
+    first = threading.Thread(target=_save_knowing, args=(db, sam, "body-own-1", "first words"))
+    first.start()
+    assert checking.wait(10)
+    monkeypatch.setattr(journal, "hold_back_if_newer", real_check)
+    other = threading.Thread(target=save, args=(db, sam, "body-own-1", "newest words"))
+    other.start()
+    other.join(0.5)
+    waited = other.is_alive()
+    go_on.set()
+    first.join(10)
+    other.join(10)
+    assert waited, "the other window's save did not wait for the checked write"
+    assert texts(db, sam) == ["newest words"]

@@ -6,6 +6,7 @@ from workbook import progress, readiness, spaces, together
 from workbook.content import workbook
 from workbook.readiness import Answers
 from workbook.together import TogetherError
+from workbook.upsert import NewerAnswer
 
 from helpers import join, make_space
 
@@ -196,3 +197,18 @@ def test_a_partners_waiting_answer_is_kept_and_shown_after_both_answer(db, coupl
     readiness.submit(db, alex, PARTNER_READY)
     [done] = readiness.rounds(db, sam)
     assert done.theirs == PARTNER_READY
+
+
+def test_a_save_of_the_answer_a_window_knew_keeps_a_together_answer_saved_since(db, couple):
+    """As for journal answers (test_journal.py): a Save of the words a window knew as
+    saved does not put them back over an answer saved since in another window."""
+    sam, alex = couple
+    together.answer(db, sam, PROMPT, "first words")
+    together.answer(db, sam, PROMPT, "newer words")  # in another window
+    with pytest.raises(NewerAnswer) as held:
+        together.answer(db, sam, PROMPT, "first words", keep_newer=True)
+    assert held.value.text == "newer words"
+    assert together.states(db, sam, [PROMPT])[PROMPT].mine.text == "newer words"
+    together.answer(db, sam, PROMPT, "newer words", keep_newer=True)
+    together.answer(db, alex, PROMPT, "Alex's first answer", keep_newer=True)
+    assert together.states(db, alex, [PROMPT])[PROMPT].revealed

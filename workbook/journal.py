@@ -18,7 +18,7 @@ from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, now
 from workbook.tables import reflections
-from workbook.upsert import upsert_sealed
+from workbook.upsert import hold_back_if_newer, upsert_sealed
 from workbook.vault import VaultError
 
 PRIVATE, SHARED = sealed.PRIVATE, sealed.SHARED
@@ -94,6 +94,14 @@ def _decrypt(member: Member, row) -> Reflection:
     )
 
 
+def _text_or_none(member: Member, row) -> str | None:
+    """The row's words, or None if they do not open with this member's keys."""
+    try:
+        return sealed.open_field(member, TABLE, COLUMN, row)
+    except readable.UNREADABLE:
+        return None
+
+
 def _bump_if_seen(conn, member: Member, *visibilities: str | None) -> None:
     """Tell the partner's open page only of a change they can see.
 
@@ -114,25 +122,31 @@ def save(
     text: str,
     visibility: str,
     draft: drafts.Whose = drafts.ANY_WINDOW,
+    keep_newer: bool = False,
 ) -> Reflection:
     """Save the member's answer to a prompt: one answer per partner per prompt.
 
     Saving again replaces the text (and may change who can see it), keeping the
     created time. The partner's draft of this answer goes in the same commit, if it is
-    the saving window's (``draft``, drafts.retire).
+    the saving window's (``draft``, drafts.retire). ``keep_newer``: the words are what
+    the saving window knew as the saved answer; if another answer is saved now, nothing
+    is written and upsert.NewerAnswer carries it.
     """
     sealed.check_visibility(visibility)
-    text = _clean(text)
+    words, text = text, _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, JournalError)
-        # Only for the partner's "something new" poll: a private answer tells them nothing.
-        before = conn.execute(
-            select(reflections.c.visibility).where(
+        mine = conn.execute(
+            select(reflections).where(
                 reflections.c.space_id == member.space_id,
                 reflections.c.author_id == member.partner_id,
                 reflections.c.prompt_id == prompt_id,
             )
-        ).scalar()
+        ).first()
+        if keep_newer and mine is not None:
+            hold_back_if_newer(_text_or_none(member, mine), words)
+        # Only for the partner's "something new" poll: a private answer tells them nothing.
+        before = mine.visibility if mine is not None else None
         stamp = now()
         row_id, created = upsert_sealed(
             conn,

@@ -22,7 +22,7 @@ from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, now
 from workbook.tables import agreements, together_answers
-from workbook.upsert import upsert_sealed
+from workbook.upsert import hold_back_if_newer, upsert_sealed
 
 MAX_CHARS = 20_000
 
@@ -86,13 +86,21 @@ def _clean(text: str) -> str:
 
 
 def answer(
-    db: Db, member: Member, prompt_id: str, text: str, draft: drafts.Whose = drafts.ANY_WINDOW
+    db: Db,
+    member: Member,
+    prompt_id: str,
+    text: str,
+    draft: drafts.Whose = drafts.ANY_WINDOW,
+    keep_newer: bool = False,
 ) -> Answer:
     """Save or revise the member's own answer to a together prompt (its draft goes in
-    the same commit, if it is the saving window's: drafts.retire)."""
-    text = _clean(text)
+    the same commit, if it is the saving window's: drafts.retire). ``keep_newer``: as
+    in journal.save, a newer answer saved meanwhile is kept (upsert.NewerAnswer)."""
+    words, text = text, _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, TogetherError)
+        if keep_newer:
+            hold_back_if_newer(_own_text(conn, member, prompt_id), words)
         stamp = now()
         _, created = upsert_sealed(
             conn,
@@ -133,6 +141,23 @@ def withdraw(db: Db, member: Member, prompt_id: str) -> None:
         ).rowcount
         if taken:  # nothing taken back is no news for the partner
             presence.bump(conn, member)
+
+
+def _own_text(conn, member: Member, prompt_id: str) -> str | None:
+    """The member's saved answer to the prompt; None if there is none or it does not open."""
+    row = conn.execute(
+        select(together_answers).where(
+            together_answers.c.space_id == member.space_id,
+            together_answers.c.prompt_id == prompt_id,
+            together_answers.c.author_id == member.partner_id,
+        )
+    ).first()
+    if row is None:
+        return None
+    try:
+        return _open(member, row).text
+    except readable.UNREADABLE:
+        return None
 
 
 def _open(member: Member, row) -> Answer:

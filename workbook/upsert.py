@@ -17,6 +17,28 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from workbook.store import new_id
 
 
+class NewerAnswer(Exception):
+    """A Save held back: the answer saved now is not the one the saving window knew.
+
+    Why: with one question open in two windows, a Save of words that are just the
+    answer this window last knew would put that older answer back over one saved since
+    in the other window. The write checks inside its own transaction, after the space
+    row is locked (``rotation.require_current_key``), so no save can land between the
+    check and the write. ``text`` is the newer answer, for the box to show.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__("a newer answer was saved")
+        self.text = text
+
+
+def hold_back_if_newer(saved: str | None, words: str) -> None:
+    """Raise NewerAnswer when the saved answer (None if there is none or it cannot be
+    opened) is not ``words``: the Save goes ahead otherwise."""
+    if saved is not None and saved != words:
+        raise NewerAnswer(saved)
+
+
 def upsert_sealed(
     conn: Connection,
     table: Table,

@@ -38,7 +38,7 @@ from workbook.ui.saved_answers import (
     unsaved_note,
 )
 from workbook.ui.session import db, member
-from workbook.vault import VaultError
+from workbook.upsert import NewerAnswer
 
 AUDIENCE_LABEL = {
     "everyone": "",
@@ -122,12 +122,6 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
         flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
         return
     words = st.session_state.get(draft_key(prompt_id), "") or ""
-    if stale_box(prompt_id, words) and (
-        newer := _newer_answer(current, chapter_id, prompt_id, words)
-    ):
-        show_newer(prompt_id, newer)
-        flash(prompt_id, "info", text.NEWER_ANSWER_SHOWN)
-        return
     try:
         journal.save(
             db(),
@@ -137,7 +131,12 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
             text=words,
             visibility=visibility,
             draft=draft_mark(prompt_id),
+            keep_newer=stale_box(prompt_id, words),
         )
+    except NewerAnswer as newer:
+        show_newer(prompt_id, newer.text)
+        flash(prompt_id, "info", text.NEWER_ANSWER_SHOWN)
+        return
     except journal.JournalError as exc:
         draft_unsaved(prompt_id)
         flash(prompt_id, "error", str(exc))
@@ -176,19 +175,6 @@ def _delete(reflection_id: str, prompt_id: str) -> None:
     st.session_state.pop(visibility_key(prompt_id), None)
     st.session_state.pop(_saved_visibility_key(prompt_id), None)
     flash(prompt_id, "ok", "Deleted.")
-
-
-def _newer_answer(current, chapter_id: str, prompt_id: str, words: str) -> str | None:
-    """The saved answer if it is no longer ``words`` (saved since in another window);
-    None if it is, if there is none, or if it cannot be read (the Save goes ahead)."""
-    try:
-        entries = journal.visible(db(), current, chapter_id=chapter_id)
-    except (SQLAlchemyError, OSError, VaultError):
-        return None
-    for entry in entries:
-        if entry.author_id == current.partner_id and entry.prompt_id == prompt_id:
-            return entry.text if entry.text != words else None
-    return None
 
 
 def _when(moment: datetime) -> str:

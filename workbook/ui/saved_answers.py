@@ -99,8 +99,8 @@ def show_saved(prompt_id: str, saved: str | None, known: bool = True) -> bool:
 
 def stale_box(prompt_id: str, words: str) -> bool:
     """A Save of words that are just what this window last knew as the saved answer:
-    the saved answer may be newer by now (a box waiting to follow), so the Save reads
-    it first rather than put the older words back."""
+    the saved answer may be newer by now (a box waiting to follow), so the Save checks
+    it in its own write (``keep_newer``) rather than put the older words back."""
     return member() is not None and has_words(words) and _unchanged(prompt_id, words)
 
 
@@ -108,7 +108,7 @@ def show_newer(prompt_id: str, newer: str) -> None:
     """A Save found a newer answer than the box's: the box shows it now (in a Save's
     callback, before the box is drawn), and nothing was saved."""
     st.session_state[draft_key(prompt_id)] = newer
-    _digests()[prompt_id] = digest(newer)
+    note_saved(prompt_id, newer)
 
 
 def _unchanged(prompt_id: str, words: str) -> bool:

@@ -37,19 +37,10 @@ from workbook.ui.saved_answers import (
 )
 from workbook.ui.session import db, member
 from workbook.ui.unreadable import show_unreadable
+from workbook.upsert import NewerAnswer
 from workbook.vault import VaultError
 
 REVEAL_READY = "You have both answered. Open them together when you are ready."
-
-
-def _newer_answer(current, prompt_id: str, words: str) -> str | None:
-    """This partner's saved together answer if it is no longer ``words``; None if it
-    is, if there is none, or if it cannot be read (the Save goes ahead)."""
-    try:
-        mine = together.states(db(), current, [prompt_id])[prompt_id].mine
-    except (SQLAlchemyError, OSError, VaultError):
-        return None
-    return mine.text if mine is not None and mine.text != words else None
 
 
 @own_write
@@ -59,12 +50,19 @@ def _answer(prompt_id: str) -> None:
         flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
         return
     words = st.session_state.get(draft_key(prompt_id), "") or ""
-    if stale_box(prompt_id, words) and (newer := _newer_answer(current, prompt_id, words)):
-        show_newer(prompt_id, newer)
+    try:
+        together.answer(
+            db(),
+            current,
+            prompt_id,
+            words,
+            draft_mark(prompt_id),
+            keep_newer=stale_box(prompt_id, words),
+        )
+    except NewerAnswer as newer:
+        show_newer(prompt_id, newer.text)
         flash(prompt_id, "info", text.NEWER_ANSWER_SHOWN)
         return
-    try:
-        together.answer(db(), current, prompt_id, words, draft_mark(prompt_id))
     except together.TogetherError as exc:
         draft_unsaved(prompt_id)
         flash(prompt_id, "error", str(exc))
