@@ -256,18 +256,21 @@ def test_no_save_lands_between_the_newer_answer_check_and_the_write(db, couple, 
     sam, _ = couple
     save(db, sam, "body-own-1", "first words")
     checking, go_on = threading.Event(), threading.Event()
-    real_check = journal.hold_back_if_newer
+    real_check, outcome = journal.newer_words, []
 
     def slow_check(saved, words):
-        real_check(saved, words)
         checking.set()
         go_on.wait(10)
+        return real_check(saved, words)
 
-    monkeypatch.setattr(journal, "hold_back_if_newer", slow_check)
-    first = threading.Thread(target=_save_knowing, args=(db, sam, "body-own-1", "first words"))
+    def first_window():
+        outcome.append(_save_knowing(db, sam, "body-own-1", "first words").text)
+
+    monkeypatch.setattr(journal, "newer_words", slow_check)
+    first = threading.Thread(target=first_window)
     first.start()
     assert checking.wait(10)
-    monkeypatch.setattr(journal, "hold_back_if_newer", real_check)
+    monkeypatch.setattr(journal, "newer_words", real_check)
     other = threading.Thread(target=save, args=(db, sam, "body-own-1", "newest words"))
     other.start()
     other.join(0.5)
@@ -275,5 +278,43 @@ def test_no_save_lands_between_the_newer_answer_check_and_the_write(db, couple, 
     go_on.set()
     first.join(10)
     other.join(10)
+    assert outcome == ["first words"]  # the checked save went through
     assert waited, "the other window's save did not wait for the checked write"
     assert texts(db, sam) == ["newest words"]
+
+
+def test_a_share_a_window_still_shows_never_shares_an_answer_made_private_since(db, couple):
+    """Why: made private in one window, an answer was shared again by a Save in
+    another window still showing "Share" (its page had not redrawn yet)."""
+    sam, alex = couple
+    save(db, sam, "body-own-1", "my answer", SHARED)
+    save(db, sam, "body-own-1", "my answer", PRIVATE)  # in another window
+    for words in ("my answer", "words typed here"):
+        with pytest.raises(NewerAnswer) as held:
+            journal.save(
+                db,
+                sam,
+                chapter_id="body",
+                prompt_id="body-own-1",
+                text=words,
+                visibility=SHARED,
+                keep_private=True,
+            )
+        assert (held.value.text, held.value.visibility) == (None, PRIVATE)
+    assert texts(db, alex) == [] and texts(db, sam) == ["my answer"]
+    # chosen here (not just left as it was), sharing goes ahead
+    save(db, sam, "body-own-1", "my answer", SHARED)
+    assert texts(db, alex) == ["my answer"]
+
+
+def test_save_changes_on_an_entry_as_shown_keeps_words_saved_since(db, couple):
+    sam, _ = couple
+    entry = save(db, sam, "body-own-1", "as first saved")
+    save(db, sam, "body-own-1", "saved in another window")
+    with pytest.raises(NewerAnswer) as held:
+        journal.edit(db, sam, entry.id, "as first saved", keep_newer=True)
+    assert held.value.text == "saved in another window"
+    assert texts(db, sam) == ["saved in another window"]
+    journal.edit(db, sam, entry.id, "saved in another window", keep_newer=True)  # as saved
+    journal.edit(db, sam, entry.id, "changed here")  # words typed here: the Save decides
+    assert texts(db, sam) == ["changed here"]

@@ -727,3 +727,97 @@ def test_saving_again_or_only_changing_who_can_see_it_is_never_held_back():
     sam.button(key=f"save:{prompt.id}").click().run()
     assert text.NEWER_ANSWER_SHOWN not in [i.value for i in sam.info]
     assert text.SAVED_SHARED.format(partner="Alex") in [s.value for s in sam.success]
+
+
+def test_words_taken_back_do_not_return_after_a_save_that_shows_the_newer_answer():
+    """Why: words typed and erased again (back to the saved answer) stayed as this
+    window's draft when its Save showed the newer answer instead, and came back into
+    the box after a reload."""
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("Older words").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    _saved_elsewhere("pages/chapter_1.py", prompt.id, "Newer words")
+    _area(first, prompt.id).input("Older words, and a thought I took back").run()
+    _area(first, prompt.id).input("Older words")  # typed back, and Save in the same run
+    first.button(key=f"save:{prompt.id}").click().run()
+    assert _area(first, prompt.id).value == "Newer words"
+    assert text.NEWER_ANSWER_SHOWN in [i.value for i in first.info]
+    again = sign_in(open_app(), "sam", PASS_A)  # a reload
+    again.switch_page("pages/chapter_1.py").run()
+    assert _area(again, prompt.id).value == "Newer words"
+
+
+def test_together_words_taken_back_do_not_return_after_the_newer_answer_is_shown():
+    sam, _alex = couple()
+    prompt = TALKING.together[0]
+    sam.switch_page("pages/chapter_3.py").run()
+    _area(sam, prompt.id).input("Older together words").run()
+    sam.button(key=f"together:{prompt.id}").click().run()
+    _saved_elsewhere("pages/chapter_3.py", prompt.id, "Newer together words", "together")
+    _area(sam, prompt.id).input("Older together words, and more I took back").run()
+    _area(sam, prompt.id).input("Older together words")
+    sam.button(key=f"together:{prompt.id}").click().run()
+    assert _area(sam, prompt.id).value == "Newer together words"
+    again = sign_in(open_app(), "sam", PASS_A)
+    again.switch_page("pages/chapter_3.py").run()
+    assert _area(again, prompt.id).value == "Newer together words"
+
+
+def _visibility(at, prompt_id: str) -> str:
+    from workbook.ui.session import db
+
+    with db().engine.connect() as conn:
+        return conn.execute(
+            select(tables.reflections.c.visibility).where(
+                tables.reflections.c.prompt_id == prompt_id
+            )
+        ).scalar_one()
+
+
+@pytest.mark.parametrize("typed", ["", "New words typed here"])
+def test_a_share_still_showing_never_shares_an_answer_made_private_in_another_window(typed):
+    sam, _alex = couple()
+    sam.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(sam, prompt.id).input("My answer").run()
+    sam.radio(key=f"visibility:{prompt.id}").set_value(journal.SHARED).run()
+    sam.button(key=f"save:{prompt.id}").click().run()
+    other = sign_in(open_app(), "sam", PASS_A)  # the same partner's other window
+    other.switch_page("pages/chapter_1.py").run()
+    other.radio(key=f"visibility:{prompt.id}").set_value(journal.PRIVATE).run()
+    other.button(key=f"save:{prompt.id}").click().run()
+    assert _visibility(sam, prompt.id) == journal.PRIVATE
+    if typed:
+        _area(sam, prompt.id).input(typed)
+    sam.button(key=f"save:{prompt.id}").click().run()  # "Share" still showing here
+    assert _visibility(sam, prompt.id) == journal.PRIVATE
+    assert text.MADE_PRIVATE_ELSEWHERE in [i.value for i in sam.info]
+    assert sam.radio(key=f"visibility:{prompt.id}").value == journal.PRIVATE
+    assert _area(sam, prompt.id).value == (typed or "My answer")  # typed words stay
+    sam.radio(key=f"visibility:{prompt.id}").set_value(journal.SHARED).run()
+    sam.button(key=f"save:{prompt.id}").click().run()  # chosen again, here: shared
+    assert _visibility(sam, prompt.id) == journal.SHARED
+
+
+def test_save_changes_on_an_untouched_journal_entry_keeps_an_answer_saved_elsewhere():
+    """A private answer saved in another window redraws nothing here; "Save changes"
+    on the entry as this window showed it put the older words back."""
+    first = create_space(open_app())
+    first.switch_page("pages/chapter_1.py").run()
+    prompt = BODY.prompts[0]
+    _area(first, prompt.id).input("As first saved").run()
+    first.button(key=f"save:{prompt.id}").click().run()
+    first.switch_page("pages/journal.py").run()
+    [entry_id] = [b.key.split(":", 1)[1] for b in first.button if b.key.startswith("edit-toggle:")]
+    first.button(key=f"edit-toggle:{entry_id}").click().run()
+    _saved_elsewhere("pages/chapter_1.py", prompt.id, "Saved in another window")
+    [save_changes] = [b for b in first.button if b.label == "Save changes"]
+    save_changes.click().run()
+    assert text.NEWER_ANSWER_SHOWN in [i.value for i in first.info]
+    [area] = [a for a in first.text_area if a.label == "Your words"]
+    assert area.value == "Saved in another window"
+    assert _draft_rows(first) == 0
+    first.switch_page("pages/chapter_1.py").run()
+    assert _area(first, prompt.id).value == "Saved in another window"

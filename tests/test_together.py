@@ -1,5 +1,7 @@
 """Answer apart, reveal together: the rule holds in storage, on SQLite and PostgreSQL."""
 
+import threading
+
 import pytest
 
 from workbook import progress, readiness, spaces, together
@@ -212,3 +214,35 @@ def test_a_save_of_the_answer_a_window_knew_keeps_a_together_answer_saved_since(
     together.answer(db, sam, PROMPT, "newer words", keep_newer=True)
     together.answer(db, alex, PROMPT, "Alex's first answer", keep_newer=True)
     assert together.states(db, alex, [PROMPT])[PROMPT].revealed
+
+
+def test_no_together_save_lands_between_the_newer_answer_check_and_the_write(
+    db, couple, monkeypatch
+):
+    """As for journal answers: the check is in the write's own transaction."""
+    sam, _ = couple
+    together.answer(db, sam, PROMPT, "first words")
+    checking, go_on = threading.Event(), threading.Event()
+    real_check = together.newer_words
+
+    def slow_check(saved, words):
+        checking.set()
+        go_on.wait(10)
+        return real_check(saved, words)
+
+    monkeypatch.setattr(together, "newer_words", slow_check)
+    first = threading.Thread(
+        target=together.answer, args=(db, sam, PROMPT, "first words"), kwargs={"keep_newer": True}
+    )
+    first.start()
+    assert checking.wait(10)
+    monkeypatch.setattr(together, "newer_words", real_check)
+    other = threading.Thread(target=together.answer, args=(db, sam, PROMPT, "newest words"))
+    other.start()
+    other.join(0.5)
+    waited = other.is_alive()
+    go_on.set()
+    first.join(10)
+    other.join(10)
+    assert waited, "the other window's save did not wait for the checked write"
+    assert together.states(db, sam, [PROMPT])[PROMPT].mine.text == "newest words"

@@ -18,7 +18,7 @@ from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, now
 from workbook.tables import reflections
-from workbook.upsert import hold_back_if_newer, upsert_sealed
+from workbook.upsert import NewerAnswer, newer_words, upsert_sealed
 from workbook.vault import VaultError
 
 PRIVATE, SHARED = sealed.PRIVATE, sealed.SHARED
@@ -123,14 +123,17 @@ def save(
     visibility: str,
     draft: drafts.Whose = drafts.ANY_WINDOW,
     keep_newer: bool = False,
+    keep_private: bool = False,
 ) -> Reflection:
     """Save the member's answer to a prompt: one answer per partner per prompt.
 
     Saving again replaces the text (and may change who can see it), keeping the
     created time. The partner's draft of this answer goes in the same commit, if it is
-    the saving window's (``draft``, drafts.retire). ``keep_newer``: the words are what
-    the saving window knew as the saved answer; if another answer is saved now, nothing
-    is written and upsert.NewerAnswer carries it.
+    the saving window's (``draft``, drafts.retire). Nothing is written, and
+    upsert.NewerAnswer says what is saved now, if ``keep_newer`` (the words are what
+    the saving window knew as the saved answer) and other words are saved now, or if
+    ``keep_private`` (the window shares because the answer was shared when it last
+    knew) and the answer is private now.
     """
     sealed.check_visibility(visibility)
     words, text = text, _clean(text)
@@ -143,8 +146,11 @@ def save(
                 reflections.c.prompt_id == prompt_id,
             )
         ).first()
-        if keep_newer and mine is not None:
-            hold_back_if_newer(_text_or_none(member, mine), words)
+        if mine is not None:
+            newer = newer_words(_text_or_none(member, mine), words) if keep_newer else None
+            private_now = keep_private and mine.visibility == PRIVATE
+            if newer is not None or private_now:
+                raise NewerAnswer(newer, PRIVATE if private_now else None)
         # Only for the partner's "something new" poll: a private answer tells them nothing.
         before = mine.visibility if mine is not None else None
         stamp = now()
@@ -247,13 +253,18 @@ def edit(
     reflection_id: str,
     text: str,
     draft: drafts.Whose = drafts.ANY_WINDOW,
+    keep_newer: bool = False,
 ) -> Reflection:
     """Change the text of one of the member's own entries (its edit draft goes with it
-    if it is the saving window's, as in ``save``)."""
-    text = _clean(text)
+    if it is the saving window's, as in ``save``). ``keep_newer``: the words are the
+    entry as the saving window showed it; other words saved since stay (NewerAnswer)."""
+    words, text = text, _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, JournalError)
         row = _own_row(conn, member, reflection_id)
+        newer = newer_words(_text_or_none(member, row), words) if keep_newer else None
+        if newer is not None:
+            raise NewerAnswer(newer)
         stamp = now()
         conn.execute(
             update(reflections)

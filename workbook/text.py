@@ -42,6 +42,11 @@ TOGETHER_CHANGED_ELSEWHERE = (
     "Saving your words here replaces it."
 )
 # A Save of a box that still showed an older answer: a newer one is in it now.
+MADE_PRIVATE_ELSEWHERE = (
+    "This answer was made private in another window, so nothing was shared or saved just "
+    'now. The choice here shows "Just for me"; change it and press Save if you want to '
+    "share it."
+)
 NEWER_ANSWER_SHOWN = (
     "A newer answer to this question was saved in another window, so the box shows it "
     "now and nothing was replaced. Save again if you want to change it."

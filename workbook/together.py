@@ -22,7 +22,7 @@ from workbook import text as messages
 from workbook.spaces import Member
 from workbook.store import Db, now
 from workbook.tables import agreements, together_answers
-from workbook.upsert import hold_back_if_newer, upsert_sealed
+from workbook.upsert import NewerAnswer, newer_words, upsert_sealed
 
 MAX_CHARS = 20_000
 
@@ -99,8 +99,9 @@ def answer(
     words, text = text, _clean(text)
     with db.engine.begin() as conn:
         rotation.require_current_key(conn, member, TogetherError)
-        if keep_newer:
-            hold_back_if_newer(_own_text(conn, member, prompt_id), words)
+        newer = newer_words(_own_text(conn, member, prompt_id), words) if keep_newer else None
+        if newer is not None:
+            raise NewerAnswer(newer)
         stamp = now()
         _, created = upsert_sealed(
             conn,

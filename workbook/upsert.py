@@ -18,25 +18,27 @@ from workbook.store import new_id
 
 
 class NewerAnswer(Exception):
-    """A Save held back: the answer saved now is not the one the saving window knew.
+    """A Save held back: what is saved now is not what the saving window knew.
 
     Why: with one question open in two windows, a Save of words that are just the
     answer this window last knew would put that older answer back over one saved since
-    in the other window. The write checks inside its own transaction, after the space
-    row is locked (``rotation.require_current_key``), so no save can land between the
-    check and the write. ``text`` is the newer answer, for the box to show.
+    in the other window; and a "Share" still showing there would share again an answer
+    made private in the other window. The write checks inside its own transaction,
+    after the space row is locked (``rotation.require_current_key``), so no save can
+    land between the check and the write. ``text``: the newer words (None if the words
+    were not the reason); ``visibility``: who can see the answer now, if that was.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str | None, visibility: str | None = None) -> None:
         super().__init__("a newer answer was saved")
         self.text = text
+        self.visibility = visibility
 
 
-def hold_back_if_newer(saved: str | None, words: str) -> None:
-    """Raise NewerAnswer when the saved answer (None if there is none or it cannot be
-    opened) is not ``words``: the Save goes ahead otherwise."""
-    if saved is not None and saved != words:
-        raise NewerAnswer(saved)
+def newer_words(saved: str | None, words: str) -> str | None:
+    """The saved words if they are not ``words``; None if they are, if there are none,
+    or if they cannot be opened (None), so that the Save goes ahead."""
+    return saved if saved is not None and saved != words else None
 
 
 def upsert_sealed(

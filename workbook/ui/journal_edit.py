@@ -30,6 +30,7 @@ from workbook.ui.saved_answers import (
     is_saved_answer,
 )
 from workbook.ui.session import JOURNAL_EDITING, db, member
+from workbook.upsert import NewerAnswer
 
 
 def edit_box(prompt_id: str, entry_id: str) -> str:
@@ -52,7 +53,14 @@ def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
     draft = journal.edit_draft_id(prompt_id, entry_id)
     words = st.session_state.get(edit_box(prompt_id, entry_id), "")
     try:
-        journal.edit(db(), current, entry_id, words, draft_mark(draft))
+        journal.edit(db(), current, entry_id, words, draft_mark(draft), keep_newer=words == saved)
+    except NewerAnswer:
+        # Saved since in another window (a private save redraws nothing here): the box
+        # opens again on the entry as saved now, rather than put the older words back.
+        forget_draft(draft)
+        st.session_state.pop(_base(entry_id), None)
+        flash(f"entry:{entry_id}", "info", text.NEWER_ANSWER_SHOWN)
+        return
     except journal.JournalError as exc:
         if _gone(exc):
             _keep_as_draft(prompt_id, words, saved)

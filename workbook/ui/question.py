@@ -122,6 +122,7 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
         flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
         return
     words = st.session_state.get(draft_key(prompt_id), "") or ""
+    known_choice = st.session_state.get(_saved_visibility_key(prompt_id))
     try:
         journal.save(
             db(),
@@ -132,10 +133,10 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
             visibility=visibility,
             draft=draft_mark(prompt_id),
             keep_newer=stale_box(prompt_id, words),
+            keep_private=visibility == known_choice == journal.SHARED,
         )
     except NewerAnswer as newer:
-        show_newer(prompt_id, newer.text)
-        flash(prompt_id, "info", text.NEWER_ANSWER_SHOWN)
+        _follow(prompt_id, newer)
         return
     except journal.JournalError as exc:
         draft_unsaved(prompt_id)
@@ -154,6 +155,20 @@ def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -
         if visibility == journal.PRIVATE
         else text.SAVED_SHARED.format(partner=escape(partner_name)),
     )
+
+
+def _follow(prompt_id: str, newer: NewerAnswer) -> None:
+    """A Save held back (in its callback, before the box is drawn): the box and the
+    choice show what is saved now. Words typed here and taken back before the Save go
+    with this window's draft, or a reload would bring them back."""
+    if newer.text is not None:
+        show_newer(prompt_id, newer.text)
+        draft_saved(prompt_id)
+    if newer.visibility is not None:
+        st.session_state[visibility_key(prompt_id)] = newer.visibility
+        st.session_state[_saved_visibility_key(prompt_id)] = newer.visibility
+    said = text.NEWER_ANSWER_SHOWN if newer.text is not None else text.MADE_PRIVATE_ELSEWHERE
+    flash(prompt_id, "info", said)
 
 
 @own_write

@@ -61,6 +61,7 @@ def _answer(prompt_id: str) -> None:
         )
     except NewerAnswer as newer:
         show_newer(prompt_id, newer.text)
+        draft_saved(prompt_id)  # words typed and taken back do not come back on a reload
         flash(prompt_id, "info", text.NEWER_ANSWER_SHOWN)
         return
     except together.TogetherError as exc:
