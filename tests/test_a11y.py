@@ -48,6 +48,16 @@ GUEST_PAGES = [
 ]
 
 
+# What the keyboard focus looks like: the focused element's type, and the outline of
+# it (a radio's or checkbox's label, which is what shows).
+FOCUS_RING = """() => {
+  const e = document.activeElement;
+  const shown = e.closest('label') || e;
+  const style = getComputedStyle(shown);
+  return [e.type || e.tagName, style.outlineStyle, style.outlineWidth];
+}"""
+
+
 def serious(results) -> list[str]:
     found = []
     for v in results.response["violations"]:
@@ -109,13 +119,17 @@ def test_sign_in_and_save_with_the_keyboard_only(people):
     page.keyboard.type("Typed with the keyboard only")
     page.keyboard.press("Tab")  # leaves the text area: the words are kept
     sam.settle()
-    focused = ""
+    focused, rings = "", []
     for _ in range(3):  # past the who-can-see-it choice ("Just for me" stays chosen)
         focused = page.evaluate("document.activeElement && document.activeElement.innerText")
+        rings.append(page.evaluate(FOCUS_RING))
         if (focused or "").strip() == "Save":
             break
         page.keyboard.press("Tab")
     assert (focused or "").strip() == "Save", focused
+    # Each stop shows where the keyboard is: the choice too, not only the buttons
+    # (Streamlit gave a radio and a link a faint tint, about 1.1:1 against the page).
+    assert rings[0][0] == "radio" and all(ring[1:] == ["solid", "3px"] for ring in rings), rings
     page.keyboard.press("Enter")
     sam.settle()
     page.get_by_text("Saved. Only you can see this.").first.wait_for()

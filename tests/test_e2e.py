@@ -6,13 +6,14 @@ makes is checked: nothing may go to any host but 127.0.0.1.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from workbook.content import workbook
 
-from browser import Person, make_couple, open_fold, save_own
+from browser import PHONE, Person, make_couple, open_fold, save_own
 from helpers import PASS_A, PASS_B
 
 pytestmark = pytest.mark.e2e
@@ -235,3 +236,25 @@ def test_an_entry_opens_for_editing_on_a_phone_and_saves(people):
     assert sam.page.locator("textarea").count() == 0
     sam.shot("journal-saved")
     assert sam.hosts <= {"127.0.0.1"}
+
+
+def test_get_help_now_stays_one_tap_away_while_a_phone_page_scrolls(people):
+    """Why: the link sat at the top of the page only, so in the middle of a chapter on
+    a phone the way to urgent help took two taps (Menu, then the link)."""
+    guest = people("guest", PHONE)
+    guest.open("chapter_1")
+    open_fold(guest, "On your own")
+    guest.page.locator("textarea").last.scroll_into_view_if_needed()
+    guest.page.wait_for_timeout(300)
+    link = guest.page.locator(".st-key-help-now").get_by_role("link", name=re.compile("Get help"))
+    box = link.bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE[1], box
+    on_top = guest.page.evaluate(
+        "([x, y]) => (document.elementFromPoint(x, y).closest('a') || {}).innerText || ''",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert "Get help now" in on_top  # nothing covers it
+    guest.shot("help-link-mid-chapter")
+    link.click()
+    guest.settle()
+    guest.page.get_by_role("heading", name="Get help now").first.wait_for()

@@ -29,10 +29,13 @@ def recovery_reminder() -> None:
 
 
 # On a phone the sidebar starts closed behind a small arrow icon: give that button a
-# word, so the way to every page is plain. And on a phone a notice ("Something new from
-# your partner") dropped in over the top of the page, right over "Get help now": put it
-# at the bottom there, so the way to urgent help is never covered. CSS only, no script
-# and no user text.
+# word, so the way to every page is plain. "Get help now" stays in the top bar beside
+# it while the page scrolls: at the top of the page only, it scrolled away, and in the
+# middle of a chapter the way to urgent help took two taps (Menu, then the link). A
+# notice ("Something new from your partner") goes to the bottom there, so it never
+# covers the link. Keyboard focus is a clear ring on links and choices too (Streamlit
+# gives them only a faint tint, about 1.1:1 against the page). CSS only, no script and
+# no user text.
 _MENU_STYLE = """<style>
 [data-testid="stExpandSidebarButton"]::after {
   content: "Menu";
@@ -41,8 +44,30 @@ _MENU_STYLE = """<style>
   font-weight: 600;
 }
 [data-testid="stExpandSidebarButton"] { width: auto; padding: 0.25rem 0.6rem; }
+a:focus-visible, button:focus-visible, summary:focus-visible {
+  outline: 3px solid #1d4f80 !important;
+  outline-offset: 2px;
+}
+label:has(> input:focus-visible), label:has(input[type="radio"]:focus-visible),
+label:has(input[type="checkbox"]:focus-visible) {
+  outline: 3px solid #1d4f80;
+  outline-offset: 2px;
+  border-radius: 0.4rem;
+}
 @media (max-width: 640px) {
   [data-testid="stToastContainer"] { top: auto !important; bottom: 1rem !important; }
+  .st-key-help-now {
+    position: fixed;
+    top: 0.55rem;
+    right: 0.75rem;
+    z-index: 999991;
+    width: auto !important;
+  }
+  .st-key-help-now a {
+    background-color: #fbfaf7;
+    border: 1px solid #c9c3b8;
+    padding: 0.15rem 0.6rem;
+  }
 }
 </style>"""
 
@@ -52,8 +77,10 @@ def menu_hint() -> None:
 
 
 def help_now_link() -> None:
-    """The one-click way to urgent help, shown at the top of every page."""
-    st.page_link(GET_HELP_PAGE, label="Get help now", icon=":material/emergency:")
+    """The one-click way to urgent help, shown at the top of every page (on a phone,
+    in the top bar: _MENU_STYLE)."""
+    with st.container(key="help-now"):
+        st.page_link(GET_HELP_PAGE, label="Get help now", icon=":material/emergency:")
 
 
 def button_row() -> DeltaGenerator:
