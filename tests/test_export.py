@@ -84,6 +84,28 @@ def test_markdown_keeps_unicode_and_defuses_links(db, couple):
     assert "## Your heart is healing too" in md
 
 
+def test_markdown_keeps_words_and_line_breaks_as_typed(db, couple):
+    """Why: in a Markdown viewer the downloaded file still crossed out ~~words~~,
+    turned $x^2$ into a formula and :smile: into an emoji, and ran an answer's lines
+    together into one."""
+    sam, _ = couple
+    words = (
+        "~~strike~~ $x^2$ :smile: &copy; a|b\n# not a heading\n1. not a list\n\n"
+        "at 10:30, you & me, see https://example.org/help"
+    )
+    journal.save(
+        db, sam, chapter_id="heart", prompt_id="heart-own-3", text=words, visibility="private"
+    )
+    md = export.to_markdown(export.collect(db, sam, BOOK), "Title", "Sub")
+    assert (
+        "> \\~\\~strike\\~\\~ \\$x^2\\$ \\:smile: \\&copy; a\\|b  \n"
+        "> \\# not a heading  \n"
+        "> 1\\. not a list  \n"
+        ">\n"
+        "> at 10:30, you & me, see https://example.org/help\n"
+    ) in md
+
+
 def test_csv_opens_in_pandas_with_the_right_columns(db, couple):
     sam, _ = couple
     frame = pd.read_csv(

@@ -180,6 +180,18 @@ def other_lines(db: Db, member: Member) -> dict[str, list[str]]:
     }
 
 
+def quoted(text: str) -> list[str]:
+    """A person's words as a Markdown quote, each of their line breaks kept (a line
+    ending in two spaces): without, a viewer ran the lines together into one."""
+    lines = text.splitlines()
+    return [
+        ("> " + markdown.escape_light(line) + ("  " if at < len(lines) - 1 else ""))
+        if line.strip()
+        else ">"
+        for at, line in enumerate(lines)
+    ]
+
+
 def to_markdown(
     entries: list[Entry], title: str, subtitle: str, extra: dict[str, list[str]] | None = None
 ) -> str:
@@ -198,7 +210,7 @@ def to_markdown(
         author = markdown.escape_light(e.author)
         out.append(f"*{e.kind}, {author}, {e.visibility}, {stamp(e.created)}{edited}*")
         out.append("")
-        out += ["> " + markdown.escape_light(line) if line else ">" for line in e.text.splitlines()]
+        out += quoted(e.text)
         out.append("")
     for heading, lines in (extra or {}).items():
         if lines:

@@ -36,16 +36,25 @@ def escape(value: object) -> str:
     return "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
 
 
-LIGHT = set("\\`*_[]<>!")
+# For a downloaded file: links, images, HTML, emphasis, code, strikethrough, tables and
+# LaTeX ("$x^2$" on GitHub) escaped everywhere; a colon only where it opens an emoji
+# code (":smile:") and "&" only where it opens an entity ("&copy;"), so times, web
+# addresses and "you & me" read as typed.
+LIGHT = set("\\`*_[]<>!~$|")
+_OPENS_A_CODE = re.compile(r":(?=[\w+-]+:)|&(?=#?\w+;)")
+# At the start of a line: a heading, list, quote or the line under a heading.
+_LINE_START = re.compile(r"^([#+\-=>])|^(\d+)([.)])")
 
 
 def escape_light(value: str) -> str:
     """Lighter escaping for a downloaded Markdown file, so it still reads well as text.
 
-    No links, images, HTML or emphasis can form (``[ ] < > ! * _`` and backticks are
-    escaped), and a line cannot start a heading, list or quote.
+    No link, image, HTML, emphasis, code, strikethrough, table, LaTeX, entity or emoji
+    code can form, and a line cannot start a heading, list or quote. Unlike ``escape``,
+    a web address typed in an answer stays as typed (no invisible joiner), so it can be
+    copied from the file; a viewer may show it as a link, which fetches nothing until
+    it is clicked.
     """
-    out = "".join("\\" + ch if ch in LIGHT else ch for ch in value)
-    if out[:1] in {"#", "-", "+", ">", "|"}:
-        out = "\\" + out
-    return out
+    codes = {m.start() for m in _OPENS_A_CODE.finditer(value)}
+    out = "".join("\\" + ch if ch in LIGHT or at in codes else ch for at, ch in enumerate(value))
+    return _LINE_START.sub(lambda m: "\\" + m[1] if m[1] else f"{m[2]}\\{m[3]}", out)
