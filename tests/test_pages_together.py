@@ -192,3 +192,31 @@ def test_home_does_not_point_to_a_shared_answer_no_key_opens():
     [line] = [c.value for c in sam.caption if "Alex shared an answer in chapter 2" in c.value]
     assert text.SHARED_UNREADABLE in line
     assert "You can read it" not in line
+
+
+def test_where_you_are_and_the_card_agree_on_what_is_opened():
+    """Why: a question both had answered was listed as waiting to be opened AND as
+    opened together lately, and once opened, a card on every chapter page kept asking
+    to open it."""
+    sam, alex = couple()
+    sam.switch_page("pages/chapter_3.py").run()
+    answer(sam, "Sam first")
+    alex.switch_page("pages/chapter_3.py").run()
+    answer(alex, "Alex second")
+    for person in (sam, alex):
+        person.switch_page("pages/home.py").run()
+        shown = texts(person)
+        assert "Open them together when you are ready" in shown
+        assert "Opened together lately" not in shown
+        person.switch_page("pages/chapter_1.py").run()
+        assert person.button(key="waiting-card-go").label == "Open together"
+    alex.switch_page("pages/chapter_3.py").run()
+    alex.button(key=f"open:{PROMPT.id}").click().run()
+    alex.switch_page("pages/home.py").run()
+    shown = texts(alex)
+    assert "Open them together when you are ready" not in shown
+    assert "Opened together lately" in shown and PROMPT.text in shown
+    alex.switch_page("pages/chapter_1.py").run()
+    assert not [b for b in alex.button if b.key == "waiting-card-go"]
+    sam.switch_page("pages/home.py").run()  # Sam has not opened it yet
+    assert "Open them together when you are ready" in texts(sam)

@@ -13,6 +13,7 @@ from workbook import journal, progress, spaces, text, together
 from workbook.content import Chapter, workbook
 from workbook.markdown import escape
 from workbook.ui.clock import when
+from workbook.ui.live import opened_prompts
 from workbook.ui.session import ACCOUNT_PAGE, db, member
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
@@ -53,9 +54,12 @@ def render_home() -> None:
     name = escape(other.name) if other else "your partner"
     prompts = _prompt_index()
 
+    # A question both answered waits until this partner has opened it (then it is
+    # under "Opened together lately"): listed in both, the page contradicted itself.
+    opened_here = opened_prompts()
     st.subheader("Waiting for you")
     waiting = [(pid, "answered") for r in rows for pid in r.waiting_on_me]
-    waiting += [(pid, "open") for r in rows for pid in r.unagreed]
+    waiting += [(pid, "open") for r in rows for pid in r.unagreed if pid not in opened_here]
     if not waiting and not shared_with_me:
         st.write("Nothing is waiting for you. That is fine: go at your own pace.")
     for prompt_id, kind in waiting[:LATELY]:
@@ -87,7 +91,7 @@ def render_home() -> None:
         )
 
     opened = sorted(
-        (s for s in states.values() if s.revealed),
+        (s for s in states.values() if s.revealed and s.prompt_id in opened_here),
         key=lambda s: s.revealed_at,
         reverse=True,
     )[:LATELY]
@@ -97,7 +101,7 @@ def render_home() -> None:
             chapter, question = prompts[state.prompt_id]
             agreed = " You wrote down what you agreed." if state.agreement else ""
             st.write(
-                f"\u201c{question}\u201d, chapter {chapter.number}, "
+                f"\u201c{question}\u201d, chapter {chapter.number}: you had both answered "
                 f"{when(state.revealed_at)}.{agreed}"
             )
 

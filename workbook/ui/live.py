@@ -144,10 +144,14 @@ def waiting_card(current: Member, partner_name: str) -> None:
         own, statuses = presence.statuses(db(), current)
     except (SQLAlchemyError, OSError):
         return
+    # A reveal this partner has opened is not waiting any more: Today still offers
+    # what you agreed, but a card on every page kept asking to open it again.
+    opened = opened_prompts()
     waiting = [
         item
-        for item in today.queue(workbook(), "unsaid", own, statuses, opened=opened_prompts())
-        if item.kind in (today.REVEAL, today.THEIRS_FIRST)
+        for item in today.queue(workbook(), "unsaid", own, statuses, opened=opened)
+        if item.kind == today.THEIRS_FIRST
+        or (item.kind == today.REVEAL and item.prompt.id not in opened)
     ]
     if not waiting:
         return
