@@ -13,6 +13,7 @@ from apphelpers import (
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
     open_tab,
+    sign_in,
     texts,
 )
 from helpers import PASS_A
@@ -133,3 +134,28 @@ def test_names_typed_in_one_tab_are_still_there_after_looking_at_another():
         if k in at.session_state
     ]
     assert not kept, kept
+
+
+def test_signing_in_from_a_chapter_comes_back_to_it():
+    """Why: a reload signs out; signing in from the chapter's own link then landed on
+    Today, and the person had to find their chapter again."""
+    at = create_space(open_app())
+    at.switch_page("pages/chapter_2.py").run()
+    guest = open_app("pages/chapter_2.py")  # the reload
+    [link] = [p for p in guest.get("page_link") if p.proto.label == "Make a space or sign in"]
+    assert "then=chapter_2" in link.proto.query_string
+    guest.query_params["then"] = "chapter_2"  # the link's address
+    sign_in(guest, "sam", PASS_A)
+    assert guest.session_state["current_page"] == "pages/chapter_2.py"
+    assert "Your heart is healing too" in [t.value for t in guest.title]
+
+
+@pytest.mark.parametrize("then", ["", "journal", "https://example.org", "../app"])
+def test_signing_in_from_elsewhere_lands_on_today(then):
+    create_space(open_app())
+    guest = open_app()
+    if then:
+        guest.query_params["then"] = then
+    sign_in(guest, "sam", PASS_A)
+    assert guest.session_state.get("current_page") != "pages/journal.py"
+    assert any("Today" in t.value for t in guest.title), [t.value for t in guest.title]

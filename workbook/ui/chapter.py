@@ -18,6 +18,7 @@ from workbook.ui.session import (
     db,
     member,
 )
+from workbook.ui.way_in import sign_in_link
 from workbook.vault import VaultError
 
 READINESS_CHAPTERS = ("body", "heart")
@@ -88,7 +89,7 @@ def render_chapter(chapter_id: str) -> None:
     partners: list[spaces.Partner] = []
     if current is None:
         st.info(text.NOT_SAVED_GUEST, icon=":material/info:")
-        st.page_link(ACCOUNT_PAGE, label="Make a space or sign in", icon=":material/key:")
+        sign_in_link(f"chapter_{chapter.number}")
     else:
         try:
             partners = spaces.partners_of(db(), current)

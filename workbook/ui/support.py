@@ -12,8 +12,9 @@ from workbook.resources import NEEDS, directory
 from workbook.sealed import PRIVATE, SHARED
 from workbook.ui.fields import flash, length_hint, show_flash
 from workbook.ui.help import country_picker, emergency_links, resource_line
-from workbook.ui.session import ACCOUNT_PAGE, GET_HELP_PAGE, db, member
+from workbook.ui.session import GET_HELP_PAGE, db, member
 from workbook.ui.unreadable import show_unreadable
+from workbook.ui.way_in import sign_in_link
 
 
 def render_support() -> None:
@@ -126,7 +127,7 @@ def render_care_team() -> None:
     current = member()
     if current is None:
         st.info("Your care team is kept in your private space.")
-        st.page_link(ACCOUNT_PAGE, label="Make a space or sign in", icon=":material/key:")
+        sign_in_link("care_team")
         return
     try:
         people = careteam.contacts(db(), current)

@@ -10,11 +10,12 @@ import functools
 import streamlit as st
 
 from workbook import kdfpool, owndata, passphrase, spaces, text
+from workbook.content import workbook
 from workbook.markdown import escape
 from workbook.members import NewPartner
 from workbook.ui.live import TODAY_PAGE
 from workbook.ui.roles import remember, role_choice
-from workbook.ui.session import db, sign_in_as, sign_out
+from workbook.ui.session import ACCOUNT_PAGE, db, sign_in_as, sign_out
 
 
 def strength_hint(value: str, *others: str) -> None:
@@ -79,6 +80,29 @@ def signing_in(action, *args, **kwargs):
         return run_action(action, *args, **kwargs)
 
 
+# A guest reading a chapter (after a reload, which signs out) who signs in from its
+# link comes back to that chapter, not to Today: the link says where, as ?then=….
+# Only these pages: the address is typed by anyone.
+THEN = "then"
+RETURN_PAGES = frozenset({f"chapter_{c.number}" for c in workbook().chapters} | {"care_team"})
+
+
+def sign_in_link(back_to: str) -> None:
+    """ "Make a space or sign in", coming back to ``back_to`` (a RETURN_PAGES name)."""
+    st.page_link(
+        ACCOUNT_PAGE,
+        label="Make a space or sign in",
+        icon=":material/key:",
+        query_params={THEN: back_to},
+    )
+
+
+def _after_sign_in() -> str:
+    """The page to open after signing in: the one the link came from, else Today."""
+    back_to = st.query_params.get(THEN)
+    return f"pages/{back_to}.py" if back_to in RETURN_PAGES else TODAY_PAGE
+
+
 TABS = ["Sign in", "Make a space", "Join your partner", "Forgot passphrase", "Restore a backup"]
 ACCOUNT_TAB = "account_tab"  # the open tab, remembered; Welcome sets "Make a space"
 
@@ -132,7 +156,7 @@ def sign_in_tab(in_place: bool) -> None:
                 sign_in_as(found)
                 if in_place:  # shown in place of another page: open that page now
                     st.rerun()
-                st.switch_page(TODAY_PAGE)  # land on what waits for you
+                st.switch_page(_after_sign_in())  # what waits for you, or back
 
 
 def new_space_tab() -> None:
