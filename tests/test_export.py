@@ -130,7 +130,7 @@ def test_the_pdf_is_valid_and_its_text_can_be_read(db, couple):
 
 def test_a_long_export_runs_to_several_pages():
     entry = export.Entry(
-        "reflection",
+        "answer on your own",
         "Chapter",
         "Prompt",
         "Sam",

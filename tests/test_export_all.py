@@ -75,7 +75,7 @@ def test_every_export_runs_with_every_kind_of_entry(db, filled):
     for member in filled:
         entries = export.collect(db, member, BOOK)
         kinds = {e.kind for e in entries}
-        assert kinds == {"reflection", "together answer", "agreement", "exercise note"}
+        assert kinds == {"answer on your own", "together answer", "agreement", "exercise note"}
         title, subtitle = export.heading_for(member, datetime(2026, 1, 1))
         extra = {
             "Readiness check-ins": export.readiness_lines(db, member),
@@ -107,7 +107,7 @@ def test_exercise_notes_carry_the_day_they_were_marked(db, filled):
 def test_csv_cells_never_start_a_formula(danger):
     moment = datetime(2026, 1, 1)
     entry = export.Entry(
-        "reflection", "Ch", danger, danger, "private", moment, moment, danger + " and more"
+        "answer on your own", "Ch", danger, danger, "private", moment, moment, danger + " and more"
     )
     (row,) = csv.DictReader(io.StringIO(export.to_csv([entry]).decode("utf-8-sig")))
     for column in ("prompt", "author", "text"):
@@ -118,6 +118,8 @@ def test_csv_cells_never_start_a_formula(danger):
 
 def test_csv_leaves_ordinary_words_alone():
     moment = datetime(2026, 1, 1)
-    entry = export.Entry("reflection", "Ch", "P", "Sam", "shared", moment, moment, "It's fine")
+    entry = export.Entry(
+        "answer on your own", "Ch", "P", "Sam", "shared", moment, moment, "It's fine"
+    )
     (row,) = csv.DictReader(io.StringIO(export.to_csv([entry]).decode("utf-8-sig")))
     assert row["text"] == "It's fine" and row["author"] == "Sam"

@@ -541,3 +541,21 @@ def test_a_partner_named_you_does_not_take_the_place_of_your_own_entries():
     sam.selectbox(key="j-author").select_index(2).run()
     shown = texts(sam)
     assert "partner called You" in shown and "Sam's own shared words" not in shown
+
+
+def test_what_you_agreed_says_who_once():
+    """Why: its line read "What we agreed · chapter · Both of you · Both of you"."""
+    from workbook import together
+    from workbook.ui.session import db
+
+    sam, alex = couple()
+    prompt = workbook().chapter("talking").together[0]
+    together.answer(db(), sam.session_state["member"], prompt.id, "Sam's answer")
+    together.answer(db(), alex.session_state["member"], prompt.id, "Alex's answer")
+    together.agree(db(), sam.session_state["member"], prompt.id, "Sundays, a walk")
+    sam.switch_page("pages/journal.py").run()
+    captions = [c.value for c in sam.caption]
+    [agreed] = [c for c in captions if c.startswith("What we agreed")]
+    assert agreed.count("Both of you") == 1, agreed
+    [mine] = [c for c in captions if c.startswith("Together answer") and "You ·" in c]
+    assert "Both of you" in mine  # who wrote it, and who can see it, both said

@@ -21,7 +21,7 @@ def _entries(n: int) -> list[Entry]:
     rng = random.Random(14)  # noqa: S311 - test data
     return [
         Entry(
-            kind="reflection",
+            kind="answer on your own",
             chapter=f"Chapter {i // 200 + 1}",
             prompt="What do you want your partner to know about how you feel today?",
             author="Sam",

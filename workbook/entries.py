@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 COLUMNS = ["kind", "chapter", "prompt", "author", "visibility", "created", "updated", "text"]
-KIND_ORDER = ("reflection", "together answer", "agreement", "exercise note")
+KIND_ORDER = ("answer on your own", "together answer", "agreement", "exercise note")
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
         c = chapter_of.get(r.prompt_id)
         entries.append(
             Entry(
-                "reflection",
+                "answer on your own",
                 c.title if c else r.chapter_id,
                 prompt_text.get(r.prompt_id, r.prompt_id),
                 who(r.author_id),

@@ -137,9 +137,12 @@ def render_journal() -> None:
         with st.container(border=True):
             st.markdown(f"**{row.prompt}**")
             edited = " · edited" if row.updated > row.created else ""
+            # Who wrote it, then who sees it, said once when they are the same words
+            # (what you agreed read "Both of you · Both of you").
+            who = dict.fromkeys((escape(row.author), SEEN_BY[row.visibility]))
             st.caption(
-                f"{row.kind} · {row.chapter} · {escape(row.author)} · "
-                f"{SEEN_BY[row.visibility]} · {when(row.created, DATE)}{edited}"
+                f"{row.kind} · {row.chapter} · {' · '.join(who)} · "
+                f"{when(row.created, DATE)}{edited}"
             )
             mine = row.kind == timeline.OWN and row.author_id == current.partner_id
             editing = mine and editing_id() == row.id
