@@ -513,7 +513,9 @@ def test_the_journal_holds_what_you_made_together_once_revealed():
     assert "Sam's together words" not in texts(alex)  # hidden until both have answered
     together.answer(db(), alex.session_state["member"], prompt.id, "Alex's together words")
     together.agree(db(), alex.session_state["member"], prompt.id, "Sundays, no phones")
-    alex.run()
+    alex.switch_page("pages/chapter_3.py").run()
+    alex.button(key=f"open:{prompt.id}").click().run()  # Open together
+    alex.switch_page("pages/journal.py").run()
     shown = texts(alex)
     for words in ("Sam's together words", "Alex's together words", "Sundays, no phones"):
         assert words in shown
@@ -553,9 +555,35 @@ def test_what_you_agreed_says_who_once():
     together.answer(db(), sam.session_state["member"], prompt.id, "Sam's answer")
     together.answer(db(), alex.session_state["member"], prompt.id, "Alex's answer")
     together.agree(db(), sam.session_state["member"], prompt.id, "Sundays, a walk")
+    sam.switch_page("pages/chapter_3.py").run()
+    sam.button(key=f"open:{prompt.id}").click().run()  # Open together
     sam.switch_page("pages/journal.py").run()
     captions = [c.value for c in sam.caption]
     [agreed] = [c for c in captions if c.startswith("What we agreed")]
     assert agreed.count("Both of you") == 1, agreed
     [mine] = [c for c in captions if c.startswith("Together answer") and "You ·" in c]
     assert "Both of you" in mine  # who wrote it, and who can see it, both said
+
+
+def test_the_partners_together_answer_waits_in_the_journal_until_opened():
+    """Why: both had answered, nobody had pressed "Open together", and the journal
+    already showed the partner's answer: the moment of the reveal was gone."""
+    sam, alex = couple()
+    prompt = workbook().chapter("talking").together[0]
+    sam.switch_page("pages/chapter_3.py").run()
+    together_box = [a for a in sam.text_area if a.key and a.key.endswith(f":{prompt.id}")][0]
+    together_box.input("Sam's answer")
+    sam.button(key=f"together:{prompt.id}").click().run()
+    alex.switch_page("pages/chapter_3.py").run()
+    together_box = [a for a in alex.text_area if a.key and a.key.endswith(f":{prompt.id}")][0]
+    together_box.input("Alex's answer")
+    alex.button(key=f"together:{prompt.id}").click().run()
+    alex.switch_page("pages/journal.py").run()
+    shown = [t.value for t in alex.text]
+    assert "Alex's answer" in shown and "Sam's answer" not in shown
+    assert "Sam's answer shows here once you open them together" in texts(alex)
+    alex.switch_page("pages/chapter_3.py").run()
+    alex.button(key=f"open:{prompt.id}").click().run()
+    alex.switch_page("pages/journal.py").run()
+    assert {"Alex's answer", "Sam's answer"} <= {t.value for t in alex.text}
+    assert "once you open them together" not in texts(alex)

@@ -47,6 +47,10 @@ MADE_PRIVATE_ELSEWHERE = (
     'now. The choice here shows "Just for me"; change it and press Save if you want to '
     "share it."
 )
+REVEAL_WAITS_IN_JOURNAL = (
+    "You have both answered {questions}. {partner}'s answer shows here once you open "
+    "them together, on Today or in the chapter."
+)
 NEWER_ANSWER_SHOWN = (
     "A newer answer to this question was saved in another window, so the box shows it "
     "now and nothing was replaced. Save again if you want to change it."

@@ -12,7 +12,7 @@ overview table the page shows is an Arrow table (``table``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -50,11 +50,15 @@ def frame(
     names: dict[str, str],
     me: str,
     states: dict[str, TogetherState] | None = None,
+    opened: Collection[str] | None = None,
 ) -> list[Row]:
     """One row per entry, newest first, with readable chapter, prompt and author.
 
     ``states`` adds what the couple made together: both answers of every together
-    question once revealed (never before), and every agreement.
+    question once revealed (never before), and every agreement. ``opened``: the
+    together questions this partner has opened side by side; of one not opened yet,
+    only their own answer is listed (the partner's waits for "Open together", the
+    moment of the reveal). None lists every revealed one.
     """
     chapters = {c.id: c for c in book.chapters}
     prompts = {p.id: p.text for c in book.chapters for p in (*c.prompts, *c.together)}
@@ -81,12 +85,16 @@ def frame(
         )
         for e in entries
     ]
-    rows += _together_rows(states or {}, book, author)
+    rows += _together_rows(states or {}, book, author, me, opened)
     return sorted(rows, key=lambda row: row.updated, reverse=True)  # stable: ties keep order
 
 
 def _together_rows(
-    states: dict[str, TogetherState], book: Workbook, author: Callable[[str | None], str]
+    states: dict[str, TogetherState],
+    book: Workbook,
+    author: Callable[[str | None], str],
+    me: str,
+    opened: Collection[str] | None,
 ) -> list[Row]:
     rows: list[Row] = []
     for chapter in book.chapters:
@@ -94,6 +102,7 @@ def _together_rows(
             state = states.get(prompt.id)
             if state is None or not state.revealed:
                 continue  # an answer stays hidden until both have answered
+            waits = opened is not None and prompt.id not in opened
             base = {
                 "chapter": chapter.title,
                 "chapter_id": chapter.id,
@@ -102,6 +111,8 @@ def _together_rows(
                 "visibility": "shared",
             }
             for answer in (state.mine, state.theirs):
+                if waits and answer.author_id != me:
+                    continue
                 rows.append(
                     Row(
                         **base,
@@ -114,7 +125,7 @@ def _together_rows(
                         text=answer.text,
                     )
                 )
-            if state.agreement is not None:
+            if state.agreement is not None and not waits:
                 rows.append(
                     Row(
                         **base,

@@ -29,6 +29,7 @@ from workbook.ui.journal_edit import (
     rescue_gone_edits,
     toggle_editor,
 )
+from workbook.ui.live import opened_prompts
 from workbook.ui.session import ACCOUNT_PAGE, db, member
 from workbook.ui.unreadable import show_unreadable
 
@@ -68,7 +69,14 @@ def render_journal() -> None:
     show_unreadable(entries, states)
     rescue_gone_edits(current, {e.id for e in entries if e.author_id == current.partner_id})
     names = {p.id: p.name for p in partners}
-    rows = timeline.frame(entries, book, names, current.partner_id, states)
+    opened = opened_prompts()
+    rows = timeline.frame(entries, book, names, current.partner_id, states, opened)
+    waiting = sum(1 for s in states.values() if s.revealed and s.prompt_id not in opened)
+    if waiting:
+        other = next((n for pid, n in names.items() if pid != current.partner_id), None)
+        questions = "a together question" if waiting == 1 else f"{waiting} together questions"
+        partner = escape(other or "Your partner")
+        st.caption(text.REVEAL_WAITS_IN_JOURNAL.format(questions=questions, partner=partner))
     show_flash("journal")  # before the empty page too: "Deleted." of the last entry
     if not rows:
         st.write("Nothing here yet. When you want to write, this space is yours.")
