@@ -587,3 +587,23 @@ def test_the_partners_together_answer_waits_in_the_journal_until_opened():
     alex.switch_page("pages/journal.py").run()
     assert {"Alex's answer", "Sam's answer"} <= {t.value for t in alex.text}
     assert "once you open them together" not in texts(alex)
+
+
+def test_bring_to_therapy_says_when_the_partners_words_are_among_the_choices():
+    sam, alex = couple()
+    save(sam, 1, "Sam's shared words", shared=True)
+    sam.switch_page("pages/therapy_summary.py").run()
+    assert "Alex's words" not in texts(sam)  # only Sam's own so far
+    save(alex, 2, "Alex's shared words", shared=True)
+    sam.run()
+    assert "Some of these are Alex's words, shared with you." in texts(sam)
+    labels = [c.label for c in sam.checkbox]
+    assert any("answer on your own" in label for label in labels)
+    assert not any("reflection" in label for label in labels)
+
+
+def test_the_journal_table_shows_the_question_and_who_first():
+    sam, _ = couple()
+    save(sam, 0, "Words")
+    sam.switch_page("pages/journal.py").run()
+    assert list(sam.dataframe[0].value.columns)[:3] == ["updated", "prompt", "author"]

@@ -47,6 +47,10 @@ MADE_PRIVATE_ELSEWHERE = (
     'now. The choice here shows "Just for me"; change it and press Save if you want to '
     "share it."
 )
+PARTNER_WORDS_IN_SUMMARY = (
+    "Some of these are {partner}'s words, shared with you. If you bring them, it may "
+    "help to tell {partner} first."
+)
 REVEAL_WAITS_IN_JOURNAL = (
     "You have both answered {questions}. {partner}'s answer shows here once you open "
     "them together, on Today or in the chapter."

@@ -119,7 +119,9 @@ def render_journal() -> None:
         st.dataframe(
             timeline.table(
                 shown,
-                ["updated", "chapter", "kind", "prompt", "author", "visibility"],
+                # The question and who wrote it first: on a phone only the first
+                # three columns fit without scrolling sideways.
+                ["updated", "prompt", "author", "chapter", "kind", "visibility"],
                 updated=lambda row: local(row.updated),  # the reader's own date
                 visibility=lambda row: SEEN_BY[row.visibility],
             ),

@@ -11,7 +11,7 @@ import hashlib
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import export
+from workbook import export, text
 from workbook.content import workbook
 from workbook.entries import Entry
 from workbook.markdown import escape
@@ -89,6 +89,12 @@ def render_therapy_summary() -> None:
             "Nothing shared yet. Private entries stay private until you choose. Share an "
             "answer, or answer a together question, and it can go in here."
         )
+    mine = f"{current.name} (you)"  # export.collect's name for this partner
+    theirs = sorted({e.author for e in entries if e.author != mine and e.kind != "agreement"})
+    if theirs:
+        # Their words, shared with you: bringing them to a therapist is a choice
+        # about them too.
+        st.caption(text.PARTNER_WORDS_IN_SUMMARY.format(partner=escape(theirs[0])))
     chosen = []
     # What is ticked and typed here stays while another page is open (persist_state).
     for e in entries:
