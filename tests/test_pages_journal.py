@@ -607,3 +607,22 @@ def test_the_journal_table_shows_the_question_and_who_first():
     save(sam, 0, "Words")
     sam.switch_page("pages/journal.py").run()
     assert list(sam.dataframe[0].value.columns)[:3] == ["updated", "prompt", "author"]
+
+
+def test_a_reveal_opened_on_another_device_shows_in_this_journal():
+    from helpers import PASS_B
+
+    sam, alex = couple()
+    prompt = workbook().chapter("talking").together[0]
+    for person, words in ((sam, "Sam's answer"), (alex, "Alex's answer")):
+        person.switch_page("pages/chapter_3.py").run()
+        [box] = [a for a in person.text_area if a.key and a.key.endswith(f":{prompt.id}")]
+        box.input(words)
+        person.button(key=f"together:{prompt.id}").click().run()
+    laptop = sign_in(open_app(), "alex", PASS_B)
+    laptop.switch_page("pages/journal.py").run()
+    assert "Sam's answer" not in [t.value for t in laptop.text]
+    alex.switch_page("pages/chapter_3.py").run()
+    alex.button(key=f"open:{prompt.id}").click().run()  # opened on the phone
+    laptop.run()
+    assert "Sam's answer" in [t.value for t in laptop.text]

@@ -56,7 +56,7 @@ def render_home() -> None:
 
     # A question both answered waits until this partner has opened it (then it is
     # under "Opened together lately"): listed in both, the page contradicted itself.
-    opened_here = opened_prompts()
+    opened_here = opened_prompts(fresh=True)
     st.subheader("Waiting for you")
     waiting = [(pid, "answered") for r in rows for pid in r.waiting_on_me]
     waiting += [(pid, "open") for r in rows for pid in r.unagreed if pid not in opened_here]

@@ -69,7 +69,7 @@ def render_journal() -> None:
     show_unreadable(entries, states)
     rescue_gone_edits(current, {e.id for e in entries if e.author_id == current.partner_id})
     names = {p.id: p.name for p in partners}
-    opened = opened_prompts()
+    opened = opened_prompts(fresh=True)
     rows = timeline.frame(entries, book, names, current.partner_id, states, opened)
     waiting = sum(1 for s in states.values() if s.revealed and s.prompt_id not in opened)
     if waiting:

@@ -40,16 +40,20 @@ FOCUS = "today_focus"
 OPENED = "opened"
 
 
-def opened_prompts() -> set[str]:
-    """The together prompts this partner has opened, read once per session."""
+def opened_prompts(fresh: bool = False) -> set[str]:
+    """The together prompts this partner has opened, read once per session.
+
+    ``fresh``: read again (the journal and Where you are, which list what was opened:
+    a reveal opened on another device since would otherwise stay hidden there).
+    """
     current = member()
     if current is None:
         return set()
-    if OPENED not in st.session_state:
+    if fresh or OPENED not in st.session_state:
         try:
             st.session_state[OPENED] = presence.opened(db(), current)
         except (SQLAlchemyError, OSError, VaultError, ValueError):
-            return set()
+            return st.session_state.get(OPENED, set())
     return st.session_state[OPENED]
 
 
