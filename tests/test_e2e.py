@@ -255,6 +255,19 @@ def test_get_help_now_stays_one_tap_away_while_a_phone_page_scrolls(people):
     )
     assert "Get help now" in on_top  # nothing covers it
     guest.shot("help-link-mid-chapter")
+    # With the menu open, its own close button stays on top (the link covered it).
+    guest.page.get_by_test_id("stExpandSidebarButton").click()
+    close = guest.page.get_by_test_id("stSidebar").get_by_role("button", name="Collapse sidebar")
+    close.wait_for()
+    guest.page.wait_for_timeout(500)
+    box = close.bounding_box()
+    hit = guest.page.evaluate(
+        "([x, y]) => (document.elementFromPoint(x, y).closest('button') || {}).ariaLabel || ''",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert hit == "Collapse sidebar", hit
+    close.click()
+    guest.page.wait_for_timeout(500)
     link.click()
     guest.settle()
     guest.page.get_by_role("heading", name="Get help now").first.wait_for()

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import event
 
-from workbook import careteam, export, journal, progress, spaces, together
+from workbook import careteam, export, journal, markdown, progress, spaces, together
 from workbook.content import workbook
 from workbook.pdf import to_pdf
 
@@ -104,6 +104,28 @@ def test_markdown_keeps_words_and_line_breaks_as_typed(db, couple):
         ">\n"
         "> at 10:30, you & me, see https://example.org/help\n"
     ) in md
+
+
+def test_no_line_of_a_note_or_answer_starts_formatting_after_spaces():
+    """Why: "  # x" made a heading, "    x" a code block and a care-team note of
+    several lines ("Dr X\n# Big\n---") a heading and a rule in the file."""
+    nbsp = "\u00a0"
+    assert markdown.escape_light("  # x") == f"{nbsp * 2}\\# x"
+    assert markdown.escape_light("\t- x") == f"{nbsp * 4}\\- x"
+    assert markdown.escape_light("    code?") == f"{nbsp * 4}code?"
+    assert markdown.escape_light("  1) x") == f"{nbsp * 2}1\\) x"
+    assert markdown.escape_light("Dr X\n# Big\n---\n1. one") == "Dr X\n\\# Big\n\\---\n1\\. one"
+
+
+def test_an_export_keeps_the_partners_together_answer_until_it_is_opened(db, couple):
+    sam, alex = couple
+    together.answer(db, sam, TOGETHER, "SAM-TOGETHER")
+    together.agree(db, sam, TOGETHER, "OUR-AGREEMENT")
+    waiting = {e.text for e in export.collect(db, alex, BOOK, opened=set())}
+    assert "ALEX-TOGETHER-HIDDEN" in waiting  # their own answer, always
+    assert not {"SAM-TOGETHER", "OUR-AGREEMENT"} & waiting
+    opened = {e.text for e in export.collect(db, alex, BOOK, opened={TOGETHER})}
+    assert {"SAM-TOGETHER", "OUR-AGREEMENT"} <= opened
 
 
 def test_csv_opens_in_pandas_with_the_right_columns(db, couple):

@@ -626,3 +626,21 @@ def test_a_reveal_opened_on_another_device_shows_in_this_journal():
     alex.button(key=f"open:{prompt.id}").click().run()  # opened on the phone
     laptop.run()
     assert "Sam's answer" in [t.value for t in laptop.text]
+
+
+def test_bring_to_therapy_keeps_the_partners_together_answer_until_opened():
+    sam, alex = couple()
+    prompt = workbook().chapter("talking").together[0]
+    for person, words in ((sam, "Sam's together words"), (alex, "Alex's together words")):
+        person.switch_page("pages/chapter_3.py").run()
+        [box] = [a for a in person.text_area if a.key and a.key.endswith(f":{prompt.id}")]
+        box.input(words)
+        person.button(key=f"together:{prompt.id}").click().run()
+    alex.switch_page("pages/therapy_summary.py").run()
+    labels = " ".join(c.label for c in alex.checkbox)
+    assert "together answer, Alex" in labels and "together answer, Sam" not in labels
+    assert "Some of these are Sam's words" not in texts(alex)
+    alex.switch_page("pages/chapter_3.py").run()
+    alex.button(key=f"open:{prompt.id}").click().run()
+    alex.switch_page("pages/therapy_summary.py").run()
+    assert "together answer, Sam" in " ".join(c.label for c in alex.checkbox)

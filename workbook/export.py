@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import asdict
 from datetime import datetime
 
@@ -36,8 +37,15 @@ from workbook.spaces import Member
 from workbook.store import Db
 
 
-def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
-    """Every entry the member may read, in workbook order, for export or a summary."""
+def collect(
+    db: Db, member: Member, book: Workbook, opened: Collection[str] | None = None
+) -> list[Entry]:
+    """Every entry the member may read, in workbook order, for export or a summary.
+
+    ``opened``: the together questions this partner has opened side by side; of one
+    both answered and not opened yet, the partner's answer and what was agreed wait
+    for "Open together", as in the journal (timeline.frame). None: no such wait.
+    """
     names = {p.id: p.name for p in spaces.partners_of(db, member)}
 
     def who(author_id: str | None) -> str:
@@ -69,7 +77,8 @@ def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
     states = together.states(db, member, list(prompt_text))
     for prompt_id, state in states.items():
         c = chapter_of[prompt_id]
-        for answer in (state.mine, state.theirs):
+        waits = opened is not None and state.revealed and prompt_id not in opened
+        for answer in (state.mine, None if waits else state.theirs):
             if answer is not None:
                 entries.append(
                     Entry(
@@ -83,7 +92,7 @@ def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
                         answer.text,
                     )
                 )
-        if state.agreement is not None:
+        if state.agreement is not None and not waits:
             entries.append(
                 Entry(
                     "agreement",
@@ -119,7 +128,12 @@ def collect(db: Db, member: Member, book: Workbook) -> list[Entry]:
 
 
 def everything(
-    db: Db, member: Member, book: Workbook, *, with_extra: bool = True
+    db: Db,
+    member: Member,
+    book: Workbook,
+    *,
+    with_extra: bool = True,
+    opened: Collection[str] | None = None,
 ) -> tuple[list[Entry], dict[str, list[str]]]:
     """The entries and (``with_extra``) the other sections of an export, read as one
     moment: a partner who writes meanwhile is in every part of the file or in none.
@@ -129,7 +143,7 @@ def everything(
     marked done in one minute could land half in the file (workbook/snapshots.py).
     """
     with snapshots.one_snapshot(db) as moment:
-        entries = collect(moment, member, book)
+        entries = collect(moment, member, book, opened)
         if not with_extra:
             return entries, {}
         extra = {

@@ -50,11 +50,18 @@ def escape_light(value: str) -> str:
     """Lighter escaping for a downloaded Markdown file, so it still reads well as text.
 
     No link, image, HTML, emphasis, code, strikethrough, table, LaTeX, entity or emoji
-    code can form, and a line cannot start a heading, list or quote. Unlike ``escape``,
+    code can form, and no line of it can start a heading, list, quote or code block
+    (spaces or tabs at the start of a line become no-break spaces). Unlike ``escape``,
     a web address typed in an answer stays as typed (no invisible joiner), so it can be
     copied from the file; a viewer may show it as a link, which fetches nothing until
     it is clicked.
     """
-    codes = {m.start() for m in _OPENS_A_CODE.finditer(value)}
-    out = "".join("\\" + ch if ch in LIGHT or at in codes else ch for at, ch in enumerate(value))
-    return _LINE_START.sub(lambda m: "\\" + m[1] if m[1] else f"{m[2]}\\{m[3]}", out)
+    return "\n".join(_escape_line(line) for line in value.splitlines() or [""])
+
+
+def _escape_line(line: str) -> str:
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)].replace("\t", "    ").replace(" ", "\u00a0")
+    codes = {m.start() for m in _OPENS_A_CODE.finditer(body)}
+    out = "".join("\\" + ch if ch in LIGHT or at in codes else ch for at, ch in enumerate(body))
+    return indent + _LINE_START.sub(lambda m: "\\" + m[1] if m[1] else f"{m[2]}\\{m[3]}", out)

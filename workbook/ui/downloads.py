@@ -12,24 +12,28 @@ from workbook import export, pdf
 from workbook.content import workbook
 from workbook.spaces import Member
 from workbook.store import now
+from workbook.ui.live import opened_prompts
 from workbook.ui.session import db
 
 
 def downloads(current: Member) -> None:
-    """Markdown, CSV and PDF of everything this partner may see, built when clicked."""
+    """Markdown, CSV and PDF of everything this partner may see, built when clicked.
+    A together answer of the partner's waits for "Open together", as in the journal."""
     book = workbook()
+    opened = set(opened_prompts(fresh=True))
     title, subtitle = export.heading_for(current, now())
 
     def markdown_file() -> str:
-        entries, extra = export.everything(db(), current, book)
+        entries, extra = export.everything(db(), current, book, opened=opened)
         return export.to_markdown(entries, title, subtitle, extra)
 
     def pdf_file() -> bytes:
-        entries, extra = export.everything(db(), current, book)
+        entries, extra = export.everything(db(), current, book, opened=opened)
         return pdf.to_pdf(entries, title, subtitle, extra)
 
     def csv_file() -> bytes:
-        return export.to_csv(export.everything(db(), current, book, with_extra=False)[0])
+        entries, _ = export.everything(db(), current, book, with_extra=False, opened=opened)
+        return export.to_csv(entries)
 
     stamp = f"{now():%Y-%m-%d}"
     files = (

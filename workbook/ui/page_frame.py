@@ -60,7 +60,7 @@ label:has(input[type="checkbox"]:focus-visible) {
     position: fixed;
     top: 0.55rem;
     right: 0.75rem;
-    z-index: 999991;
+    z-index: 999990;  /* over the top bar, under the open menu (its close button) */
     width: auto !important;
   }
   .st-key-help-now a {

@@ -20,6 +20,7 @@ from workbook.store import now
 from workbook.ui.clock import DATE, when
 from workbook.ui.fields import draft_field
 from workbook.ui.journal import needs_space
+from workbook.ui.live import opened_prompts
 from workbook.ui.session import db
 from workbook.ui.unreadable import show_unreadable
 
@@ -76,7 +77,7 @@ def render_therapy_summary() -> None:
     try:
         entries = [
             e
-            for e in export.collect(db(), current, book)
+            for e in export.collect(db(), current, book, opened_prompts(fresh=True))
             if e.visibility == "shared" and e.kind != "exercise note"
         ]
         history = export.readiness_lines(db(), current)
