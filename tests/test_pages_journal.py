@@ -644,3 +644,15 @@ def test_bring_to_therapy_keeps_the_partners_together_answer_until_opened():
     alex.button(key=f"open:{prompt.id}").click().run()
     alex.switch_page("pages/therapy_summary.py").run()
     assert "together answer, Sam" in " ".join(c.label for c in alex.checkbox)
+
+
+def test_the_journal_counts_the_reveals_that_wait_in_plain_words():
+    from workbook import together
+    from workbook.ui.session import db
+
+    sam, alex = couple()
+    for prompt in workbook().chapter("talking").together[:2]:
+        for person in (sam, alex):
+            together.answer(db(), person.session_state["member"], prompt.id, "words")
+    alex.switch_page("pages/journal.py").run()
+    assert "You have both answered 2 together questions. Sam's answers show here" in texts(alex)

@@ -9,6 +9,7 @@ from workbook.content import workbook
 
 from apphelpers import (
     button,
+    couple,
     create_space,
     fresh_install,  # noqa: F401  (a fixture, used through pytestmark)
     open_app,
@@ -199,3 +200,43 @@ def test_a_role_that_cannot_be_sealed_says_so_kindly_and_keeps_the_page(monkeypa
     assert any("could not save this just now" in e.value for e in sam.error)
     assert sam.session_state["my_role"] == "pregnant"
     assert sam.radio(key="role_setting").value == "pregnant", "the unsaved choice shows"
+
+
+def test_the_cards_open_together_opens_the_question_it_names():
+    """Why: with one question opened (and nothing agreed yet) still kept on Today, the
+    card naming a second one moved to Today and showed the first again, while the
+    second was marked as opened."""
+    from workbook import together
+    from workbook.ui.session import db
+
+    sam, alex = couple()
+    talking = workbook().chapter("talking")
+    first, second = talking.together[0], talking.together[1]
+    for person in (sam, alex):
+        for prompt in (first, second):
+            together.answer(db(), person.session_state["member"], prompt.id, "words")
+    sam.switch_page("pages/today.py").run()
+    shown = sam.session_state["today_shown"]
+    sam.button(key=f"open:{shown}").click().run()  # opened here, nothing agreed yet
+    other = second if shown == first.id else first
+    sam.switch_page("pages/chapter_3.py").run()
+    assert other.text in " ".join(m.value for m in sam.markdown)  # the card names it
+    sam.button(key="waiting-card-go").click().run()
+    assert sam.session_state["today_shown"] == other.id
+    assert f"**{other.text}**" in [m.value for m in sam.markdown]
+
+
+def test_where_you_are_suggests_nothing_already_read_side_by_side():
+    from workbook import together
+    from workbook.ui.session import db
+
+    sam, alex = couple()
+    prompt = workbook().chapter("talking").together[0]
+    for person in (sam, alex):
+        together.answer(db(), person.session_state["member"], prompt.id, "words")
+    sam.switch_page("pages/home.py").run()
+    assert "Read your answers side by side" in texts(sam)
+    sam.switch_page("pages/chapter_3.py").run()
+    sam.button(key=f"open:{prompt.id}").click().run()
+    sam.switch_page("pages/home.py").run()
+    assert "Read your answers side by side" not in texts(sam)

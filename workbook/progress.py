@@ -8,6 +8,7 @@ count the rows. No streaks, no scores, and one gentle suggestion.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -171,8 +172,14 @@ class NextStep:
     chapter_number: int | None  # the chapter page to open, if any
 
 
-def next_step(member: Member, partners: list[Partner], progress: list[ChapterProgress]) -> NextStep:
-    """One gentle suggestion; never a demand, and waiting is always fine."""
+def next_step(
+    member: Member,
+    partners: list[Partner],
+    progress: list[ChapterProgress],
+    opened: Collection[str] = (),
+) -> NextStep:
+    """One gentle suggestion; never a demand, and waiting is always fine. ``opened``:
+    together questions this partner has read side by side, never suggested again."""
     others = [p for p in partners if p.id != member.partner_id]
     for p in progress:
         if p.waiting_on_me:
@@ -183,7 +190,7 @@ def next_step(member: Member, partners: list[Partner], progress: list[ChapterPro
                 p.chapter.number,
             )
     for p in progress:
-        if p.unagreed:
+        if any(prompt_id not in opened for prompt_id in p.unagreed):
             return NextStep(
                 f"You have both answered a together question in chapter {p.chapter.number}. "
                 "Read your answers side by side when you are ready, and note what you agree.",

@@ -52,8 +52,12 @@ PARTNER_WORDS_IN_SUMMARY = (
     "help to tell {partner} first."
 )
 REVEAL_WAITS_IN_JOURNAL = (
-    "You have both answered {questions}. {partner}'s answer shows here once you open "
-    "them together, on Today or in the chapter."
+    "You have both answered a together question. {partner}'s answer shows here once "
+    "you open them together, on Today or in the chapter."
+)
+REVEALS_WAIT_IN_JOURNAL = (
+    "You have both answered {count} together questions. {partner}'s answers show here "
+    "once you open them together, on Today or in the chapter."
 )
 NEWER_ANSWER_SHOWN = (
     "A newer answer to this question was saved in another window, so the box shows it "

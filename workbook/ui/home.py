@@ -105,7 +105,7 @@ def render_home() -> None:
                 f"{when(state.revealed_at)}.{agreed}"
             )
 
-    step = progress.next_step(current, partners, rows)
+    step = progress.next_step(current, partners, rows, opened_here)
     with st.container(border=True):
         st.markdown("**A gentle suggestion**")
         st.write(escape(step.text))  # it may hold the partner's name

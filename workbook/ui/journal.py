@@ -74,9 +74,9 @@ def render_journal() -> None:
     waiting = sum(1 for s in states.values() if s.revealed and s.prompt_id not in opened)
     if waiting:
         other = next((n for pid, n in names.items() if pid != current.partner_id), None)
-        questions = "a together question" if waiting == 1 else f"{waiting} together questions"
         partner = escape(other or "Your partner")
-        st.caption(text.REVEAL_WAITS_IN_JOURNAL.format(questions=questions, partner=partner))
+        said = text.REVEAL_WAITS_IN_JOURNAL if waiting == 1 else text.REVEALS_WAIT_IN_JOURNAL
+        st.caption(said.format(count=waiting, partner=partner))
     show_flash("journal")  # before the empty page too: "Deleted." of the last entry
     if not rows:
         st.write("Nothing here yet. When you want to write, this space is yours.")

@@ -83,7 +83,9 @@ def render_today() -> None:
     shown = st.session_state.get(SHOWN)
     # A question opened together stays on screen, even once agreed (by either of
     # you), until this partner moves on: the moment does not vanish under them.
-    status = statuses.get(shown) if shown else None
+    # Unless another question was asked for (the waiting card's "Open together" names
+    # one): then that one, as the card said.
+    status = statuses.get(shown) if shown and focus in (None, shown) else None
     if status is not None and status.revealed and shown not in st.session_state.get(DONE, ()):
         kept = today.item_for(book, shown, today.REVEAL)
         if kept is not None and shown not in set_aside:
