@@ -266,6 +266,10 @@ def test_get_help_now_stays_one_tap_away_while_a_phone_page_scrolls(people):
         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
     )
     assert hit == "Collapse sidebar", hit
+    assert not link.is_visible()  # the open menu has its own "Get help now"
+    menu = guest.page.get_by_test_id("stSidebar")
+    menu.get_by_role("link", name=re.compile("Get help now")).first.wait_for()
+    guest.shot("menu-open")
     close.click()
     guest.page.wait_for_timeout(500)
     link.click()

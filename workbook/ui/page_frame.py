@@ -63,6 +63,10 @@ label:has(input[type="checkbox"]:focus-visible) {
     z-index: 999990;  /* over the top bar, under the open menu (its close button) */
     width: auto !important;
   }
+  /* the open menu lists "Get help now" itself; half-covered, the link read "et help now" */
+  body:has([data-testid="stSidebar"][data-collapsed="false"]) .st-key-help-now {
+    visibility: hidden;
+  }
   .st-key-help-now a {
     background-color: #fbfaf7;
     border: 1px solid #c9c3b8;
