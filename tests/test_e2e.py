@@ -272,6 +272,17 @@ def test_get_help_now_stays_one_tap_away_while_a_phone_page_scrolls(people):
     guest.shot("menu-open")
     close.click()
     guest.page.wait_for_timeout(500)
-    link.click()
-    guest.settle()
-    guest.page.get_by_role("heading", name="Get help now").first.wait_for()
+    # The help page opens at its top, not at the chapter's scroll position (it did in
+    # about one try in three or four).
+    for _ in range(6):
+        link.click()
+        guest.settle()
+        heading = guest.page.get_by_role("heading", name="Get help now").first
+        heading.wait_for()
+        guest.page.wait_for_timeout(500)
+        top = heading.bounding_box()
+        assert top and 0 <= top["y"] < PHONE[1] / 2, top
+        guest.open("chapter_1")
+        open_fold(guest, "On your own")
+        guest.page.locator("textarea").last.scroll_into_view_if_needed()
+        guest.page.wait_for_timeout(300)

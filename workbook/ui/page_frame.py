@@ -76,8 +76,31 @@ label:has(input[type="checkbox"]:focus-visible) {
 </style>"""
 
 
+# A page opened from a link kept the scroll position of the page before: "Get help
+# now" tapped in the middle of a chapter opened the help page halfway down, its first
+# lines out of sight. When the address changes, the new page starts at its top. Ours,
+# holding no user text.
+_PAGE_TOP_SCRIPT = """<script>
+(() => {
+  if (window.__workbookPageTop) return;
+  window.__workbookPageTop = true;
+  let path = window.location.pathname;
+  setInterval(() => {
+    if (window.location.pathname === path) return;
+    path = window.location.pathname;
+    for (const el of [document.scrollingElement,
+                      document.querySelector('[data-testid="stMain"]'),
+                      document.querySelector('[data-testid="stAppViewContainer"]')]) {
+      if (el) el.scrollTop = 0;
+    }
+  }, 150);
+})();
+</script>"""
+
+
 def menu_hint() -> None:
     st.html(_MENU_STYLE)
+    st.html(_PAGE_TOP_SCRIPT, unsafe_allow_javascript=True, width=1)
 
 
 def help_now_link() -> None:
