@@ -565,19 +565,21 @@ def test_what_you_agreed_says_who_once():
     assert "Both of you" in mine  # who wrote it, and who can see it, both said
 
 
+def _answer_in_chapter(person, prompt, words: str) -> None:
+    """Answer a together question of chapter 3 as a person does: its box, then its button."""
+    person.switch_page("pages/chapter_3.py").run()
+    [box] = [a for a in person.text_area if a.key and a.key.endswith(f":{prompt.id}")]
+    box.input(words)
+    person.button(key=f"together:{prompt.id}").click().run()
+
+
 def test_the_partners_together_answer_waits_in_the_journal_until_opened():
     """Why: both had answered, nobody had pressed "Open together", and the journal
     already showed the partner's answer: the moment of the reveal was gone."""
     sam, alex = couple()
     prompt = workbook().chapter("talking").together[0]
-    sam.switch_page("pages/chapter_3.py").run()
-    together_box = [a for a in sam.text_area if a.key and a.key.endswith(f":{prompt.id}")][0]
-    together_box.input("Sam's answer")
-    sam.button(key=f"together:{prompt.id}").click().run()
-    alex.switch_page("pages/chapter_3.py").run()
-    together_box = [a for a in alex.text_area if a.key and a.key.endswith(f":{prompt.id}")][0]
-    together_box.input("Alex's answer")
-    alex.button(key=f"together:{prompt.id}").click().run()
+    _answer_in_chapter(sam, prompt, "Sam's answer")
+    _answer_in_chapter(alex, prompt, "Alex's answer")
     alex.switch_page("pages/journal.py").run()
     shown = [t.value for t in alex.text]
     assert "Alex's answer" in shown and "Sam's answer" not in shown
@@ -614,11 +616,8 @@ def test_a_reveal_opened_on_another_device_shows_in_this_journal():
 
     sam, alex = couple()
     prompt = workbook().chapter("talking").together[0]
-    for person, words in ((sam, "Sam's answer"), (alex, "Alex's answer")):
-        person.switch_page("pages/chapter_3.py").run()
-        [box] = [a for a in person.text_area if a.key and a.key.endswith(f":{prompt.id}")]
-        box.input(words)
-        person.button(key=f"together:{prompt.id}").click().run()
+    _answer_in_chapter(sam, prompt, "Sam's answer")
+    _answer_in_chapter(alex, prompt, "Alex's answer")
     laptop = sign_in(open_app(), "alex", PASS_B)
     laptop.switch_page("pages/journal.py").run()
     assert "Sam's answer" not in [t.value for t in laptop.text]
@@ -631,11 +630,8 @@ def test_a_reveal_opened_on_another_device_shows_in_this_journal():
 def test_bring_to_therapy_keeps_the_partners_together_answer_until_opened():
     sam, alex = couple()
     prompt = workbook().chapter("talking").together[0]
-    for person, words in ((sam, "Sam's together words"), (alex, "Alex's together words")):
-        person.switch_page("pages/chapter_3.py").run()
-        [box] = [a for a in person.text_area if a.key and a.key.endswith(f":{prompt.id}")]
-        box.input(words)
-        person.button(key=f"together:{prompt.id}").click().run()
+    _answer_in_chapter(sam, prompt, "Sam's together words")
+    _answer_in_chapter(alex, prompt, "Alex's together words")
     alex.switch_page("pages/therapy_summary.py").run()
     labels = " ".join(c.label for c in alex.checkbox)
     assert "together answer, Alex" in labels and "together answer, Sam" not in labels
