@@ -240,3 +240,31 @@ def test_where_you_are_suggests_nothing_already_read_side_by_side():
     sam.button(key=f"open:{prompt.id}").click().run()
     sam.switch_page("pages/home.py").run()
     assert "Read your answers side by side" not in texts(sam)
+
+
+def test_a_question_asked_for_earlier_never_makes_an_opened_one_vanish():
+    """The card's question wins over the one kept on screen only while it still waits:
+    asked for once and answered since, it must not take away the moment of another."""
+    from workbook import journal, together
+    from workbook.ui.session import db
+
+    sam, alex = couple()
+    prompt = workbook().chapter("talking").together[0]
+    for person in (sam, alex):
+        together.answer(db(), person.session_state["member"], prompt.id, "words")
+    sam.switch_page("pages/today.py").run()
+    assert sam.session_state["today_shown"] == prompt.id
+    sam.button(key=f"open:{prompt.id}").click().run()
+    answer_one = workbook().chapter("body").prompts[0]
+    sam.session_state["today_focus"] = answer_one.id  # asked for once, answered since
+    together.agree(db(), alex.session_state["member"], prompt.id, "Sundays")
+    journal.save(
+        db(),
+        sam.session_state["member"],
+        chapter_id="body",
+        prompt_id=answer_one.id,
+        text="done",
+        visibility="private",
+    )
+    sam.run()
+    assert sam.session_state["today_shown"] == prompt.id  # still on screen

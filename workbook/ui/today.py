@@ -33,6 +33,8 @@ KIND_LABEL = {
 def _next(prompt_id: str) -> None:
     """Move on from a question opened together (it stays in the chapter and journal)."""
     st.session_state.setdefault(DONE, set()).add(prompt_id)
+    if st.session_state.get(FOCUS) == prompt_id:
+        st.session_state.pop(FOCUS)
 
 
 def _skip(prompt_id: str) -> None:
@@ -83,9 +85,10 @@ def render_today() -> None:
     shown = st.session_state.get(SHOWN)
     # A question opened together stays on screen, even once agreed (by either of
     # you), until this partner moves on: the moment does not vanish under them.
-    # Unless another question was asked for (the waiting card's "Open together" names
-    # one): then that one, as the card said.
-    status = statuses.get(shown) if shown and focus in (None, shown) else None
+    # Unless another question still waiting was asked for (the waiting card's "Open
+    # together" names one): then that one, as the card said.
+    asked = focus != shown and any(item.prompt.id == focus for item in items)
+    status = statuses.get(shown) if shown and not asked else None
     if status is not None and status.revealed and shown not in st.session_state.get(DONE, ()):
         kept = today.item_for(book, shown, today.REVEAL)
         if kept is not None and shown not in set_aside:
