@@ -268,3 +268,24 @@ def test_a_question_asked_for_earlier_never_makes_an_opened_one_vanish():
     )
     sam.run()
     assert sam.session_state["today_shown"] == prompt.id  # still on screen
+
+
+def test_next_question_moves_on_from_a_question_opened_and_agreed():
+    """Why: Today did not know what this partner had opened, so the question opened
+    together and agreed on came straight back after "Next question"."""
+    sam, alex = role_couple()
+    sam.switch_page("pages/today.py").run()
+    area(sam, FIRST_TOGETHER.id).input("Sam")
+    sam.button(key=f"together:{FIRST_TOGETHER.id}").click().run()
+    alex.switch_page("pages/today.py").run()
+    area(alex, FIRST_TOGETHER.id).input("Alex")
+    alex.button(key=f"together:{FIRST_TOGETHER.id}").click().run()
+    button(alex, "Open together").click().run()
+    [agreed] = [a for a in alex.text_area if a.label == "What you agreed"]
+    agreed.input("Ask the midwife on Monday")
+    alex.button(key=f"agree:{FIRST_TOGETHER.id}").click().run()
+    assert alex.session_state["today_shown"] == FIRST_TOGETHER.id  # the moment stays
+    button(alex, "Next question").click().run()
+    assert alex.session_state["today_shown"] != FIRST_TOGETHER.id
+    sam.switch_page("pages/today.py").run()  # Sam has not opened it: it waits for Sam
+    assert sam.session_state["today_shown"] == FIRST_TOGETHER.id

@@ -13,7 +13,7 @@ from workbook import presence, spaces, today, together
 from workbook.content import workbook
 from workbook.markdown import escape
 from workbook.ui.fields import show_flash
-from workbook.ui.live import FOCUS, partner_watch
+from workbook.ui.live import FOCUS, opened_prompts, partner_watch
 from workbook.ui.question import question_block
 from workbook.ui.roles import my_role
 from workbook.ui.session import ACCOUNT_PAGE, db, member
@@ -79,7 +79,10 @@ def render_today() -> None:
     other = next((p for p in partners if p.id != current.partner_id), None)
     name = other.name if other else "your partner"
     set_aside = st.session_state.get("not_today", set())
-    items = today.queue(book, role, own, statuses, set_aside, st.session_state.get(SKIPPED, []))
+    skipped = st.session_state.get(SKIPPED, [])
+    # What this partner opened: an opened question agreed on is done ("Next question"
+    # moves on from it; without, it came straight back).
+    items = today.queue(book, role, own, statuses, set_aside, skipped, opened_prompts())
     focus = st.session_state.get(FOCUS)
     items.sort(key=lambda item: item.prompt.id != focus)  # stable: the focus first
     shown = st.session_state.get(SHOWN)
