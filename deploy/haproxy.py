@@ -38,14 +38,16 @@ def _sha256(body: str) -> str:
 
 def inline_script_hashes() -> list[str]:
     """CSP hashes of every inline script the browser runs: one line in Streamlit's own
-    index.html, and the app's draft keeper (workbook/ui/fields.py, added with st.html).
-    A new inline script needs its hash here, or the browser blocks it behind the proxy
-    (tests/test_cluster.py fails on any blocked script)."""
-    from workbook.ui import fields  # Streamlit is installed wherever the app runs
+    index.html, the app's draft keeper (workbook/ui/fields.py) and the page-top keeper
+    (workbook/ui/page_frame.py), both added with st.html. A new inline script needs its
+    hash here, or the browser blocks it behind the proxy (tests/test_cluster.py fails
+    on any blocked script)."""
+    from workbook.ui import fields, page_frame  # Streamlit is installed wherever it runs
 
     index = Path(streamlit.__file__).parent / "static" / "index.html"
     html = index.read_text(encoding="utf-8")
     html += fields._DRAFT_SCRIPT % fields.DRAFT_PAUSE_MS
+    html += page_frame._PAGE_TOP_SCRIPT
     return [_sha256(body) for body in _SCRIPT_BODY.findall(html)]
 
 
@@ -53,7 +55,7 @@ def content_security_policy() -> str:
     """Only the app itself. What Streamlit's frontend needs, and nothing more:
 
     - ``style-src 'unsafe-inline'``: its components style themselves with inline
-      styles (Emotion); scripts stay limited to its own files and one hashed inline line.
+      styles (Emotion); scripts stay limited to its own files and the hashed inline ones.
     - ``data:`` and ``blob:`` for images, fonts and media it builds in the page.
     - ``connect-src 'self'``: its WebSocket (wss to the same host) and its fetches.
     """
