@@ -289,3 +289,20 @@ def test_next_question_moves_on_from_a_question_opened_and_agreed():
     assert alex.session_state["today_shown"] != FIRST_TOGETHER.id
     sam.switch_page("pages/today.py").run()  # Sam has not opened it: it waits for Sam
     assert sam.session_state["today_shown"] == FIRST_TOGETHER.id
+
+
+def test_the_cards_open_together_shows_a_question_already_agreed_on():
+    """Why: once Today knew what was opened, a question the partner had already agreed
+    on counted as done the moment the card opened it, and Today showed something else."""
+    from workbook import together
+    from workbook.ui.session import db
+
+    sam, alex = couple()
+    prompt = workbook().chapter("talking").together[0]
+    for person in (sam, alex):
+        together.answer(db(), person.session_state["member"], prompt.id, "words")
+    together.agree(db(), alex.session_state["member"], prompt.id, "Sundays")
+    sam.switch_page("pages/chapter_3.py").run()
+    sam.button(key="waiting-card-go").click().run()
+    assert sam.session_state["today_shown"] == prompt.id
+    assert "Sundays" in [a.value for a in sam.text_area if a.label == "What you agreed"]

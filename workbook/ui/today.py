@@ -87,15 +87,22 @@ def render_today() -> None:
     items.sort(key=lambda item: item.prompt.id != focus)  # stable: the focus first
     shown = st.session_state.get(SHOWN)
     # A question opened together stays on screen, even once agreed (by either of
-    # you), until this partner moves on: the moment does not vanish under them.
-    # Unless another question still waiting was asked for (the waiting card's "Open
-    # together" names one): then that one, as the card said.
-    asked = focus != shown and any(item.prompt.id == focus for item in items)
-    status = statuses.get(shown) if shown and not asked else None
-    if status is not None and status.revealed and shown not in st.session_state.get(DONE, ()):
-        kept = today.item_for(book, shown, today.REVEAL)
-        if kept is not None and shown not in set_aside:
-            items = [kept, *[i for i in items if i.prompt.id != shown]]
+    # you), until this partner moves on: the moment does not vanish under them. The
+    # question the waiting card asked for ("Open together" names one) comes first:
+    # still waiting, it leads the line (sorted above); opened there and agreed on
+    # already, it is kept like the one shown. An old request, answered since, is not.
+    waiting = {item.prompt.id for item in items}
+    if focus and focus != shown and focus in waiting:
+        keep = None
+    elif focus and focus not in waiting and getattr(statuses.get(focus), "revealed", False):
+        keep = focus
+    else:
+        keep = shown
+    status = statuses.get(keep) if keep else None
+    if status is not None and status.revealed and keep not in st.session_state.get(DONE, ()):
+        kept = today.item_for(book, keep, today.REVEAL)
+        if kept is not None and keep not in set_aside:
+            items = [kept, *[i for i in items if i.prompt.id != keep]]
     if shown and (not items or items[0].prompt.id != shown):
         show_flash(shown)  # "Saved." for the question just answered
     if not items:
