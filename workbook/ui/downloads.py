@@ -16,11 +16,12 @@ from workbook.ui.live import opened_prompts
 from workbook.ui.session import db
 
 
-def downloads(current: Member) -> None:
+def downloads(current: Member, opened: set[str] | None = None) -> None:
     """Markdown, CSV and PDF of everything this partner may see, built when clicked.
-    A together answer of the partner's waits for "Open together", as in the journal."""
+    A together answer of the partner's waits for "Open together", as in the journal
+    (``opened``: what this partner opened, if the page has just read it)."""
     book = workbook()
-    opened = set(opened_prompts(fresh=True))
+    opened = set(opened_prompts(fresh=True) if opened is None else opened)
     title, subtitle = export.heading_for(current, now())
 
     def markdown_file() -> str:

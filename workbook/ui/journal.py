@@ -180,4 +180,4 @@ def render_journal() -> None:
     if editing_id() not in drawn:
         close_editor(keep=True)  # hidden by a filter or another page: kept, closed
     st.header("Take it with you", divider="gray")
-    downloads(current)
+    downloads(current, opened)  # read once this run, above
