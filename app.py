@@ -53,9 +53,14 @@ NEEDS_SPACE = {
 if ui.handover_pending():
     # One device, two partners: nothing of the first partner's is shown while the
     # second confirms with their passphrase. Pages stay registered (hidden).
-    st.navigation(ui.session_pages(False, NAV), position="hidden")
+    page = st.navigation(ui.session_pages(False, NAV), position="hidden")
     ui.help_now_link()
-    ui.render_handover()
+    if page.url_path in ALWAYS_OPEN:
+        # Crisis help opens here too, and the hand-over waits one link away.
+        page.run()
+        ui.back_to_handover()
+    else:
+        ui.render_handover()
 else:
     ui.enforce_idle_lock()
     page = st.navigation(ui.session_pages(ui.member() is not None, NAV), expanded=True)

@@ -102,3 +102,21 @@ def test_a_partner_sees_counts_only_of_what_was_shared_with_them(db):
         visibility=journal.SHARED,
     )
     assert sams_count(alex) == 1
+
+
+@pytest.mark.usefixtures("fresh_install")
+def test_get_help_now_opens_while_the_device_is_being_passed():
+    """Safety: the help page opened from the hand-over screen showed the hand-over again
+    (the page was chosen and then not run), so crisis lines were two steps away."""
+    sam, _ = couple()
+    sam.switch_page("pages/chapter_3.py").run()
+    _answer(sam, "Sam's words")
+    sam.button(key=f"handover:{PROMPT.id}").click().run()
+    assert [t.value for t in sam.title] == ["Pass to Alex"]
+    sam.switch_page("pages/get_help.py").run()
+    assert not sam.exception, sam.exception
+    assert [t.value for t in sam.title] == ["Get help now"]
+    assert not [t for t in sam.text_input if t.label == "Passphrase"]
+    assert "member" not in sam.session_state  # nobody is signed in meanwhile
+    sam.switch_page("pages/account.py").run()  # the link back
+    assert [t.value for t in sam.title] == ["Pass to Alex"]

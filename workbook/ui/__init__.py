@@ -7,7 +7,7 @@ image from an outside host in the other's browser (SECURITY.md).
 
 from workbook.ui.account import render_account
 from workbook.ui.chapter import render_chapter, render_welcome
-from workbook.ui.handover import handover_pending, render_handover
+from workbook.ui.handover import back_to_handover, handover_pending, render_handover
 from workbook.ui.help import render_get_help
 from workbook.ui.home import render_home
 from workbook.ui.idle import enforce_idle_lock
@@ -36,6 +36,7 @@ __all__ = [
     "TODAY_PAGE",
     "partner_watch",
     "render_today",
+    "back_to_handover",
     "handover_pending",
     "render_handover",
     "render_home",

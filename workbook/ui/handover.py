@@ -24,6 +24,20 @@ def start_handover(to: spaces.Partner) -> None:
     hand_over(to.id, to.name)
 
 
+def back_to_handover() -> None:
+    """Under "Get help now" while a device is being passed: the way back to it.
+
+    Any other page shows the hand-over screen, so a link to "Your space" is enough.
+    """
+    to_name = escape(st.session_state[HANDOVER]["to_name"])
+    st.divider()
+    st.page_link(
+        "pages/account.py",
+        label=f"Back to passing the device to {to_name}",
+        icon=":material/sync_alt:",
+    )
+
+
 def render_handover() -> None:
     """The hand-over screen: the first partner's answer is off the screen; the second
     confirms with their own passphrase before anything of theirs is shown."""
