@@ -206,3 +206,24 @@ def test_before_sharing_a_self_harm_result_the_page_says_what_the_partner_will_s
     assert "your partner will see that you have had thoughts" in texts(at)
     button(at, "Share with my partner").click().run()
     assert "your partner will see that you have had thoughts" not in texts(at)
+
+
+@pytest.mark.usefixtures("fresh_install")
+def test_keeping_a_result_after_the_space_changed_is_refused_without_an_error_page():
+    """A partner left (or a key was renewed) since sign-in: keeping the result is
+    refused, and the page stays a page (the refusal escaped the button's callback and
+    replaced it, Get help now among it, with Streamlit's error)."""
+    from sqlalchemy import update
+
+    from workbook.tables import spaces
+    from workbook.ui.session import db
+
+    at = create_space(open_app())
+    at.switch_page("pages/checkin.py").run()
+    answer(at, answers_for(2, 1))
+    with db().engine.begin() as conn:
+        conn.execute(update(spaces).values(rotate_due=True))
+    button(at, "Keep this in my private history").click().run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["A wellbeing check-in"]
+    assert "Get help now" in [str(x.proto.label) for x in at.get("page_link")]

@@ -175,3 +175,18 @@ def _hand_over_and_lock(at) -> list[str]:
     assert at.session_state["locked"]
     found += raw_user_text(at)
     return found
+
+
+@pytest.mark.usefixtures("fresh_install")
+def test_the_space_name_in_a_refused_delete_is_text():
+    """The message after a wrongly typed name repeats the space's name: it was shown as
+    Markdown (a name with an image in it made the browser fetch it)."""
+    seed()
+    at = sign_in(open_app(), "sam", PASS_A)
+    at.switch_page("pages/your_data.py").run()
+    at.text_input(key="delete_space_name").input("not the name")
+    [delete] = [b for b in at.button if b.label == "Delete everything"]
+    delete.click().run()
+    assert not at.exception, at.exception
+    assert any("type the name of your space exactly" in e.value for e in at.error)
+    assert not raw_user_text(at)

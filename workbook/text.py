@@ -13,6 +13,8 @@ NOT_SAVED_GUEST = (
 SAVED_PRIVATE = "Saved. Only you can see this."
 SAVED_SHARED = "Saved and shared with {partner}."
 SAVE_FAILED = "We could not save this. Your words are still here. Try again in a moment."
+# A click that changes something (share, make private, delete) could not reach the database.
+CHANGE_FAILED = "We could not change this just now. Nothing was lost. Try again in a moment."
 SIGNED_OUT_UNSAVED = (
     "You have been signed out, so this was not saved. Your words are still here: "
     "sign in to save them."

@@ -113,6 +113,8 @@ def _switch(entry_id: str, visibility: str) -> None:
             if gone:
                 close_editor(keep=False)
             flash("journal" if gone else f"entry:{entry_id}", "error", str(exc))
+        except (SQLAlchemyError, OSError):
+            flash(f"entry:{entry_id}", "error", text.CHANGE_FAILED)
 
 
 # The one entry whose edit box and buttons are open. Closed entries carry one Edit
@@ -176,6 +178,9 @@ def _delete(entry_id: str) -> None:
             journal.remove(db(), current, entry_id)
         except journal.JournalError as exc:
             flash("journal", "error", str(exc))
+            return
+        except (SQLAlchemyError, OSError):
+            flash(f"entry:{entry_id}", "error", text.CHANGE_FAILED)
             return
         close_editor()
         flash("journal", "ok", "Deleted.")

@@ -125,7 +125,7 @@ def render_your_data() -> None:
             try:
                 owndata.delete_space(db(), current, typed)
             except spaces.SpaceError as exc:
-                st.error(str(exc))
+                st.error(escape(str(exc)))  # it repeats the space's name
             except (SQLAlchemyError, OSError):
                 st.error(TRIED)
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import careteam
+from workbook import careteam, text
 from workbook.guide import guide
 from workbook.markdown import escape
 from workbook.resources import NEEDS, directory
@@ -58,15 +58,15 @@ def render_support() -> None:
 
 
 def render_therapist_guide() -> None:
-    text = guide()
-    st.title(text.title)
-    st.markdown(text.intro)
+    said = guide()
+    st.title(said.title)
+    st.markdown(said.intro)
     st.page_link(
         GET_HELP_PAGE,
         label="Thoughts of ending your life? Get help now",
         icon=":material/emergency:",
     )
-    for section in text.sections:
+    for section in said.sections:
         st.header(section.heading, divider="gray")
         st.markdown(section.body)
         if section.sources:
@@ -116,6 +116,8 @@ def _contact_action(action, *args) -> None:
         action(db(), current, *args)
     except careteam.CareTeamError as exc:
         flash("care", "error", str(exc))
+    except (SQLAlchemyError, OSError):
+        flash("care", "error", text.CHANGE_FAILED)
 
 
 def render_care_team() -> None:

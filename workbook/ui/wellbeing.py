@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbook import checkin, spaces, wellbeing
+from workbook import checkin, spaces, text, wellbeing
 from workbook.sealed import PRIVATE, SHARED
 from workbook.store import now
 from workbook.ui.clock import DATE, DAY_MONTH, local, when
@@ -28,6 +28,9 @@ SHARING_SHOWS_ITEM_9 = (
 )
 
 
+HISTORY_FLASH = "wb-history"
+
+
 def _answer_key(qid: str, item: int) -> str:
     return f"wb:{qid}:{item}"
 
@@ -38,6 +41,9 @@ def _save_result(result: checkin.Result) -> None:
         return
     try:
         wellbeing.save(db(), current, result, PRIVATE)
+    except ValueError as exc:  # the space changed since sign-in (text.KEY_CHANGED)
+        flash("wb", "error", str(exc))
+        return
     except (SQLAlchemyError, OSError):
         flash("wb", "error", "We could not save this result. You can still read it here.")
         return
@@ -45,9 +51,20 @@ def _save_result(result: checkin.Result) -> None:
 
 
 def _share(result_id: str, visibility: str) -> None:
+    """Share a result or make it private again; a failure is said under the list.
+
+    A callback runs before the page is drawn: an error escaping it would replace the
+    whole page (the crisis box of a result among it) with Streamlit's error.
+    """
     current = member()
-    if current is not None:
+    if current is None:
+        return
+    try:
         wellbeing.set_visibility(db(), current, result_id, visibility)
+    except ValueError as exc:  # gone, or the space changed since sign-in
+        flash(HISTORY_FLASH, "error", str(exc))
+    except (SQLAlchemyError, OSError):
+        flash(HISTORY_FLASH, "error", text.CHANGE_FAILED)
 
 
 def render_wellbeing() -> None:
@@ -128,6 +145,7 @@ def _history(current: spaces.Member) -> None:
         results = wellbeing.history(db(), current)
         partners = {p.id: p.name for p in spaces.partners_of(db(), current)}
     except (SQLAlchemyError, OSError):
+        show_flash(HISTORY_FLASH)  # a change clicked just before, which failed too
         st.error("We could not load your earlier check-ins just now.")
         return
     show_unreadable(results)
@@ -161,6 +179,7 @@ def _history(current: spaces.Member) -> None:
             )
             if other == SHARED and r.outcome.urgent:
                 cols[0].caption(SHARING_SHOWS_ITEM_9)
+        show_flash(HISTORY_FLASH)
     if shared:
         st.subheader("Shared with you")
         for r in shared:
