@@ -60,3 +60,30 @@ def test_taking_back_an_answer_tells_the_partner_only_if_there_was_one(db):
     together.answer(db, sam, prompt, "words")
     together.withdraw(db, sam, prompt)
     assert presence.latest(db, sam)[0] == before + 2
+
+
+def test_two_tabs_opening_reveals_at_once_keep_every_one(db):
+    """The reveals opened were read, then written whole: of two tabs opening two
+    reveals at the same moment, one was lost (its "Open together" came back)."""
+    import threading
+
+    sam = make_space(db).member
+    names = [f"prompt-{i}" for i in range(24)]
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def open_some(mine: list[str]) -> None:
+        start.wait()
+        try:
+            for prompt_id in mine:
+                presence.mark_opened(db, sam, prompt_id)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    tabs = [threading.Thread(target=open_some, args=(names[i::2],)) for i in range(2)]
+    for tab in tabs:
+        tab.start()
+    for tab in tabs:
+        tab.join()
+    assert not failures, failures
+    assert presence.opened(db, sam) == set(names)

@@ -7,6 +7,7 @@ sealed with the partner's private key, never in clear.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
@@ -36,11 +37,20 @@ def load(db: Db, member: Member) -> dict[str, str]:
 
 
 def update(db: Db, member: Member, **values: str) -> dict[str, str]:
-    """Change some of this partner's settings, keeping the others.
+    """Change some of this partner's settings, keeping the others."""
+    return change(db, member, lambda prefs: {**prefs, **values})
 
-    Two tabs changing two settings at once must both land: the row is made if missing
+
+def change(
+    db: Db, member: Member, how: Callable[[dict[str, str]], dict[str, str]]
+) -> dict[str, str]:
+    """Apply ``how`` to this partner's settings as they are now, inside the write.
+
+    Two tabs changing settings at once must both land: the row is made if missing
     (insert unless present, the primary key decides) and locked before it is read, in
-    one transaction, so the second change reads the first one's result.
+    one transaction, so the second change reads the first one's result. A setting that
+    grows (the reveals opened) must be added to here, never read first and written
+    whole: two tabs opening two reveals at once kept only one.
     """
     seal = lambda prefs: vault.seal(member.private_key, json.dumps(prefs), _ad(member))  # noqa: E731
     mine = preferences.c.partner_id == member.partner_id
@@ -60,7 +70,7 @@ def update(db: Db, member: Member, **values: str) -> dict[str, str]:
         if conn.dialect.name == "postgresql":
             query = query.with_for_update()
         ct = conn.execute(query).scalar_one()
-        prefs = {**json.loads(vault.open_text(member.private_key, ct, _ad(member))), **values}
+        prefs = how(json.loads(vault.open_text(member.private_key, ct, _ad(member))))
         conn.execute(
             sql_update(preferences).where(mine).values(prefs_ct=seal(prefs), updated_at=now())
         )

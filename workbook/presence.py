@@ -89,14 +89,21 @@ def opened(db: Db, member: Member) -> set[str]:
     Kept in the partner's own encrypted preferences, so a reveal waits for each of you
     until you have opened it, even if your partner already wrote what you agreed.
     """
-    raw = preferences.load(db, member).get(OPENED, "[]")
+    return _opened_in(preferences.load(db, member))
+
+
+def _opened_in(prefs: dict[str, str]) -> set[str]:
     try:
-        return set(json.loads(raw))
+        return set(json.loads(prefs.get(OPENED, "[]")))
     except (TypeError, ValueError):
         return set()
 
 
 def mark_opened(db: Db, member: Member, prompt_id: str) -> set[str]:
-    seen = opened(db, member) | {prompt_id}
-    preferences.update(db, member, **{OPENED: json.dumps(sorted(seen))})
-    return seen
+    """Remember one more opened reveal; added inside the write, so two tabs opening two
+    reveals at once keep both."""
+
+    def add(prefs: dict[str, str]) -> dict[str, str]:
+        return {**prefs, OPENED: json.dumps(sorted(_opened_in(prefs) | {prompt_id}))}
+
+    return _opened_in(preferences.change(db, member, add))
