@@ -282,3 +282,27 @@ def test_the_chart_says_something_useful_with_one_result():
     answer_all(at, "phq9", 0, 9)
     [b for b in at.button if b.label == "Keep this in my private history"][0].click().run()
     assert at.get("vega_lite_chart")
+
+
+def test_a_damaged_preferences_row_never_keeps_the_numbers_away():
+    """Safety: the remembered country is read from the partner's sealed preferences
+    before the numbers are drawn; a row that did not open stopped the page."""
+    from sqlalchemy import update
+
+    from apphelpers import sign_in
+    from helpers import PASS_A
+    from workbook.tables import preferences
+    from workbook.ui.session import db
+
+    first = create_space(open_app())
+    first.switch_page("pages/get_help.py").run()
+    first.selectbox(key="get_help_country").select("Canada").run()
+    with db().engine.begin() as conn:
+        conn.execute(update(preferences).values(prefs_ct=b"not a sealed value"))
+    at = sign_in(open_app("pages/account.py"), "sam", PASS_A)  # a new tab reads the row
+    at.switch_page("pages/get_help.py").run()
+    assert not at.exception, at.exception
+    assert at.error[0].value.startswith("**Get help now")
+    at.selectbox(key="get_help_country").select("New Zealand").run()  # and remember it
+    assert not at.exception, at.exception
+    assert "1737" in texts(at)

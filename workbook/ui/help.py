@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from workbook import checkin, preferences
 from workbook.resources import Country, Resource, directory, guess_country, urgent
 from workbook.ui.session import GET_HELP_PAGE, db, member
+from workbook.vault import VaultError
 
 COUNTRY_KEY = "help_country"
 NO_COUNTRY_CRISIS = "a crisis line near you"
@@ -27,7 +28,8 @@ def _remembered_country() -> str | None:
         if current is not None:
             try:
                 st.session_state[COUNTRY_KEY] = preferences.load(db(), current).get("country")
-            except (SQLAlchemyError, OSError, ValueError):
+            except (SQLAlchemyError, OSError, ValueError, VaultError):
+                # A damaged or unreachable row must never keep the numbers away.
                 st.session_state[COUNTRY_KEY] = None
     return st.session_state.get(COUNTRY_KEY)
 
@@ -38,7 +40,7 @@ def _remember(name: str) -> None:
     if current is not None:
         try:
             preferences.update(db(), current, country=name)
-        except (SQLAlchemyError, OSError):
+        except (SQLAlchemyError, OSError, ValueError, VaultError):
             pass  # remembering is a convenience; the page works without it
 
 
