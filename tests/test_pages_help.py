@@ -289,10 +289,11 @@ def test_a_damaged_preferences_row_never_keeps_the_numbers_away():
     before the numbers are drawn; a row that did not open stopped the page."""
     from sqlalchemy import update
 
-    from apphelpers import sign_in
-    from helpers import PASS_A
     from workbook.tables import preferences
     from workbook.ui.session import db
+
+    from apphelpers import sign_in
+    from helpers import PASS_A
 
     first = create_space(open_app())
     first.switch_page("pages/get_help.py").run()
