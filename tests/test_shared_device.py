@@ -120,3 +120,23 @@ def test_get_help_now_opens_while_the_device_is_being_passed():
     assert "member" not in sam.session_state  # nobody is signed in meanwhile
     sam.switch_page("pages/account.py").run()  # the link back
     assert [t.value for t in sam.title] == ["Pass to Alex"]
+
+
+@pytest.mark.usefixtures("fresh_install")
+def test_a_hand_over_from_today_comes_back_to_today():
+    """Right after a together answer on Today, "Pass to" is offered (Today had moved on
+    to the next question, so there was none), and the other partner lands on Today with
+    that question first (it came back to the last chapter page visited)."""
+    sam, _ = couple()
+    sam.switch_page("pages/chapter_1.py").run()
+    sam.session_state["today_focus"] = PROMPT.id
+    sam.switch_page("pages/today.py").run()
+    _answer(sam, "Sam's words")
+    sam.button(key=f"handover:{PROMPT.id}").click().run()
+    [field] = [t for t in sam.text_input if t.label == "Passphrase"]
+    field.input(PASS_B)
+    button(sam, "Continue").click().run()
+    assert not sam.exception, sam.exception
+    assert [t.value for t in sam.title] == ["Today"]
+    assert sam.session_state["member"].name == "Alex"
+    assert [a for a in sam.text_area if a.key and a.key.endswith(f":{PROMPT.id}")]

@@ -13,7 +13,8 @@ from workbook import presence, spaces, today, together
 from workbook.content import workbook
 from workbook.markdown import escape
 from workbook.ui.fields import show_flash
-from workbook.ui.live import FOCUS, opened_prompts, partner_watch
+from workbook.ui.handover import start_handover
+from workbook.ui.live import FOCUS, TODAY_PAGE, opened_prompts, partner_watch
 from workbook.ui.question import question_block
 from workbook.ui.roles import my_role
 from workbook.ui.session import ACCOUNT_PAGE, db, member
@@ -63,6 +64,7 @@ def _guest() -> None:
 
 def render_today() -> None:
     st.title("Today")
+    st.session_state["current_page"] = TODAY_PAGE  # where a hand-over comes back to
     current = member()
     if current is None:
         _guest()
@@ -105,6 +107,7 @@ def render_today() -> None:
             items = [kept, *[i for i in items if i.prompt.id != keep]]
     if shown and (not items or items[0].prompt.id != shown):
         show_flash(shown)  # "Saved." for the question just answered
+        _offer_hand_over(statuses.get(shown), shown, other)
     if not items:
         _nothing_waits(other)
     else:
@@ -169,6 +172,22 @@ def _one_question(item, current, other, name, own, statuses) -> None:
             label="Read the chapter",
             icon=":material/menu_book:",
         )
+
+
+def _offer_hand_over(status, prompt_id: str, other) -> None:
+    """Just answered a together question the partner has not: on one shared device,
+    the moment to pass it over (Today has moved on to the next question already)."""
+    if other is None or status is None or not status.mine or status.partner_answered:
+        return
+    name = escape(other.name)
+    st.button(
+        f"Pass to {name}",
+        key=f"handover:{prompt_id}",
+        on_click=start_handover,
+        args=(other,),
+        icon=":material/sync_alt:",
+        help=f"On this device: hide your answer and let {name} answer.",
+    )
 
 
 def _waiting_on_partner(statuses, name: str) -> None:
