@@ -225,3 +225,45 @@ def test_kdf_cost_is_raised_at_the_next_sign_in(db):
     with db.engine.connect() as conn:
         assert conn.execute(select(partners.c.kdf_params)).scalar_one() == "argon2id:m=2048,t=2,p=1"
     assert spaces.sign_in(stronger, "sam", PASS_A)
+
+
+def _change_while_deriving(monkeypatch, db, member, stronger=None) -> None:
+    """The next key derivation of a sign-in (or unlock) has the passphrase changed on
+    another device while it runs, as a tenth of a second allows."""
+    from workbook import signin
+
+    real = signin.vault.derive_kek
+    state = {"changing": False, "done": False}
+
+    def derive(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if not state["done"] and not state["changing"]:
+            state["changing"] = True
+            spaces.change_passphrase(db, member, PASS_A, PASS_B, PASS_B)
+            state["done"] = True
+        return result
+
+    monkeypatch.setattr(signin.vault, "derive_kek", derive)
+
+
+@pytest.mark.parametrize("way", ["sign in", "unlock", "sign in raising the cost"])
+def test_the_old_passphrase_opens_nothing_once_changed_during_its_check(db, monkeypatch, way):
+    """A sign-in with the old passphrase that started just before a change opened a
+    session the change did not end (it took the new salt as its own); one that raised
+    the KDF cost wrote the old passphrase back over the new one."""
+    from workbook.store import Db
+    from workbook.vault import KdfParams
+
+    sam = make_space(db).member
+    _change_while_deriving(monkeypatch, db, sam)
+    with pytest.raises(SignInFailed):
+        if way == "unlock":
+            spaces.unlock(db, sam.partner_id, PASS_A)
+        elif way == "sign in":
+            spaces.sign_in(db, "sam", PASS_A)
+        else:
+            spaces.sign_in(Db(db.engine, db.pepper, KdfParams(2048, 2, 1)), "sam", PASS_A)
+    monkeypatch.undo()
+    with pytest.raises(SignInFailed):
+        spaces.sign_in(db, "sam", PASS_A)
+    assert spaces.sign_in(db, "sam", PASS_B)  # the new one is the one that works

@@ -134,9 +134,30 @@ def sign_in(db: Db, login: str, passphrase: str) -> Member:
     fresh = _fresh(db, passphrase) if params != db.kdf else None
     with db.engine.begin() as conn:
         _clear_failures(conn, login_hash)
+        _hold_wrap(conn, row)
         if fresh is not None:
             _rewrap(conn, db, row.id, row.space_id, fresh, private_key, space_key)
         return _member_from_keys(conn, row, private_key, space_key)
+
+
+def _hold_wrap(conn, row) -> None:
+    """Refuse a passphrase that stopped being this partner's while it was checked.
+
+    The row was read before the key derivation (a tenth of a second or more); a
+    passphrase change or a recovery meanwhile replaced its wrap. Without this, a
+    sign-in with the old passphrase, started just before the change, opened a session
+    that the change did not end (it took the new salt as its own), and a sign-in that
+    raised the KDF cost wrote the old passphrase's wrap back over the new one. A
+    conditional UPDATE: it also holds the row (PostgreSQL) or the write lock (SQLite)
+    until this sign-in commits, so a change waits for it and then ends its session.
+    """
+    held = conn.execute(
+        update(partners)
+        .where(partners.c.id == row.id, partners.c.kdf_salt == row.kdf_salt)
+        .values(kdf_salt=partners.c.kdf_salt)
+    ).rowcount
+    if held != 1:
+        raise SignInFailed(WRONG)
 
 
 def _rewrap(
@@ -191,6 +212,7 @@ def unlock(db: Db, partner_id: str, passphrase: str) -> Member:
         raise SignInFailed(WRONG) from None
     with db.engine.begin() as conn:
         _clear_failures(conn, row.login_hash)
+        _hold_wrap(conn, row)
         return _member_from_keys(conn, row, private_key, space_key)
 
 
