@@ -19,6 +19,7 @@ from workbook.ui.fields import (
     length_hint,
     show_flash,
 )
+from workbook.ui.idle import session_checked
 from workbook.ui.live import own_write
 from workbook.ui.roles import my_role
 from workbook.ui.session import db, member
@@ -27,6 +28,7 @@ from workbook.ui.unreadable import show_unreadable
 READINESS_FIELDS = ("green", "waiting", "body", "heart")
 
 
+@session_checked
 @own_write
 def _checkin() -> None:
     current = member()
@@ -142,6 +144,7 @@ def _checkin_result(latest: readiness.Round, name: str) -> None:
             st.markdown(f"Source: [{s.source}]({s.url})")
 
 
+@session_checked
 @own_write
 def _exercise_done(chapter_id: str) -> None:
     current = member()
@@ -159,6 +162,7 @@ def _exercise_done(chapter_id: str) -> None:
     flash(f"exercise:{chapter_id}", "ok", "Marked as done.")
 
 
+@session_checked
 @own_write
 def _exercise_undo(chapter_id: str) -> None:
     current = member()

@@ -78,6 +78,14 @@ def _store_draft(prompt_id: str) -> None:
         pass  # the words are still on screen; the next pause tries again
 
 
+def keep_everything_typed(current: Member) -> None:
+    """Keep every box of this partner's words as a draft now: the session is about to
+    end before a Save could take them (a passphrase changed on another device)."""
+    mine = f"draft:{current.partner_id}:"
+    for key in [str(k) for k in st.session_state if str(k).startswith(mine)]:
+        _store_draft(key.removeprefix(mine))
+
+
 def forget_draft(prompt_id: str) -> None:
     """Words a person chose to put away (Close on a journal entry): off the screen and
     out of the database, so they do not come back after a reload."""

@@ -25,6 +25,7 @@ from workbook.ui.fields import (
     forget_draft,
     length_hint,
 )
+from workbook.ui.idle import session_checked
 from workbook.ui.page_frame import button_row, confirm_delete
 from workbook.ui.saved_answers import (
     is_saved_answer,
@@ -46,6 +47,7 @@ def _base(entry_id: str) -> str:
     return f"edit-base:{entry_id}"
 
 
+@session_checked
 def _edit(entry_id: str, prompt_id: str, saved: str) -> None:
     current = member()
     if current is None:
@@ -103,6 +105,7 @@ def _to_question(prompt_id: str, words: str, saved: str = "") -> None:
     flash("journal", "error", text.GONE_KEPT_AS_DRAFT)
 
 
+@session_checked
 def _switch(entry_id: str, visibility: str) -> None:
     current = member()
     if current is not None:
@@ -171,6 +174,7 @@ def rescue_gone_edits(current: Member, own_ids: set[str]) -> None:
             _to_question(prompt_id, words)
 
 
+@session_checked
 def _delete(entry_id: str) -> None:
     current = member()
     if current is not None:

@@ -24,7 +24,7 @@ from workbook import presence, today
 from workbook.content import workbook
 from workbook.markdown import escape
 from workbook.spaces import Member
-from workbook.ui.idle import AUTOMATIC_RUN
+from workbook.ui.idle import AUTOMATIC_RUN, session_checked
 from workbook.ui.session import db, member
 from workbook.vault import VaultError
 
@@ -57,16 +57,17 @@ def opened_prompts(fresh: bool = False) -> set[str]:
     return st.session_state[OPENED]
 
 
+@session_checked
 def open_together(prompt_id: str) -> None:
     """Open a reveal: remembered (encrypted, in this partner's preferences)."""
     current = member()
-    seen = opened_prompts() | {prompt_id}
-    st.session_state[OPENED] = seen
-    if current is not None:
-        try:
-            st.session_state[OPENED] = presence.mark_opened(db(), current, prompt_id)
-        except (SQLAlchemyError, OSError, VaultError, ValueError):
-            pass  # shown now anyway; it may be offered again next time
+    if current is None:  # signed out or locked by now: nothing to open or remember
+        return
+    st.session_state[OPENED] = opened_prompts() | {prompt_id}
+    try:
+        st.session_state[OPENED] = presence.mark_opened(db(), current, prompt_id)
+    except (SQLAlchemyError, OSError, VaultError, ValueError):
+        pass  # shown now anyway; it may be offered again next time
 
 
 def _latest_now() -> tuple[int, int] | None:

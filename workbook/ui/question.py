@@ -27,6 +27,7 @@ from workbook.ui.fields import (
     length_hint,
     show_flash,
 )
+from workbook.ui.idle import session_checked
 from workbook.ui.live import own_write
 from workbook.ui.page_frame import button_row, confirm_delete
 from workbook.ui.saved_answers import (
@@ -114,6 +115,7 @@ def save_controls(
         )
 
 
+@session_checked
 @own_write
 def _save(chapter_id: str, prompt_id: str, visibility: str, partner_name: str) -> None:
     """Save the draft; on failure keep it and say so kindly."""
@@ -171,6 +173,7 @@ def _follow(prompt_id: str, newer: NewerAnswer) -> None:
     flash(prompt_id, "info", said)
 
 
+@session_checked
 @own_write
 def _delete(reflection_id: str, prompt_id: str) -> None:
     current = member()

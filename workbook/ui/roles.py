@@ -6,6 +6,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import roles
+from workbook.ui.idle import session_checked
 from workbook.ui.session import db, member
 from workbook.vault import VaultError
 
@@ -52,6 +53,7 @@ def my_role() -> str:
     return role
 
 
+@session_checked
 def _changed() -> None:
     current = member()
     choice = st.session_state.get("role_setting")

@@ -12,6 +12,7 @@ from workbook.resources import NEEDS, directory
 from workbook.sealed import PRIVATE, SHARED
 from workbook.ui.fields import flash, length_hint, show_flash
 from workbook.ui.help import country_picker, emergency_links, resource_line
+from workbook.ui.idle import session_checked
 from workbook.ui.session import GET_HELP_PAGE, db, member
 from workbook.ui.unreadable import show_unreadable
 from workbook.ui.way_in import sign_in_link
@@ -82,6 +83,7 @@ def render_therapist_guide() -> None:
     )
 
 
+@session_checked
 def _add_contact() -> None:
     current = member()
     if current is None:
@@ -108,6 +110,7 @@ def _add_contact() -> None:
     flash("care", "ok", "Contact saved.")
 
 
+@session_checked
 def _contact_action(action, *args) -> None:
     current = member()
     if current is None:

@@ -26,6 +26,7 @@ from workbook.ui.fields import (
     show_flash,
 )
 from workbook.ui.handover import start_handover
+from workbook.ui.idle import session_checked
 from workbook.ui.live import open_together, opened_prompts, own_write
 from workbook.ui.page_frame import button_row
 from workbook.ui.saved_answers import (
@@ -43,6 +44,7 @@ from workbook.vault import VaultError
 REVEAL_READY = "You have both answered. Open them together when you are ready."
 
 
+@session_checked
 @own_write
 def _answer(prompt_id: str) -> None:
     current = member()
@@ -86,6 +88,7 @@ def _answer(prompt_id: str) -> None:
     )
 
 
+@session_checked
 @own_write
 def _agree(prompt_id: str) -> None:
     current = member()

@@ -17,6 +17,7 @@ from workbook.store import now
 from workbook.ui.clock import DATE, DAY_MONTH, local, when
 from workbook.ui.fields import flash, show_flash
 from workbook.ui.help import crisis_box
+from workbook.ui.idle import session_checked
 from workbook.ui.session import db, member
 from workbook.ui.unreadable import show_unreadable
 
@@ -35,6 +36,7 @@ def _answer_key(qid: str, item: int) -> str:
     return f"wb:{qid}:{item}"
 
 
+@session_checked
 def _save_result(result: checkin.Result) -> None:
     current = member()
     if current is None:
@@ -50,6 +52,7 @@ def _save_result(result: checkin.Result) -> None:
     flash("wb", "ok", "Saved to your private history. Only you can see it.")
 
 
+@session_checked
 def _share(result_id: str, visibility: str) -> None:
     """Share a result or make it private again; a failure is said under the list.
 
