@@ -652,3 +652,18 @@ def test_the_journal_counts_the_reveals_that_wait_in_plain_words():
             together.answer(db(), person.session_state["member"], prompt.id, "words")
     alex.switch_page("pages/journal.py").run()
     assert "You have both answered 2 together questions. Sam's answers show here" in texts(alex)
+
+
+def test_the_table_fits_a_desktop_page_without_scrolling_sideways():
+    """A long question took the table's width and pushed the other columns out of sight
+    on a desktop (the page's main column is 704 px wide)."""
+    import json
+
+    sam, _ = couple()
+    save(sam, 0, "words")
+    sam.switch_page("pages/journal.py").run()
+    [table] = sam.dataframe
+    columns = json.loads(table.proto.columns)
+    widths = {name: c.get("width") for name, c in columns.items() if name != "_index"}
+    assert all(isinstance(w, int) for w in widths.values()), widths
+    assert sum(widths.values()) <= 704 - 4, widths  # the table's borders

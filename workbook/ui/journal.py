@@ -126,13 +126,15 @@ def render_journal() -> None:
                 visibility=lambda row: SEEN_BY[row.visibility],
             ),
             hide_index=True,
+            # Widths that fit the page's 704 px on a desktop: the question, cut, shows
+            # whole on hover and in the entry below; a long one took every column after.
             column_config={
-                "updated": st.column_config.DatetimeColumn("Date", format="D MMM YYYY"),
-                "chapter": "Chapter",
-                "kind": "Kind",
-                "prompt": "Question",
-                "author": "Who wrote it",
-                "visibility": "Who can see it",
+                "updated": st.column_config.DatetimeColumn("Date", format="D MMM YYYY", width=88),
+                "chapter": st.column_config.TextColumn("Chapter", width=110),
+                "kind": st.column_config.TextColumn("Kind", width=96),
+                "prompt": st.column_config.TextColumn("Question", width=200),
+                "author": st.column_config.TextColumn("Who wrote it", width=92),
+                "visibility": st.column_config.TextColumn("Who can see it", width=112),
             },
         )
     other_name = next((p.name for p in partners if p.id != current.partner_id), "your partner")
