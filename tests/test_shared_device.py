@@ -140,3 +140,23 @@ def test_a_hand_over_from_today_comes_back_to_today():
     assert [t.value for t in sam.title] == ["Today"]
     assert sam.session_state["member"].name == "Alex"
     assert [a for a in sam.text_area if a.key and a.key.endswith(f":{PROMPT.id}")]
+
+
+@pytest.mark.usefixtures("fresh_install")
+def test_pass_to_saves_an_edit_typed_after_the_first_save():
+    """The hand-over screen says the answer is saved; an edit typed after the first
+    Save was left behind, and the partner opened the older answer."""
+    from workbook import together
+    from workbook.ui.session import db
+
+    sam, _ = couple()
+    sam.switch_page("pages/chapter_3.py").run()
+    _answer(sam, "Sam's first words")
+    me = sam.session_state["member"]
+    [area] = [a for a in sam.text_area if a.key and a.key.endswith(f":{PROMPT.id}")]
+    area.input("Sam's better words").run()
+    sam.button(key=f"handover:{PROMPT.id}").click().run()
+    assert not sam.exception, sam.exception
+    assert [t.value for t in sam.title] == ["Pass to Alex"]
+    [state] = together.states(db(), me, [PROMPT.id]).values()
+    assert state.mine.text == "Sam's better words"

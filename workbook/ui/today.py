@@ -13,12 +13,11 @@ from workbook import presence, spaces, today, together
 from workbook.content import workbook
 from workbook.markdown import escape
 from workbook.ui.fields import show_flash
-from workbook.ui.handover import start_handover
 from workbook.ui.live import FOCUS, TODAY_PAGE, opened_prompts, partner_watch
 from workbook.ui.question import question_block
 from workbook.ui.roles import my_role
 from workbook.ui.session import ACCOUNT_PAGE, db, member
-from workbook.ui.together import set_aside_note, together_box
+from workbook.ui.together import pass_to, set_aside_note, together_box
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 
@@ -183,8 +182,8 @@ def _offer_hand_over(status, prompt_id: str, other) -> None:
     st.button(
         f"Pass to {name}",
         key=f"handover:{prompt_id}",
-        on_click=start_handover,
-        args=(other,),
+        on_click=pass_to,
+        args=(prompt_id, other),
         icon=":material/sync_alt:",
         help=f"On this device: hide your answer and let {name} answer.",
     )

@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import spaces, text, together
+from workbook.cleantext import has_words
 from workbook.content import ONLY_ONE_LABEL, Chapter, TogetherPrompt
 from workbook.markdown import escape
 from workbook.spaces import Member
@@ -31,6 +32,7 @@ from workbook.ui.live import open_together, opened_prompts, own_write
 from workbook.ui.page_frame import button_row
 from workbook.ui.saved_answers import (
     changed_elsewhere,
+    is_saved_answer,
     show_newer,
     show_saved,
     stale_box,
@@ -46,11 +48,12 @@ REVEAL_READY = "You have both answered. Open them together when you are ready."
 
 @session_checked
 @own_write
-def _answer(prompt_id: str) -> None:
+def _answer(prompt_id: str) -> bool:
+    """Save this partner's together answer from its box; True if it was saved."""
     current = member()
     if current is None:
         flash(prompt_id, "error", text.SIGNED_OUT_UNSAVED)
-        return
+        return False
     words = st.session_state.get(draft_key(prompt_id), "") or ""
     try:
         together.answer(
@@ -65,15 +68,15 @@ def _answer(prompt_id: str) -> None:
         show_newer(prompt_id, newer.text)
         draft_saved(prompt_id)  # words typed and taken back do not come back on a reload
         flash(prompt_id, "info", text.NEWER_ANSWER_SHOWN)
-        return
+        return False
     except together.TogetherError as exc:
         draft_unsaved(prompt_id)
         flash(prompt_id, "error", str(exc))
-        return
+        return False
     except (SQLAlchemyError, OSError):
         draft_unsaved(prompt_id)
         flash(prompt_id, "error", text.SAVE_FAILED)
-        return
+        return False
     draft_saved(prompt_id, retired=True)
     try:
         revealed = together.states(db(), current, [prompt_id])[prompt_id].revealed
@@ -86,6 +89,20 @@ def _answer(prompt_id: str) -> None:
         if revealed
         else "Saved. It stays hidden until you have both answered.",
     )
+    return True
+
+
+def pass_to(prompt_id: str, other: spaces.Partner) -> None:
+    """ "Pass to": words in the box that are not the saved answer are saved first.
+
+    The hand-over screen says the answer is saved and hidden; an edit typed after the
+    first Save was left behind as a draft, and the partner opened the older answer.
+    If the save does not go through, the device is not passed and the box says why.
+    """
+    words = st.session_state.get(draft_key(prompt_id), "") or ""
+    if has_words(words) and not is_saved_answer(prompt_id, words) and not _answer(prompt_id):
+        return
+    start_handover(other)
 
 
 @session_checked
@@ -252,8 +269,8 @@ def together_box(
         row.button(
             f"Pass to {escape(other.name)}",
             key=f"handover:{prompt.id}",
-            on_click=start_handover,
-            args=(other,),
+            on_click=pass_to,
+            args=(prompt.id, other),
             help=f"On this device: hide your answer and let {escape(other.name)} answer.",
         )
 
