@@ -307,3 +307,30 @@ def test_a_damaged_preferences_row_never_keeps_the_numbers_away():
     at.selectbox(key="get_help_country").select("New Zealand").run()  # and remember it
     assert not at.exception, at.exception
     assert "1737" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("page", "key"), [("support", "support_country"), ("get_help", "get_help_country")]
+)
+def test_after_a_sign_out_mid_click_the_browser_shows_the_country_the_numbers_are_for(page, key):
+    """Safety: a session ended elsewhere signs out at the next click, dropping the country
+    just chosen; the browser kept showing it above the default country's numbers (the
+    server did not send its value). Now the box is told what the numbers are for."""
+    from workbook import spaces
+    from workbook.ui.session import db
+
+    from helpers import PASS_A
+
+    sam, _alex = couple()
+    sam.switch_page(f"pages/{page}.py").run()
+    sam.selectbox(key=key).select("Ireland").run()
+    me = sam.session_state["member"]
+    spaces.change_passphrase(
+        db(), me, PASS_A, "another long passphrase 9", "another long passphrase 9"
+    )
+    sam.selectbox(key=key).select("Australia").run()
+    assert not sam.exception, sam.exception
+    box = sam.selectbox(key=key)
+    assert box.proto.set_value  # the browser shows the server's choice
+    if box.value is not None:
+        assert box.value in texts(sam)

@@ -60,10 +60,16 @@ def country_picker(key: str, label: str = "Your country") -> Country | None:
     if default not in names:
         code = _guessed_code({c.code for c in countries.values()})
         default = next((n for n, c in countries.items() if c.code == code), None)
+    if key not in st.session_state:
+        # Set, not passed as the default: a session ended elsewhere signs out in the
+        # middle of a run, dropping the choice just made, and the browser kept showing
+        # it while the numbers below were the default's. A value set here is sent to
+        # the browser, so the box and the numbers always agree.
+        st.session_state[key] = default
     choice = st.selectbox(
         label,
         names,
-        index=names.index(default) if default else None,
+        index=None,
         placeholder="Choose your country to see its numbers",
         key=key,
     )

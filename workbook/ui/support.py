@@ -31,6 +31,7 @@ def render_support() -> None:
     )
     country = country_picker("support_country")
     labels = {label: key for key, label in NEEDS.items()}
+    st.session_state.setdefault("support_need", None)  # as the country, in the browser too
     need_label = st.segmented_control(
         "What do you need?", list(labels), default=None, key="support_need"
     )
