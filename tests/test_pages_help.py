@@ -334,3 +334,39 @@ def test_after_a_sign_out_mid_click_the_browser_shows_the_country_the_numbers_ar
     assert box.proto.set_value  # the browser shows the server's choice
     if box.value is not None:
         assert box.value in texts(sam)
+
+
+def test_a_kept_result_is_kept_once_and_can_be_deleted():
+    """The Keep button stayed after keeping, so a second tap kept a copy (a second point
+    on the chart); and no single result could be deleted."""
+    from workbook import wellbeing
+    from workbook.ui.session import db
+
+    at = create_space(open_app())
+    at.switch_page("pages/checkin.py").run()
+    for i in range(1, 10):
+        at.radio(key=f"wb:phq9:{i}").set_value(at.radio(key=f"wb:phq9:{i}").options[1])
+    at.run()
+    [keep] = [b for b in at.button if b.label == "Keep this in my private history"]
+    keep.click().run()
+    assert "Kept in your private history, below." in texts(at)
+    assert not [b for b in at.button if b.label == "Keep this in my private history"]
+    me = at.session_state["member"]
+    [result] = wellbeing.history(db(), me)
+    at.button(key=f"wb-del:{result.id}").click().run()
+    assert not at.exception, at.exception
+    assert wellbeing.history(db(), me) == []
+    assert "Deleted." in texts(at)
+
+
+def test_deleting_a_care_team_contact_asks_first_and_says_so():
+    at = create_space(open_app())
+    at.switch_page("pages/care_team.py").run()
+    at.text_input(key="care:name").input("Jo Brown")
+    [save] = [b for b in at.button if b.label == "Save contact"]
+    save.click().run()
+    assert "Delete this contact? This cannot be undone." in texts(at)
+    [yes] = [b for b in at.button if b.label == "Yes, delete it"]
+    yes.click().run()
+    assert "Jo Brown" not in texts(at)
+    assert "Contact deleted." in texts(at)

@@ -13,6 +13,7 @@ from workbook.sealed import PRIVATE, SHARED
 from workbook.ui.fields import flash, length_hint, show_flash
 from workbook.ui.help import country_picker, emergency_links, resource_line
 from workbook.ui.idle import session_checked
+from workbook.ui.page_frame import confirm_delete
 from workbook.ui.session import GET_HELP_PAGE, db, member
 from workbook.ui.unreadable import show_unreadable
 from workbook.ui.way_in import sign_in_link
@@ -122,6 +123,9 @@ def _contact_action(action, *args) -> None:
         flash("care", "error", str(exc))
     except (SQLAlchemyError, OSError):
         flash("care", "error", text.CHANGE_FAILED)
+    else:
+        if action is careteam.remove:
+            flash("care", "ok", "Contact deleted.")
 
 
 def render_care_team() -> None:
@@ -162,11 +166,12 @@ def render_care_team() -> None:
                     on_click=_contact_action,
                     args=(careteam.set_visibility, c.id, other),
                 )
-                cols[1].button(
-                    "Delete",
-                    key=f"care-del:{c.id}",
-                    on_click=_contact_action,
-                    args=(careteam.remove, c.id),
+                confirm_delete(  # asks first, as every other Delete does
+                    cols[1],
+                    "Delete this contact? This cannot be undone.",
+                    f"care-del:{c.id}",
+                    _contact_action,
+                    (careteam.remove, c.id),
                 )
             else:
                 st.caption("Shared by your partner.")

@@ -18,6 +18,7 @@ from workbook.ui.clock import DATE, DAY_MONTH, local, when
 from workbook.ui.fields import flash, show_flash
 from workbook.ui.help import crisis_box
 from workbook.ui.idle import session_checked
+from workbook.ui.page_frame import confirm_delete
 from workbook.ui.session import db, member
 from workbook.ui.unreadable import show_unreadable
 
@@ -36,10 +37,19 @@ def _answer_key(qid: str, item: int) -> str:
     return f"wb:{qid}:{item}"
 
 
+def _kept_key(qid: str) -> str:
+    return f"wb-kept:{qid}"
+
+
 @session_checked
 def _save_result(result: checkin.Result) -> None:
+    """Keep this result once: a second tap on the button (it stayed on screen) kept a
+    second copy, and a second point on the chart."""
     current = member()
     if current is None:
+        return
+    kept = _kept_key(result.questionnaire_id)
+    if st.session_state.get(kept) == tuple(result.answers):
         return
     try:
         wellbeing.save(db(), current, result, PRIVATE)
@@ -49,7 +59,23 @@ def _save_result(result: checkin.Result) -> None:
     except (SQLAlchemyError, OSError):
         flash("wb", "error", "We could not save this result. You can still read it here.")
         return
+    st.session_state[kept] = tuple(result.answers)
     flash("wb", "ok", "Saved to your private history. Only you can see it.")
+
+
+@session_checked
+def _remove(result_id: str) -> None:
+    current = member()
+    if current is None:
+        return
+    try:
+        wellbeing.remove(db(), current, result_id)
+    except (SQLAlchemyError, OSError):
+        flash(HISTORY_FLASH, "error", text.CHANGE_FAILED)
+        return
+    for key in [k for k in st.session_state if str(k).startswith("wb-kept:")]:
+        del st.session_state[key]  # the answers on screen can be kept again
+    flash(HISTORY_FLASH, "ok", "Deleted.")
 
 
 @session_checked
@@ -132,12 +158,15 @@ def render_wellbeing() -> None:
             st.markdown(f"Score: {result.total} out of {result.max_total}.")
             st.markdown(f"Source for the score bands: [{q.source.title}]({q.source.url})")
             if current is not None:
-                st.button(
-                    "Keep this in my private history",
-                    on_click=_save_result,
-                    args=(result,),
-                    key=f"wb-save:{qid}",
-                )
+                if st.session_state.get(_kept_key(qid)) == tuple(result.answers):
+                    st.caption("Kept in your private history, below.")
+                else:
+                    st.button(
+                        "Keep this in my private history",
+                        on_click=_save_result,
+                        args=(result,),
+                        key=f"wb-save:{qid}",
+                    )
             show_flash("wb")
     if current is not None:
         _history(current)
@@ -155,6 +184,7 @@ def _history(current: spaces.Member) -> None:
     mine = [r for r in results if r.author_id == current.partner_id]
     shared = [r for r in results if r.author_id != current.partner_id]
     st.header("Your check-ins over time", divider="gray")
+    show_flash(HISTORY_FLASH)  # a share, a make-private or a delete just clicked
     if not mine:
         st.caption("Nothing saved yet. When you keep a result, it shows here, just for you.")
     else:
@@ -174,15 +204,22 @@ def _history(current: spaces.Member) -> None:
             cols = st.columns([3, 2])
             cols[0].text(f"{when(r.created_at, DATE)} · {wellbeing.summary(r)}")
             other = SHARED if r.visibility == PRIVATE else PRIVATE
-            cols[1].button(
+            row = cols[1].container(horizontal=True, gap="small")
+            row.button(
                 "Share with my partner" if other == SHARED else "Make private again",
                 key=f"wb-share:{r.id}",
                 on_click=_share,
                 args=(r.id, other),
             )
+            confirm_delete(
+                row,
+                "Delete this result from your history? This cannot be undone.",
+                f"wb-del:{r.id}",
+                _remove,
+                (r.id,),
+            )
             if other == SHARED and r.outcome.urgent:
                 cols[0].caption(SHARING_SHOWS_ITEM_9)
-        show_flash(HISTORY_FLASH)
     if shared:
         st.subheader("Shared with you")
         for r in shared:
