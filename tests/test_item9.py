@@ -227,3 +227,22 @@ def test_keeping_a_result_after_the_space_changed_is_refused_without_an_error_pa
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["A wellbeing check-in"]
     assert "Get help now" in [str(x.proto.label) for x in at.get("page_link")]
+
+
+@pytest.mark.usefixtures("fresh_install")
+def test_a_partner_sees_what_a_shared_self_harm_answer_means_and_what_to_do():
+    """The partner saw only "PHQ-9: please talk to someone today (score 4)": an order
+    with no word of what it meant, and no way to the crisis lines."""
+    from apphelpers import couple
+
+    sam, alex = couple()
+    alex.switch_page("pages/checkin.py").run()
+    answer(alex, answers_for(2, 1))
+    button(alex, "Keep this in my private history").click().run()
+    button(alex, "Share with my partner").click().run()
+    sam.switch_page("pages/checkin.py").run()
+    shown = texts(sam)
+    assert "Alex shared a check-in in which they said they have had thoughts of being" in shown
+    [line] = [t.value for t in sam.text if t.value.startswith("Alex: ")]
+    assert line.endswith("PHQ-9 (score 2)"), line
+    assert "Get help now" in [str(x.proto.label) for x in sam.get("page_link")]

@@ -179,3 +179,13 @@ SIGNED_OUT_KEPT = (
     "Anything you typed while signed in is kept, encrypted: sign in and it is back "
     "where you left it."
 )
+
+# A partner's shared check-in with a PHQ-9 item-9 answer above 0 (VOICE.md section 6:
+# action first; name it plainly; asking directly does not make things worse).
+PARTNER_ITEM_9 = (
+    "{name} shared a check-in in which they said they have had thoughts of being better "
+    "off dead or of hurting themselves. Please talk with {name} today and ask how they "
+    "are; asking directly does not make things worse. If {name} might act on these "
+    "thoughts, call your emergency number now. Crisis lines to call or text are on "
+    "Get help now."
+)

@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from workbook import checkin, spaces, text, wellbeing
+from workbook.markdown import escape
 from workbook.sealed import PRIVATE, SHARED
 from workbook.store import now
 from workbook.ui.clock import DATE, DAY_MONTH, local, when
@@ -19,7 +20,7 @@ from workbook.ui.fields import flash, show_flash
 from workbook.ui.help import crisis_box
 from workbook.ui.idle import session_checked
 from workbook.ui.page_frame import confirm_delete
-from workbook.ui.session import db, member
+from workbook.ui.session import GET_HELP_PAGE, db, member
 from workbook.ui.unreadable import show_unreadable
 
 NAMES = {"phq9": "Mood (PHQ-9)", "gad7": "Worry (GAD-7)"}
@@ -223,10 +224,15 @@ def _history(current: spaces.Member) -> None:
     if shared:
         st.subheader("Shared with you")
         for r in shared:
-            st.text(
-                f"{partners.get(r.author_id, 'Your partner')}: {when(r.created_at, DATE)} · "
-                f"{wellbeing.summary(r)}"
-            )
+            who = partners.get(r.author_id, "Your partner")
+            if not r.outcome.urgent:
+                st.text(f"{who}: {when(r.created_at, DATE)} · {wellbeing.summary(r)}")
+                continue
+            # "Please talk to someone today" read as an order to the reader, with no
+            # word of what it meant or what to do: said to the partner instead.
+            st.text(f"{who}: {when(r.created_at, DATE)} · {r.name} (score {r.total})")
+            st.warning(text.PARTNER_ITEM_9.format(name=escape(who)), icon=":material/emergency:")
+            st.page_link(GET_HELP_PAGE, label="Get help now", icon=":material/emergency:")
 
 
 def _chart(results: list[wellbeing.SavedResult]) -> None:
