@@ -447,6 +447,7 @@ def test_your_data_says_what_is_lost_and_deletes_only_with_the_typed_name():
     at.text_input(key="delete_space_name").input("Sam and Alex")
     button(at, "Delete everything").click().run()
     assert "member" not in at.session_state
+    assert "Your space is deleted, with everything you both wrote in it." in texts(at)
     again = sign_in(open_app(), "sam", PASS_A)
     assert any("do not match" in e.value for e in again.error)
 

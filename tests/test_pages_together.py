@@ -115,6 +115,8 @@ def test_readiness_check_in_shows_the_result_only_when_both_have_answered():
     shown = texts(alex)
     assert "Waiting is fine" in shown
     assert "Ways to stay close without sex" in shown
+    sources = [m.value for m in alex.markdown if m.value.startswith("Source: ")]
+    assert sources and len(sources) == len(set(sources))  # one line per page, not per fact
     sam.run()
     assert "Waiting is fine" in texts(sam)
 

@@ -160,3 +160,18 @@ def test_pass_to_saves_an_edit_typed_after_the_first_save():
     assert [t.value for t in sam.title] == ["Pass to Alex"]
     [state] = together.states(db(), me, [PROMPT.id]).values()
     assert state.mine.text == "Sam's better words"
+
+
+@pytest.mark.usefixtures("fresh_install")
+def test_a_wrong_passphrase_at_the_hand_over_names_whose_it_should_be():
+    """It said "That sign-in name and passphrase do not match" where no name is asked."""
+    sam, _ = couple()
+    sam.switch_page("pages/chapter_3.py").run()
+    _answer(sam, "Sam's words")
+    sam.button(key=f"handover:{PROMPT.id}").click().run()
+    [field] = [t for t in sam.text_input if t.label == "Passphrase"]
+    field.input("not Alex's passphrase at all")
+    button(sam, "Continue").click().run()
+    assert [e.value for e in sam.error] == [
+        "That is not Alex's passphrase. Check capital letters and try again."
+    ]

@@ -189,3 +189,10 @@ PARTNER_ITEM_9 = (
     "thoughts, call your emergency number now. Crisis lines to call or text are on "
     "Get help now."
 )
+
+# After "Delete our whole space": the sign-in view says it is done.
+SPACE_DELETED = (
+    "Your space is deleted, with everything you both wrote in it. Nothing of it is kept here."
+)
+# The hand-over's passphrase is the other partner's own: no sign-in name is asked for.
+HANDOVER_MISMATCH = "That is not {name}'s passphrase. Check capital letters and try again."

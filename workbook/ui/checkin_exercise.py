@@ -140,8 +140,9 @@ def _checkin_result(latest: readiness.Round, name: str) -> None:
             st.markdown("**Ways to stay close without sex**")
             for idea in words.close_without_sex:
                 st.markdown(f"- {idea}")
-        for s in words.sources:
-            st.markdown(f"Source: [{s.source}]({s.url})")
+        # Two facts may come from one page: its line once.
+        for source, url in dict.fromkeys((s.source, s.url) for s in words.sources):
+            st.markdown(f"Source: [{source}]({url})")
 
 
 @session_checked

@@ -56,7 +56,8 @@ def render_handover() -> None:
                 with st.spinner(text.SIGNING_IN):
                     back = spaces.unlock(db(), info["to_id"], secret)
             except spaces.SpaceError as exc:
-                st.error(str(exc))
+                wrong = str(exc) == text.SIGN_IN_MISMATCH  # it speaks of a sign-in name
+                st.error(text.HANDOVER_MISMATCH.format(name=to_name) if wrong else str(exc))
             except kdfpool.KdfBusy:
                 st.warning(text.SIGN_IN_BUSY, icon=":material/hourglass_empty:")
             else:

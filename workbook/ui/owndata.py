@@ -13,7 +13,7 @@ from workbook import drafts, owndata, spaces, text
 from workbook.markdown import escape
 from workbook.store import now
 from workbook.ui.downloads import downloads
-from workbook.ui.session import ACCOUNT_PAGE, db, forget_typed, member, sign_out
+from workbook.ui.session import ACCOUNT_PAGE, SIGNED_OUT_NOTE, db, forget_typed, member, sign_out
 
 TRIED = "Something went wrong on our side, and nothing was changed. Please try again."
 
@@ -30,7 +30,7 @@ def render_your_data() -> None:
 
     st.header("Passphrase and recovery key", divider="gray")
     with st.expander("Change your passphrase"), st.form("change_pass", clear_on_submit=True):
-        old = st.text_input("Current passphrase", type="password")
+        old = st.text_input("Current passphrase", type="password", autocomplete="current-password")
         new = st.text_input("New passphrase", type="password")
         confirm = st.text_input("Type the new passphrase again", type="password")
         if st.form_submit_button("Change passphrase"):
@@ -50,7 +50,9 @@ def render_your_data() -> None:
             "read. You can make a new one. The old one stops working at once."
         )
         with st.form("new_recovery", clear_on_submit=True):
-            secret = st.text_input("Your passphrase", type="password")
+            secret = st.text_input(
+                "Your passphrase", type="password", autocomplete="current-password"
+            )
             if st.form_submit_button("Make a new recovery key"):
                 try:
                     code = owndata.regenerate_recovery(db(), current, secret)
@@ -63,7 +65,9 @@ def render_your_data() -> None:
     st.header("Backup", divider="gray")
     st.write(text.BACKUP_OPENS_WHERE)
     with st.form("backup"):
-        secret = st.text_input("Your passphrase", type="password", key="backup_pass")
+        secret = st.text_input(
+            "Your passphrase", type="password", key="backup_pass", autocomplete="current-password"
+        )
         made = st.form_submit_button("Prepare backup")
     if made:
         try:
@@ -130,4 +134,5 @@ def render_your_data() -> None:
                 st.error(TRIED)
             else:
                 sign_out()
+                st.session_state[SIGNED_OUT_NOTE] = text.SPACE_DELETED
                 st.rerun()
