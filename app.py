@@ -75,6 +75,8 @@ else:
         # the same page opens after (a deep link survives signing in).
         ui.render_sign_in_here()
     else:
+        if page.url_path != "account":  # Your space says it in its own place
+            ui.signed_out_notice()
         if ui.recovery_pending() and page.url_path != "account":
             # A space made from the sign-in view of another page: its recovery key
             # waits on Your space, shown once; say so on every page until it is saved.

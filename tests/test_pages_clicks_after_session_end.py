@@ -75,8 +75,9 @@ def test_save_on_an_ended_session_saves_nothing_and_keeps_the_words(end):
     if end == "idle past the lock":  # locked: the words wait for this partner's unlock
         assert sam.session_state["locked"][0] == me.partner_id
         assert sam.session_state[key] == "words typed after"
-    else:  # signed out: the words wait as a draft for the next sign-in
+    else:  # signed out, said on the page itself: the words wait as a draft
         assert "member" not in sam.session_state
+        assert "signed out because your passphrase changed" in texts(sam)
         again = spaces.sign_in(db(), "sam", NEW)
         assert drafts.load(db(), again) == {PROMPT.id: "words typed after"}
 

@@ -281,7 +281,9 @@ def test_the_chart_says_something_useful_with_one_result():
     assert "PHQ-9: " in texts(at)
     answer_all(at, "phq9", 0, 9)
     [b for b in at.button if b.label == "Keep this in my private history"][0].click().run()
-    assert at.get("vega_lite_chart")
+    [chart] = at.get("vega_lite_chart")
+    # Two check-ins on one day: the axis says the day, not ":20 :25 :30" of its hours.
+    assert '"format": "%d %b"' in chart.proto.spec.replace('":"', '": "')
 
 
 def test_a_damaged_preferences_row_never_keeps_the_numbers_away():

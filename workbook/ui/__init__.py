@@ -28,7 +28,7 @@ from workbook.ui.session import (
 from workbook.ui.support import render_care_team, render_support, render_therapist_guide
 from workbook.ui.therapy_summary import render_therapy_summary
 from workbook.ui.today import render_today
-from workbook.ui.way_in import render_sign_in_here
+from workbook.ui.way_in import render_sign_in_here, signed_out_notice
 from workbook.ui.wellbeing import render_wellbeing
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "recovery_pending",
     "recovery_reminder",
     "render_sign_in_here",
+    "signed_out_notice",
     "lock",
     "member",
     "render_chapter",

@@ -15,7 +15,7 @@ from workbook.markdown import escape
 from workbook.members import NewPartner
 from workbook.ui.live import TODAY_PAGE
 from workbook.ui.roles import remember, role_choice
-from workbook.ui.session import ACCOUNT_PAGE, db, sign_in_as, sign_out
+from workbook.ui.session import ACCOUNT_PAGE, SIGNED_OUT_NOTE, db, sign_in_as, sign_out
 
 
 def strength_hint(value: str, *others: str) -> None:
@@ -111,13 +111,22 @@ def _tab_changed() -> None:
     st.session_state[ACCOUNT_TAB] = st.session_state["account_tabs"]
 
 
+def signed_out_notice() -> None:
+    """Why this session ended (a passphrase changed or the space changed elsewhere, the
+    space deleted), said on the page the person is on: it was said only on Your space,
+    and a chapter simply went on as a guest's."""
+    note = st.session_state.pop(SIGNED_OUT_NOTE, None)
+    if note:
+        st.info(note, icon=":material/info:")
+
+
 def signed_out(in_place: bool = False) -> None:
     """Your space for someone not signed in: the five ways in, one tab built at a time.
 
     ``in_place``: shown in place of another page (app.py), so signing in opens that page.
     """
     st.title("Your space")
-    note = st.session_state.pop("signed_out_note", None)
+    note = st.session_state.pop(SIGNED_OUT_NOTE, None)
     if note:
         st.info(note, icon=":material/info:")
     else:

@@ -257,10 +257,16 @@ def _chart(results: list[wellbeing.SavedResult]) -> None:
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("date:T", title="Date"),
+            # Days, never hours: two check-ins on one day made an axis of ":20 :25 :30".
+            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%d %b", tickCount="day")),
             y=alt.Y("score:Q", title="Score"),
             color=alt.Color("check-in:N", title="Check-in"),
-            tooltip=["date:T", "check-in:N", "what it means:N", "score:Q"],
+            tooltip=[
+                alt.Tooltip("date:T", title="When", format="%d %b %Y, %H:%M"),
+                "check-in:N",
+                "what it means:N",
+                "score:Q",
+            ],
         )
     )
     st.altair_chart(chart, alt="Your check-in scores over time, with what each one means.")
