@@ -145,7 +145,7 @@ def test_support_directory_by_country_and_need():
     at.selectbox(key="support_country").select("Ireland").run()
     shown = texts(at)
     assert "112" in shown and "Pieta" in shown
-    at.segmented_control(key="support_need").set_value("Find a therapist").run()
+    at.pills(key="support_need").set_value("Find a therapist").run()
     shown = texts(at)
     assert "Pieta" not in shown
 
@@ -372,3 +372,18 @@ def test_deleting_a_care_team_contact_asks_first_and_says_so():
     yes.click().run()
     assert "Jo Brown" not in texts(at)
     assert "Contact deleted." in texts(at)
+
+
+def test_a_contacts_phone_number_is_one_tap_to_call_and_nothing_else():
+    from workbook.ui.support import tel_link
+
+    assert tel_link("+44 (0)1234 567-890") == "tel:+4401234567890"
+    assert tel_link("javascript:alert(1)") == ""
+    assert tel_link("ask at reception") == ""
+    at = create_space(open_app())
+    at.switch_page("pages/care_team.py").run()
+    at.text_input(key="care:name").input("Jo Brown")
+    at.text_input(key="care:phone").input("01234 567890")
+    [save] = [b for b in at.button if b.label == "Save contact"]
+    save.click().run()
+    assert "[01234 567890](tel:01234567890)" in [m.value for m in at.markdown]

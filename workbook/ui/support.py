@@ -33,9 +33,9 @@ def render_support() -> None:
     country = country_picker("support_country")
     labels = {label: key for key, label in NEEDS.items()}
     st.session_state.setdefault("support_need", None)  # as the country, in the browser too
-    need_label = st.segmented_control(
-        "What do you need?", list(labels), default=None, key="support_need"
-    )
+    # Pills, not a segmented control: on a phone its joined buttons wrap onto three
+    # lines and the first one's edge was cut.
+    need_label = st.pills("What do you need?", list(labels), default=None, key="support_need")
     need = labels.get(need_label) if need_label else None
     if country is None:
         st.caption("Choose your country to see what is there. International services:")
@@ -86,6 +86,15 @@ def render_therapist_guide() -> None:
 
 
 @session_checked
+def tel_link(phone: str) -> str:
+    """A ``tel:`` address made only of the number's digits (and a leading +), so what
+    a person typed can never become another kind of link; "" if it has no digits."""
+    digits = "".join(ch for ch in phone if ch.isdigit() and ch.isascii())
+    if len(digits) < 3:
+        return ""
+    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
+
+
 def _add_contact() -> None:
     current = member()
     if current is None:
@@ -151,7 +160,13 @@ def render_care_team() -> None:
         with st.container(border=True):
             mine = c.author_id == current.partner_id
             st.markdown(f"**{escape(c.role)}**")
-            st.text("\n".join(x for x in (c.name, c.phone, c.email, c.notes) if x))
+            st.text(c.name)
+            if dial := tel_link(c.phone):  # one tap to call, on a phone
+                st.markdown(f"[{escape(c.phone)}]({dial})")
+            elif c.phone:
+                st.text(c.phone)
+            if rest := "\n".join(x for x in (c.email, c.notes) if x):
+                st.text(rest)
             if mine:
                 st.caption(
                     "Only you can see this."
