@@ -104,3 +104,54 @@ def test_a_click_on_a_live_session_still_acts_and_checks_once():
         event.remove(Engine, "before_cursor_execute", count)
     assert journal.visible(db(), me)[0].visibility == "shared"
     assert len(seen) == 1
+
+
+def test_every_button_that_writes_checks_the_session_first():
+    """The decorator once slid onto the helper written between it and its callback
+    (Save contact went unchecked, and every contact drawn asked the database)."""
+    from workbook.ui import (
+        checkin_exercise,
+        journal_edit,
+        live,
+        question,
+        roles,
+        support,
+        together,
+        wellbeing,
+    )
+
+    writes = [
+        question._save,
+        question._delete,
+        together._answer,
+        together._agree,
+        live.open_together,
+        journal_edit._edit,
+        journal_edit._switch,
+        journal_edit._delete,
+        wellbeing._save_result,
+        wellbeing._remove,
+        wellbeing._share,
+        support._add_contact,
+        support._contact_action,
+        checkin_exercise._checkin,
+        checkin_exercise._exercise_done,
+        checkin_exercise._exercise_undo,
+        roles._changed,
+    ]
+    assert [f.__name__ for f in writes if not getattr(f, "session_checked", False)] == []
+    assert not getattr(support.tel_link, "session_checked", False)  # drawn, not clicked
+
+
+def test_save_contact_on_an_ended_session_saves_nothing():
+    from workbook import careteam
+
+    sam, _alex, me = _sam_with_a_private_entry()
+    sam.switch_page("pages/care_team.py").run()
+    sam.text_input(key="care:name").input("Jo Brown")
+    _passphrase_changed_elsewhere(me)
+    [save] = [b for b in sam.button if b.label == "Save contact"]
+    save.click().run()
+    assert not sam.exception, sam.exception
+    again = spaces.sign_in(db(), "sam", NEW)
+    assert careteam.contacts(db(), again) == []

@@ -111,6 +111,7 @@ def session_checked(callback: Callable[P, R]) -> Callable[P, R | None]:
             st.session_state[CHECKED_AT] = time.monotonic()
         return callback(*args, **kwargs)
 
+    checked.session_checked = True  # type: ignore[attr-defined]  # for the tests
     return checked
 
 

@@ -85,7 +85,6 @@ def render_therapist_guide() -> None:
     )
 
 
-@session_checked
 def tel_link(phone: str) -> str:
     """A ``tel:`` address made only of the number's digits (and a leading +), so what
     a person typed can never become another kind of link; "" if it has no digits."""
@@ -95,6 +94,7 @@ def tel_link(phone: str) -> str:
     return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
 
 
+@session_checked
 def _add_contact() -> None:
     current = member()
     if current is None:
