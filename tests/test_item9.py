@@ -209,24 +209,30 @@ def test_before_sharing_a_self_harm_result_the_page_says_what_the_partner_will_s
 
 
 @pytest.mark.usefixtures("fresh_install")
-def test_keeping_a_result_after_the_space_changed_is_refused_without_an_error_page():
-    """A partner left (or a key was renewed) since sign-in: keeping the result is
-    refused, and the page stays a page (the refusal escaped the button's callback and
-    replaced it, Get help now among it, with Streamlit's error)."""
+def test_keeping_a_result_after_the_space_changed_is_refused_without_an_error_page(
+    monkeypatch,
+):
+    """A partner left (or a key was renewed) between the session's check and the write:
+    the write refuses, kindly, and the page stays a page (the refusal escaped the
+    button's callback and replaced it, Get help now among it, with Streamlit's error)."""
     from sqlalchemy import update
 
-    from workbook.tables import spaces
+    from workbook.tables import spaces as spaces_table
     from workbook.ui.session import db
 
     at = create_space(open_app())
     at.switch_page("pages/checkin.py").run()
     answer(at, answers_for(2, 1))
+    me = at.session_state["member"]
     with db().engine.begin() as conn:
-        conn.execute(update(spaces).values(rotate_due=True))
+        conn.execute(update(spaces_table).values(rotate_due=True))
+    monkeypatch.setattr(spaces, "session_valid", lambda *_: True)  # checked just before
     button(at, "Keep this in my private history").click().run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["A wellbeing check-in"]
-    assert "Get help now" in [str(x.proto.label) for x in at.get("page_link")]
+    assert "Your space changed since you signed in" in texts(at)
+    assert wellbeing.history(db(), me) == []
+    assert SAFETY.meaning in texts(at)  # the crisis words stay on screen
 
 
 @pytest.mark.usefixtures("fresh_install")
@@ -236,6 +242,8 @@ def test_a_partner_sees_what_a_shared_self_harm_answer_means_and_what_to_do():
     from apphelpers import couple
 
     sam, alex = couple()
+    sam.switch_page("pages/checkin.py").run()
+    links_before = _help_links(sam)
     alex.switch_page("pages/checkin.py").run()
     answer(alex, answers_for(2, 1))
     button(alex, "Keep this in my private history").click().run()
@@ -245,4 +253,8 @@ def test_a_partner_sees_what_a_shared_self_harm_answer_means_and_what_to_do():
     assert "Alex shared a check-in in which they said they have had thoughts of being" in shown
     [line] = [t.value for t in sam.text if t.value.startswith("Alex: ")]
     assert line.endswith("PHQ-9 (score 2)"), line
-    assert "Get help now" in [str(x.proto.label) for x in sam.get("page_link")]
+    assert _help_links(sam) == links_before + 1  # one under the warning
+
+
+def _help_links(at) -> int:
+    return [str(x.proto.label) for x in at.get("page_link")].count("Get help now")

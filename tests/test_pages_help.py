@@ -324,6 +324,7 @@ def test_after_a_sign_out_mid_click_the_browser_shows_the_country_the_numbers_ar
     from helpers import PASS_A
 
     sam, _alex = couple()
+    sam.context = {"timezone": "Europe/London"}  # the default after the sign-out
     sam.switch_page(f"pages/{page}.py").run()
     sam.selectbox(key=key).select("Ireland").run()
     me = sam.session_state["member"]
@@ -333,9 +334,9 @@ def test_after_a_sign_out_mid_click_the_browser_shows_the_country_the_numbers_ar
     sam.selectbox(key=key).select("Australia").run()
     assert not sam.exception, sam.exception
     box = sam.selectbox(key=key)
-    assert box.proto.set_value  # the browser shows the server's choice
-    if box.value is not None:
-        assert box.value in texts(sam)
+    assert box.proto.set_value  # the browser shows the server's choice...
+    assert box.value == "United Kingdom"  # ...which is what the numbers are for
+    assert "999" in texts(sam) and "000" not in texts(sam)
 
 
 def test_a_kept_result_is_kept_once_and_can_be_deleted():
@@ -387,3 +388,19 @@ def test_a_contacts_phone_number_is_one_tap_to_call_and_nothing_else():
     [save] = [b for b in at.button if b.label == "Save contact"]
     save.click().run()
     assert "[01234 567890](tel:01234567890)" in [m.value for m in at.markdown]
+
+
+def test_after_delete_everything_the_same_answers_can_be_kept_again():
+    """ "Kept" stayed after the history was emptied, with no button to keep them again."""
+    at = create_space(open_app())
+    at.switch_page("pages/checkin.py").run()
+    answer_all(at, "phq9", 1, 9)
+    [b for b in at.button if b.label == "Keep this in my private history"][0].click().run()
+    at.switch_page("pages/your_data.py").run()
+    [sure] = [c for c in at.checkbox if c.key == "del_mine_ok"]
+    sure.check().run()
+    [delete] = [b for b in at.button if b.label == "Delete everything I wrote"]
+    delete.click().run()
+    at.switch_page("pages/checkin.py").run()
+    answer_all(at, "phq9", 1, 9)
+    assert [b for b in at.button if b.label == "Keep this in my private history"]

@@ -39,7 +39,9 @@ def _answer_key(qid: str, item: int) -> str:
 
 
 def _kept_key(qid: str) -> str:
-    return f"wb-kept:{qid}"
+    """Which answers were kept: under "wb:", so it goes with the answers themselves
+    (sign-out, lock, "Delete everything I wrote": session.TYPED_PREFIXES)."""
+    return f"wb:kept:{qid}"
 
 
 @session_checked
@@ -74,7 +76,7 @@ def _remove(result_id: str) -> None:
     except (SQLAlchemyError, OSError):
         flash(HISTORY_FLASH, "error", text.CHANGE_FAILED)
         return
-    for key in [k for k in st.session_state if str(k).startswith("wb-kept:")]:
+    for key in [k for k in st.session_state if str(k).startswith("wb:kept:")]:
         del st.session_state[key]  # the answers on screen can be kept again
     flash(HISTORY_FLASH, "ok", "Deleted.")
 
