@@ -99,6 +99,9 @@ def test_a_guessed_country_can_be_changed():
     at.run()
     at.switch_page("pages/get_help.py").run()
     assert at.selectbox(key="get_help_country").value == "United Kingdom"
+    # A guessed country is a default, not a value that can be cleared with the box's
+    # "x" (which would hide the numbers).
+    assert at.selectbox(key="get_help_country").proto.HasField("default")
     at.selectbox(key="get_help_country").select("New Zealand").run()
     assert "1737" in texts(at) and "Emergency number in New Zealand" in texts(at)
 

@@ -69,7 +69,9 @@ def country_picker(key: str, label: str = "Your country") -> Country | None:
     choice = st.selectbox(
         label,
         names,
-        index=None,
+        # Given too, so a guessed country cannot be cleared with the box's "x" (which
+        # hid the numbers); Streamlit's log line for "both" is off (config.toml).
+        index=names.index(default) if default else None,
         placeholder="Choose your country to see its numbers",
         key=key,
     )
