@@ -17,7 +17,7 @@ from workbook.ui.live import FOCUS, TODAY_PAGE, opened_prompts, partner_watch
 from workbook.ui.question import question_block
 from workbook.ui.roles import my_role
 from workbook.ui.session import ACCOUNT_PAGE, db, member
-from workbook.ui.together import pass_to, set_aside_note, together_box
+from workbook.ui.together import pass_button, set_aside_note, together_box
 from workbook.ui.unreadable import show_unreadable
 from workbook.vault import VaultError
 
@@ -178,15 +178,7 @@ def _offer_hand_over(status, prompt_id: str, other) -> None:
     the moment to pass it over (Today has moved on to the next question already)."""
     if other is None or status is None or not status.mine or status.partner_answered:
         return
-    name = escape(other.name)
-    st.button(
-        f"Pass to {name}",
-        key=f"handover:{prompt_id}",
-        on_click=pass_to,
-        args=(prompt_id, other),
-        icon=":material/sync_alt:",
-        help=f"On this device: hide your answer and let {name} answer.",
-    )
+    pass_button(st, prompt_id, other, icon=":material/sync_alt:")
 
 
 def _waiting_on_partner(statuses, name: str) -> None:

@@ -105,6 +105,19 @@ def pass_to(prompt_id: str, other: spaces.Partner) -> None:
     start_handover(other)
 
 
+def pass_button(parent, prompt_id: str, other: spaces.Partner, icon: str | None = None) -> None:
+    """The one "Pass to" button, beside the answer's Save or on Today after it."""
+    name = escape(other.name)
+    parent.button(
+        f"Pass to {name}",
+        key=f"handover:{prompt_id}",
+        on_click=pass_to,
+        args=(prompt_id, other),
+        icon=icon,
+        help=f"On this device: hide your answer and let {name} answer.",
+    )
+
+
 @session_checked
 @own_write
 def _agree(prompt_id: str) -> None:
@@ -266,13 +279,7 @@ def together_box(
     if not_today:
         row.button("Not today", key=f"skip:{prompt.id}", on_click=_not_today, args=(prompt.id,))
     if mine is not None and other is not None and not state.partner_answered:
-        row.button(
-            f"Pass to {escape(other.name)}",
-            key=f"handover:{prompt.id}",
-            on_click=pass_to,
-            args=(prompt.id, other),
-            help=f"On this device: hide your answer and let {escape(other.name)} answer.",
-        )
+        pass_button(row, prompt.id, other)
 
 
 def _reveal(prompt: TogetherPrompt, state: TogetherState, name: str) -> None:
